@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "matrix-tui",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "matrix-tui", targets: ["MatrixTUI"]),
+    .library(name: "PolicyKit", targets: ["PolicyKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CNcurses",
+      pkgConfig: "ncursesw",
+      providers: [.apt(["libncurses-dev"])]
+    ),
+    .target(
+      name: "PolicyKit",
+      dependencies: [.product(name: "Yams", package: "Yams")]
+    ),
+    .executableTarget(
+      name: "MatrixTUI",
+      dependencies: [
+        "PolicyKit",
+        "CNcurses",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "PolicyKitTests", dependencies: ["PolicyKit"], exclude: ["Scenarios"]),
+    .testTarget(name: "MatrixTUITests", dependencies: ["MatrixTUI", "PolicyKit"], exclude: ["Snapshots"]),
+  ]
+)

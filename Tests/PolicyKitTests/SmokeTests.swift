@@ -1,0 +1,3 @@
+import Testing
+@testable import PolicyKit
+@Test func smoke() { #expect(Bool(true)) }
