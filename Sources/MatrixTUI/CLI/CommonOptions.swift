@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import PolicyKit
+
+extension View: ExpressibleByArgument {}
+
+/// Options every subcommand that evaluates shares: the manifests, the probe, the view and the
+/// trap.
+struct EvaluationOptions: ParsableArguments {
+  @Argument(help: "Manifest files or directories (searched for *.yaml, *.yml, *.json); - for stdin.")
+  var paths: [String] = []
+
+  @Option(help: "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination).")
+  var probe: String?
+
+  @Option(name: .customLong("protocol"), help: "The probe's protocol (TCP, UDP or SCTP), with --port.")
+  var ipProtocol: String?
+
+  @Option(help: "The probe's port number or name, with --protocol.")
+  var port: String?
+
+  @Option(help: "enforced (what the cluster does) or pending (staged policies as if enforced).")
+  var view: View = .enforced
+
+  @Option(help: "What-if: this policy's Allow rules get all() as their peers (name, Kind/name or Kind/namespace/name).")
+  var trap: String?
+
+  @Option(help: "Where pods without status.podIP get made-up addresses.")
+  var podCIDR: String = "10.244.0.0/16"
+
+  mutating func validate() throws {
+    guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+    _ = try resolvedProbe()
+    guard CIDR(podCIDR) != nil else { throw ValidationError("invalid --pod-cidr `\(podCIDR)`") }
+  }
+
+  /// The probe the options describe (tcp/80 when none is given).
+  func resolvedProbe() throws -> Probe {
+    if let probe {
+      guard ipProtocol == nil, port == nil else {
+        throw ValidationError("use either --probe or --protocol/--port, not both")
+      }
+      guard let parsed = Probe(parsing: probe) else {
+        throw ValidationError("invalid probe `\(probe)` (expected e.g. tcp/80, udp/53, tcp/http)")
+      }
+      return parsed
+    }
+    let text = "\(ipProtocol ?? "TCP")/\(port ?? "80")"
+    guard let parsed = Probe(parsing: text) else {
+      throw ValidationError("invalid --protocol/--port `\(text)` (expected e.g. --protocol TCP --port 80)")
+    }
+    return parsed
+  }
+
+  /// The load options.
+  var loadOptions: LoadOptions {
+    var options = LoadOptions()
+    if let cidr = CIDR(podCIDR) { options.podCIDR = cidr }
+    return options
+  }
+}
+
+/// Writes diagnostics to standard error, coloured on a terminal (never with `NO_COLOR`).
+enum DiagnosticPrinter {
+  static func print(_ diagnostics: [Diagnostic]) {
+    guard !diagnostics.isEmpty else { return }
+    let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    var text = ""
+    for diagnostic in diagnostics {
+      var line = diagnostic.description.visibleKeepingNewlines
+      if colour {
+        let code = diagnostic.severity == .error ? "31" : "33"
+        line = line.replacingOccurrences(
+          of: ": \(diagnostic.severity.rawValue): ",
+          with: ": \u{1B}[1;\(code)m\(diagnostic.severity.rawValue)\u{1B}[0m: ")
+      }
+      text += line + "\n"
+    }
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}
+
+extension String {
+  /// Control characters escaped, except the newlines that separate lines.
+  var visibleKeepingNewlines: String {
+    split(separator: "\n", omittingEmptySubsequences: false).map { String($0).visible }
+      .joined(separator: "\n")
+  }
+}
+
+/// Loads manifests for a subcommand: prints diagnostics, and exits 2 on input errors.
+struct PreparedEvaluation {
+  var loaded: LoadedManifests
+  var evaluator: Evaluator
+  var probe: Probe
+  var trap: TrapReport?
+
+  static func prepare(_ options: EvaluationOptions, allowErrors: Bool = false) throws -> PreparedEvaluation {
+    let probe = try options.resolvedProbe()
+    let loaded = LoadedManifests.load(options.paths, options: options.loadOptions)
+    DiagnosticPrinter.print(loaded.result.diagnostics)
+    if loaded.result.diagnostics.hasErrors && !allowErrors { throw ExitCode(2) }
+    var cluster = loaded.result.cluster
+    var report: TrapReport?
+    if let trap = options.trap {
+      switch cluster.applyingTrap(trap) {
+      case .success(let (trapped, trapReport)):
+        cluster = trapped
+        report = trapReport
+      case .failure(let error):
+        DiagnosticPrinter.print([.error("--trap: \(error)", at: nil)])
+        throw ExitCode(2)
+      }
+    }
+    return PreparedEvaluation(
+      loaded: loaded, evaluator: Evaluator(cluster: cluster, view: options.view), probe: probe,
+      trap: report)
+  }
+}
+
+/// Writes to standard output.
+func writeOut(_ text: String) {
+  FileHandle.standardOutput.write(Data(text.utf8))
+}

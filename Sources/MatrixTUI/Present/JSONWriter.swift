@@ -1,0 +1,65 @@
+/// A JSON value with ordered object keys, for output that is stable byte for byte.
+indirect enum JSON {
+  case string(String)
+  case number(Int)
+  case bool(Bool)
+  case null
+  case array([JSON])
+  case object([(String, JSON)])
+
+  /// Compact JSON text.
+  var text: String {
+    var out = ""
+    write(into: &out)
+    return out
+  }
+
+  func write(into out: inout String) {
+    switch self {
+    case .string(let value): JSON.quote(value, into: &out)
+    case .number(let value): out += String(value)
+    case .bool(let value): out += value ? "true" : "false"
+    case .null: out += "null"
+    case .array(let items):
+      out += "["
+      for (index, item) in items.enumerated() {
+        if index > 0 { out += "," }
+        item.write(into: &out)
+      }
+      out += "]"
+    case .object(let entries):
+      out += "{"
+      for (index, entry) in entries.enumerated() {
+        if index > 0 { out += "," }
+        JSON.quote(entry.0, into: &out)
+        out += ":"
+        entry.1.write(into: &out)
+      }
+      out += "}"
+    }
+  }
+
+  /// Writes `value` as a JSON string; control characters become `\u00XX`.
+  static func quote(_ value: String, into out: inout String) {
+    out += "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+          out += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    out += "\""
+  }
+
+  /// A string, or null.
+  static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
+}

@@ -1,0 +1,170 @@
+import PolicyKit
+
+/// One line of a trace, with its depth, tone and the place in a manifest it refers to.
+struct TraceLine: Hashable {
+  /// How a line should look.
+  enum Tone: Hashable {
+    case heading
+    case normal
+    case muted
+    case allow
+    case deny
+  }
+
+  var indent: Int
+  var text: String
+  var tone: Tone
+  var location: SourceLocation?
+
+  /// The line as plain text: indentation, text, then `file:line` after three spaces.
+  var plain: String {
+    let body = String(repeating: "  ", count: indent) + text
+    guard let location else { return body }
+    return body + "   " + location.shortDescription.visible
+  }
+}
+
+/// Turns a cell's trace into lines of text, for `matrix-tui trace` and the trace pane.
+struct TraceText {
+  let evaluator: Evaluator
+
+  /// The probe as the trace shows it: `TCP/80`, or `TCP/http (8080)` once resolved.
+  static func probe(_ cell: CellTrace) -> String {
+    if case .name = cell.probe.port, let port = cell.resolvedPort {
+      return "\(cell.probe) (\(port))"
+    }
+    return cell.probe.description
+  }
+
+  /// The first line: `src -> dst  TCP/80  DENY (enforced)`.
+  func headline(_ cell: CellTrace) -> String {
+    "\(cell.source.visible) -> \(cell.destination.visible)  \(Self.probe(cell))  \(DecisionText.verdictWord(cell.outcome)) (\(evaluator.view.rawValue))"
+  }
+
+  /// Every line of the trace.
+  func lines(_ cell: CellTrace) -> [TraceLine] {
+    var lines = [
+      TraceLine(
+        indent: 0, text: headline(cell), tone: cell.outcome == .denied ? .deny : .allow)
+    ]
+    lines += side(cell.egress, cell)
+    lines += side(cell.ingress, cell)
+    return lines
+  }
+
+  /// The plain text of the whole trace.
+  func text(_ cell: CellTrace) -> String {
+    lines(cell).map(\.plain).joined(separator: "\n")
+  }
+
+  private func endpoint(_ id: String) -> Endpoint? {
+    evaluator.index[id].map { evaluator.cluster.endpoints[$0] }
+  }
+
+  private func side(_ side: SideTrace, _ cell: CellTrace) -> [TraceLine] {
+    let summary = endpoint(side.endpointID)?.summary ?? ""
+    var lines = [
+      TraceLine(
+        indent: 1, text: "\(side.direction.rawValue) at \(side.endpointID.visible) (\(summary.visible))",
+        tone: .heading)
+    ]
+    for step in side.steps {
+      lines.append(line(step, side, cell))
+    }
+    let verdict = side.verdict == .allow ? "ALLOW" : "DENY"
+    lines.append(
+      TraceLine(
+        indent: 2, text: "=> \(verdict): \(DecisionText.describe(side.decider, verdict: side.verdict).visible)",
+        tone: side.verdict == .allow ? .allow : .deny))
+    return lines
+  }
+
+  private func line(_ step: TraceStep, _ side: SideTrace, _ cell: CellTrace) -> TraceLine {
+    switch step {
+    case .tier(let tier):
+      return TraceLine(
+        indent: 2,
+        text: "tier \(tier.name.visible) (order \(tier.orderText), default \(tier.defaultAction.rawValue))",
+        tone: .normal, location: tier.location)
+    case .policy(let id, let order, let location):
+      return TraceLine(
+        indent: 3, text: "\(id.kind.rawValue) \(id.qualifiedName.visible) (order \(order))",
+        tone: .normal, location: location)
+    case .rule(let rule, let matched, let mismatch):
+      let what = "\(rule.label) \(rule.action.rawValue)"
+      if matched {
+        return TraceLine(indent: 4, text: "\(what): matches", tone: tone(rule.action), location: rule.location)
+      }
+      return TraceLine(
+        indent: 4, text: "\(what): \(explain(mismatch, rule, cell).visible)", tone: .muted,
+        location: rule.location)
+    case .logged(let rule):
+      return TraceLine(indent: 4, text: "\(rule.label) Log: noted, evaluation goes on", tone: .muted)
+    case .passed(let tier):
+      return TraceLine(indent: 4, text: "Pass: the rest of tier \(tier.visible) is skipped", tone: .normal)
+    case .tierDefault(let tier, let action):
+      let text =
+        action == .deny
+        ? "no rule decided -> tier \(tier.visible) default: DENY"
+        : "no rule decided -> tier \(tier.visible) default: Pass to the next tier"
+      return TraceLine(indent: 3, text: text, tone: action == .deny ? .deny : .normal)
+    case .noTierApplies:
+      return TraceLine(indent: 2, text: "no tier has a policy for this endpoint", tone: .muted)
+    case .profile(let name, let location):
+      return TraceLine(indent: 2, text: "profile \(name.visible)", tone: .normal, location: location)
+    case .noProfiles:
+      return TraceLine(indent: 2, text: "no profiles", tone: .muted)
+    case .note(let text):
+      return TraceLine(indent: 2, text: text.visible, tone: .normal)
+    }
+  }
+
+  private func tone(_ action: RuleAction) -> TraceLine.Tone {
+    switch action {
+    case .allow: .allow
+    case .deny: .deny
+    case .pass, .log: .normal
+    }
+  }
+
+  /// Why a rule did not match, in words.
+  private func explain(_ mismatch: Mismatch?, _ rule: Rule, _ cell: CellTrace) -> String {
+    guard let mismatch else { return "matches" }
+    let source = endpoint(cell.source)
+    let destination = endpoint(cell.destination)
+    func end(_ side: Direction) -> (String, EntityMatch, Endpoint?) {
+      side == .ingress ? ("source", rule.source, source) : ("destination", rule.destination, destination)
+    }
+    switch mismatch {
+    case .ipProtocol:
+      return "protocol \(rule.protocols.text ?? "any") does not match \(cell.probe.ipProtocol.rawValue)"
+    case .ipVersion:
+      return "ipVersion \(rule.ipVersion ?? 0) does not match the addresses"
+    case .peer(let side):
+      let (name, entity, endpoint) = end(side)
+      let peers = (entity.peers ?? []).map(\.summary)
+      let wanted = peers.isEmpty ? "nothing" : peers.joined(separator: " or ")
+      let who = endpoint.map { "\($0.id) (\(DecisionText.labels($0)))" } ?? "?"
+      return "\(name) \(wanted) does not match \(who)"
+    case .nets(let side):
+      let (name, entity, endpoint) = end(side)
+      let nets = (entity.nets ?? []).map(\.description).joined(separator: ", ")
+      return "\(name) nets [\(nets)] do not contain \(endpoint?.address?.description ?? "an address")"
+    case .notNets(let side):
+      let (name, _, endpoint) = end(side)
+      return "\(name) notNets contain \(endpoint?.address?.description ?? "the address")"
+    case .notSelector(let side):
+      let (name, entity, endpoint) = end(side)
+      return "\(name) notSelector \(entity.notSelector?.summary ?? "") matches \(endpoint?.id ?? "?")"
+    case .ports:
+      let ports = (rule.destination.ports ?? []).map(\.description).joined(separator: ", ")
+      return "port \(cell.resolvedPort.map(String.init) ?? "?") is not in [\(ports)]"
+    case .notPorts:
+      return "port \(cell.resolvedPort.map(String.init) ?? "?") is in notPorts"
+    case .sourcePorts:
+      return "source ports never match a probe (its source port is ephemeral)"
+    case .neverMatches(let reason):
+      return "never matches: \(reason)"
+    }
+  }
+}

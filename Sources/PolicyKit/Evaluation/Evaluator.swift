@@ -1,0 +1,338 @@
+/// Which policies count: what the cluster enforces, or that plus the staged policies.
+public enum View: String, Hashable, Sendable, CaseIterable {
+  /// Enforced policies only (what the cluster does now).
+  case enforced
+  /// Staged policies as if enforced (`stagedAction: Delete` removes their enforced twin).
+  case pending
+}
+
+/// The tiers that apply to one endpoint in one direction, each with its selecting policies in
+/// order. Precomputed once per evaluator, so no cell re-runs a subject selector.
+struct AppliedTier: Sendable {
+  var tier: Tier
+  var policies: [Int]
+}
+
+/// Computes cells and their traces for a cluster, a view and the policies in force.
+///
+/// Construction does the per-endpoint work (which policies select which endpoint, per
+/// direction); each cell then walks only the tiers that apply, as Calico's dataplane does.
+public final class Evaluator: Sendable {
+  /// The cluster being evaluated (after any trap was applied).
+  public let cluster: Cluster
+  /// The view.
+  public let view: View
+  /// The policies in force for this view.
+  public let policies: [Policy]
+  /// Endpoint ids to their index in `cluster.endpoints`.
+  public let index: [String: Int]
+  let applied: [[[AppliedTier]]]
+
+  /// Prepares an evaluator.
+  public init(cluster: Cluster, view: View = .enforced) {
+    self.cluster = cluster
+    self.view = view
+    let policies = Self.policiesInForce(cluster.policies, view: view)
+    self.policies = policies
+    var index: [String: Int] = [:]
+    for (position, endpoint) in cluster.endpoints.enumerated() { index[endpoint.id] = position }
+    self.index = index
+
+    // Tiers in Calico order, each with its policies in Calico order.
+    let tiers = cluster.tiers.values.sorted(by: Tier.precedes)
+    var byTier: [String: [Int]] = [:]
+    for (position, policy) in policies.enumerated() { byTier[policy.tier, default: []].append(position) }
+    let ordered: [(Tier, [Int])] = tiers.compactMap { tier in
+      guard let members = byTier[tier.name] else { return nil }
+      return (tier, members.sorted { Policy.precedes(policies[$0], policies[$1]) })
+    }
+    let namespaceLabels = { (name: String) in cluster.namespaceLabels(name) }
+    applied = cluster.endpoints.map { endpoint in
+      guard !endpoint.isNetworkSet else { return [[], []] }
+      let selecting: [Bool] = policies.map {
+        $0.subject.matches(endpoint, namespaceLabels: namespaceLabels, asPeer: false)
+      }
+      return Direction.allCases.map { direction in
+        ordered.compactMap { tier, members in
+          let chosen = members.filter { selecting[$0] && policies[$0].applies(to: direction) }
+          return chosen.isEmpty ? nil : AppliedTier(tier: tier, policies: chosen)
+        }
+      }
+    }
+  }
+
+  /// The policies that count in `view`: enforced ones, and for `pending` the staged ones in
+  /// place of their enforced twins.
+  static func policiesInForce(_ all: [Policy], view: View) -> [Policy] {
+    let enforced = all.filter { !$0.isStaged }
+    guard view == .pending else { return enforced }
+    let staged = all.filter(\.isStaged)
+    let replaced = Set(
+      staged.map { PolicyID(kind: $0.id.kind.enforcedTwin, namespace: $0.id.namespace, name: $0.id.name) })
+    return enforced.filter { !replaced.contains($0.id) } + staged.filter { $0.stagedAction == .set }
+  }
+
+  /// The number of endpoints.
+  public var count: Int { cluster.endpoints.count }
+
+  /// The outcome of one cell, without a trace (the fast path for whole matrices).
+  public func outcome(from source: Int, to destination: Int, probe: Probe) -> Outcome {
+    var none: [TraceStep]? = nil
+    var egress: [TraceStep]? = nil
+    return evaluate(source, destination, probe, &none, &egress).outcome
+  }
+
+  /// One cell with what decided each side, without the step-by-step trace.
+  public func cell(from source: Int, to destination: Int, probe: Probe) -> CellTrace {
+    var none: [TraceStep]? = nil
+    var egress: [TraceStep]? = nil
+    return evaluate(source, destination, probe, &none, &egress)
+  }
+
+  /// One cell with both sides traced step by step.
+  public func trace(from source: Int, to destination: Int, probe: Probe) -> CellTrace {
+    var egressSteps: [TraceStep]? = []
+    var ingressSteps: [TraceStep]? = []
+    var result = evaluate(source, destination, probe, &egressSteps, &ingressSteps)
+    result.egress.steps = egressSteps ?? []
+    result.ingress.steps = ingressSteps ?? []
+    return result
+  }
+
+  /// The cell for two endpoint ids, or nil if either is unknown.
+  public func trace(from source: String, to destination: String, probe: Probe) -> CellTrace? {
+    guard let s = index[source], let d = index[destination] else { return nil }
+    return trace(from: s, to: d, probe: probe)
+  }
+
+  /// The tiers and policies that apply to an endpoint in a direction, in evaluation order.
+  public func appliedPolicies(_ endpoint: Int, _ direction: Direction) -> [(Tier, [Policy])] {
+    applied[endpoint][direction == .ingress ? 0 : 1].map { applied in
+      (applied.tier, applied.policies.map { policies[$0] })
+    }
+  }
+
+  // MARK: - A cell
+
+  private func evaluate(
+    _ source: Int, _ destination: Int, _ probe: Probe,
+    _ egressSteps: inout [TraceStep]?, _ ingressSteps: inout [TraceStep]?
+  ) -> CellTrace {
+    let src = cluster.endpoints[source]
+    let dst = cluster.endpoints[destination]
+    func side(_ direction: Direction, _ id: String, _ verdict: Verdict, _ decider: Decider)
+      -> SideTrace
+    {
+      SideTrace(direction: direction, endpointID: id, verdict: verdict, decider: decider, steps: [])
+    }
+    // 1. Loopback never crosses policy.
+    if source == destination {
+      return CellTrace(
+        source: src.id, destination: dst.id, probe: probe, resolvedPort: nil, outcome: .selfTraffic,
+        egress: side(.egress, src.id, .allow, .loopback),
+        ingress: side(.ingress, dst.id, .allow, .loopback))
+    }
+    // 2. A port name resolves on the destination.
+    let port: Int
+    switch probe.port {
+    case .number(let number):
+      port = number
+    case .name(let name):
+      guard let number = dst.port(named: name, probe.ipProtocol) else {
+        return CellTrace(
+          source: src.id, destination: dst.id, probe: probe, resolvedPort: nil, outcome: .denied,
+          egress: side(.egress, src.id, .deny, .unresolvedPortName(name)),
+          ingress: side(.ingress, dst.id, .deny, .unresolvedPortName(name)))
+      }
+      port = number
+    }
+    // 3. A host always reaches the pods on its own node.
+    if src.isHost, dst.isWorkload, let node = src.node, node == dst.node {
+      return CellTrace(
+        source: src.id, destination: dst.id, probe: probe, resolvedPort: port, outcome: .allowed,
+        egress: side(.egress, src.id, .allow, .hostToLocalWorkload),
+        ingress: side(.ingress, dst.id, .allow, .hostToLocalWorkload))
+    }
+    // 4. Egress at the source, then ingress at the destination; both must allow.
+    let connection = Connection(
+      source: src, destination: dst, ipProtocol: probe.ipProtocol, port: port)
+    let egress = evaluateSide(source, .egress, connection, &egressSteps)
+    var ingress: (Verdict, Decider)
+    if dst.isHost, src.isWorkload, let node = dst.node, node == src.node,
+      cluster.felix.endpointToHostAction != .return
+    {
+      let action = cluster.felix.endpointToHostAction
+      ingress = (action == .accept ? .allow : .deny, .endpointToHost(action))
+    } else {
+      ingress = evaluateSide(destination, .ingress, connection, &ingressSteps)
+    }
+    let outcome: Outcome = egress.0 == .allow && ingress.0 == .allow ? .allowed : .denied
+    return CellTrace(
+      source: src.id, destination: dst.id, probe: probe, resolvedPort: port, outcome: outcome,
+      egress: side(.egress, src.id, egress.0, egress.1),
+      ingress: side(.ingress, dst.id, ingress.0, ingress.1))
+  }
+
+  // MARK: - One side
+
+  /// Evaluates the policy of one endpoint for a connection, per `check.go`'s `checkTiers`:
+  ///
+  /// 1. Network sets have no policy: the side allows.
+  /// 2. Host endpoints keep failsafe ports open whatever the policy.
+  /// 3. Each tier with at least one policy selecting the endpoint, in order: the first rule
+  ///    that matches decides (Allow, Deny), leaves the tier (Pass) or is noted (Log); if none
+  ///    decides, the tier's default action: Deny ends it, Pass goes on to the next tier.
+  /// 4. After the tiers, the endpoint's profiles in order: the first matching rule decides;
+  ///    no profile, or no matching rule, denies.
+  func evaluateSide(
+    _ endpointIndex: Int, _ direction: Direction, _ connection: Connection,
+    _ steps: inout [TraceStep]?
+  ) -> (Verdict, Decider) {
+    let endpoint = cluster.endpoints[endpointIndex]
+    // 1.
+    if endpoint.isNetworkSet { return (.allow, .external) }
+    // 2.
+    if endpoint.isHost {
+      let failsafes =
+        direction == .ingress ? cluster.felix.failsafeInbound : cluster.felix.failsafeOutbound
+      let remote = direction == .ingress ? connection.source : connection.destination
+      for failsafe in failsafes
+      where failsafe.ipProtocol == connection.ipProtocol && failsafe.port == connection.port {
+        if let net = failsafe.net {
+          guard let address = remote.address, net.contains(address) else { continue }
+        }
+        return (.allow, .failsafe(failsafe, direction))
+      }
+    }
+    // 3.
+    let tiers = applied[endpointIndex][direction == .ingress ? 0 : 1]
+    if tiers.isEmpty { steps?.append(.noTierApplies) }
+    tierLoop: for applied in tiers {
+      steps?.append(.tier(applied.tier))
+      var last = policies[applied.policies[0]].id
+      for policyIndex in applied.policies {
+        let policy = policies[policyIndex]
+        last = policy.id
+        steps?.append(.policy(policy.id, order: policy.orderText, location: policy.location))
+        for rule in policy.rules(direction) {
+          if let mismatch = mismatch(rule, connection) {
+            steps?.append(.rule(rule, matched: false, mismatch: mismatch))
+            continue
+          }
+          steps?.append(.rule(rule, matched: true, mismatch: nil))
+          switch rule.action {
+          case .allow: return (.allow, .rule(policy: policy.id, tier: applied.tier.name, rule: rule))
+          case .deny: return (.deny, .rule(policy: policy.id, tier: applied.tier.name, rule: rule))
+          case .pass:
+            steps?.append(.passed(tier: applied.tier.name))
+            continue tierLoop
+          case .log:
+            steps?.append(.logged(rule))
+          }
+        }
+      }
+      steps?.append(.tierDefault(tier: applied.tier.name, action: applied.tier.defaultAction))
+      if applied.tier.defaultAction == .deny {
+        return (.deny, .tierDefault(tier: applied.tier.name, lastPolicy: last, action: .deny))
+      }
+    }
+    // 4.
+    if endpoint.profiles.isEmpty { steps?.append(.noProfiles) }
+    for name in endpoint.profiles {
+      guard let profile = cluster.profile(name) else {
+        steps?.append(.profile(name: name, location: nil))
+        continue
+      }
+      steps?.append(.profile(name: name, location: profile.location))
+      for rule in profile.rules(direction) {
+        if let mismatch = mismatch(rule, connection) {
+          steps?.append(.rule(rule, matched: false, mismatch: mismatch))
+          continue
+        }
+        steps?.append(.rule(rule, matched: true, mismatch: nil))
+        switch rule.action {
+        case .allow: return (.allow, .profile(name: name, rule: rule))
+        case .deny, .pass: return (.deny, .profile(name: name, rule: rule))
+        case .log: steps?.append(.logged(rule))
+        }
+      }
+    }
+    return (.deny, .noProfileMatched(profiles: endpoint.profiles))
+  }
+
+  // MARK: - Rules
+
+  /// Why `rule` does not match `connection`, or nil when it matches.
+  func mismatch(_ rule: Rule, _ connection: Connection) -> Mismatch? {
+    if let reason = rule.neverMatchesBecause { return .neverMatches(reason) }
+    if !rule.protocols.accepts(connection.ipProtocol) { return .ipProtocol }
+    if let version = rule.ipVersion, let address = connection.source.address,
+      (version == 4) != address.isIPv4
+    {
+      return .ipVersion
+    }
+    if let failure = entityMismatch(rule.source, connection.source, .ingress) { return failure }
+    if rule.source.ports != nil { return .sourcePorts }
+    if let failure = entityMismatch(rule.destination, connection.destination, .egress) {
+      return failure
+    }
+    if let ports = rule.destination.ports,
+      !ports.contains(where: { portMatches($0, connection) })
+    {
+      return .ports
+    }
+    if rule.destination.notPorts.contains(where: { portMatches($0, connection) }) {
+      return .notPorts
+    }
+    return nil
+  }
+
+  /// Checks one end's criteria; `side` names it in the result (`.ingress` = source end).
+  private func entityMismatch(
+    _ entity: EntityMatch, _ endpoint: Endpoint, _ side: Direction
+  ) -> Mismatch? {
+    let address = endpoint.address
+    if let peers = entity.peers, !peers.contains(where: { peerMatches($0, endpoint, address) }) {
+      return .peer(side)
+    }
+    if let nets = entity.nets {
+      guard let address, nets.contains(where: { $0.contains(address) }) else { return .nets(side) }
+    }
+    if let address, entity.notNets.contains(where: { $0.contains(address) }) {
+      return .notNets(side)
+    }
+    if let notSelector = entity.notSelector,
+      notSelector.matches(endpoint, namespaceLabels: cluster.namespaceLabels, asPeer: true)
+    {
+      return .notSelector(side)
+    }
+    return nil
+  }
+
+  private func peerMatches(_ peer: Peer, _ endpoint: Endpoint, _ address: IPAddress?) -> Bool {
+    switch peer {
+    case .endpoints(let selector):
+      return selector.matches(endpoint, namespaceLabels: cluster.namespaceLabels, asPeer: true)
+    case .block(let cidr, let except):
+      guard let address, cidr.contains(address) else { return false }
+      return !except.contains { $0.contains(address) }
+    }
+  }
+
+  private func portMatches(_ match: PortMatch, _ connection: Connection) -> Bool {
+    switch match {
+    case .range(let low, let high):
+      return (low...high).contains(connection.port)
+    case .named(let name):
+      return connection.destination.port(named: name, connection.ipProtocol) == connection.port
+    }
+  }
+}
+
+/// The connection one cell stands for.
+struct Connection {
+  var source: Endpoint
+  var destination: Endpoint
+  var ipProtocol: IPProtocol
+  var port: Int
+}

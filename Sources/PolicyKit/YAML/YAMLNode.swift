@@ -1,0 +1,76 @@
+/// One node of a YAML document: a scalar, a sequence or a mapping, with where it starts.
+///
+/// The loader builds a small tree per document (or per item of a `kind: List`), decodes it into
+/// model objects and drops it, so memory stays proportional to one object, not to the file.
+public struct YAMLNode: Sendable {
+  /// What the node holds.
+  public enum Content: Sendable {
+    /// A scalar and whether it was written plain (unquoted), which decides whether it may be
+    /// read as a number, a boolean or null.
+    case scalar(String, isPlain: Bool)
+    /// A sequence of nodes.
+    case sequence([YAMLNode])
+    /// Key/value pairs in written order.
+    case mapping([(key: YAMLNode, value: YAMLNode)])
+  }
+
+  /// The node's content.
+  public var content: Content
+  /// 1-based line of the node's first character.
+  public var line: Int
+  /// 1-based column of the node's first character.
+  public var column: Int
+  /// The number of nodes below and including this one, counting alias expansions.
+  public var size: Int
+
+  /// Creates a node.
+  public init(_ content: Content, line: Int, column: Int, size: Int = 1) {
+    self.content = content
+    self.line = line
+    self.column = column
+    self.size = size
+  }
+
+  /// The scalar text, if this is a scalar.
+  public var scalar: String? {
+    if case .scalar(let text, _) = content { return text }
+    return nil
+  }
+
+  /// The entries, if this is a mapping.
+  public var mapping: [(key: YAMLNode, value: YAMLNode)]? {
+    if case .mapping(let entries) = content { return entries }
+    return nil
+  }
+
+  /// The items, if this is a sequence.
+  public var sequence: [YAMLNode]? {
+    if case .sequence(let items) = content { return items }
+    return nil
+  }
+
+  /// Whether this is a plain `null`, `~` or empty scalar.
+  public var isNull: Bool {
+    if case .scalar(let text, let isPlain) = content, isPlain {
+      return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+    }
+    return false
+  }
+
+  /// The value for `key` in a mapping (the first one written).
+  public subscript(key: String) -> YAMLNode? {
+    guard case .mapping(let entries) = content else { return nil }
+    for entry in entries where entry.key.scalar == key { return entry.value }
+    return nil
+  }
+
+  /// A short name of the node's type for messages: `a mapping`, `a list`, `a string`.
+  public var typeDescription: String {
+    switch content {
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    case .scalar(_, let isPlain):
+      isNull ? "null" : (isPlain && Int(scalar ?? "") != nil ? "a number" : "a string")
+    }
+  }
+}
