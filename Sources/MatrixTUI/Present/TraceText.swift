@@ -68,8 +68,13 @@ struct TraceText {
         indent: 1, text: "\(side.direction.rawValue) at \(side.endpointID.visible) (\(summary.visible))",
         tone: .heading)
     ]
+    var inProfile = false
     for step in side.steps {
-      lines.append(line(step, side, cell))
+      if case .profile = step { inProfile = true }
+      if case .tier = step { inProfile = false }
+      var next = line(step, side, cell)
+      if inProfile, next.indent == 4 { next.indent = 3 }
+      lines.append(next)
     }
     let verdict = side.verdict == .allow ? "ALLOW" : "DENY"
     lines.append(

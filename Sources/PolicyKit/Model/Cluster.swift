@@ -66,8 +66,10 @@ public struct FelixSettings: Hashable, Sendable {
   /// Where these came from (nil: defaults).
   public var location: SourceLocation?
 
-  /// Felix's defaults (`config_params.go`), with `Accept` for pod-to-own-host traffic, the
-  /// value Calico's Kubernetes installs configure.
+  /// Felix's failsafe defaults (`config_params.go`), and `Return` for pod-to-own-host traffic,
+  /// so that a host endpoint with `interfaceName: "*"` polices its own pods' traffic too.
+  /// (Felix's built-in value is `Drop` and many installs set `Accept`; a FelixConfiguration
+  /// `defaultEndpointToHostAction` selects either.)
   public static let defaults = FelixSettings(
     failsafeInbound: [
       .init(.tcp, 22), .init(.udp, 68), .init(.tcp, 179), .init(.tcp, 2379), .init(.tcp, 2380),
@@ -77,7 +79,7 @@ public struct FelixSettings: Hashable, Sendable {
       .init(.udp, 53), .init(.udp, 67), .init(.tcp, 179), .init(.tcp, 2379), .init(.tcp, 2380),
       .init(.tcp, 5473), .init(.tcp, 6443), .init(.tcp, 6666), .init(.tcp, 6667),
     ],
-    endpointToHostAction: .accept,
+    endpointToHostAction: .return,
     location: nil)
 }
 
