@@ -9,11 +9,71 @@ struct ExploreCommand: ParsableCommand {
 
   @OptionGroup var options: EvaluationOptions
 
+  @Option(help: "Open on this cell with its trace shown: 'SRC -> DST'.")
+  var select: String?
+
+  @Flag(help: "Do not reload when the manifests change.")
+  var noWatch = false
+
+  @Flag(help: "ASCII marks and borders only.")
+  var ascii = false
+
+  @Flag(help: "No colours (also when NO_COLOR is set); marks carry the meaning.")
+  var monochrome = false
+
+  @Flag(help: "Watch by polling modification times instead of inotify.")
+  var poll = false
+
+  func parsedSelection() throws -> (String, String)? {
+    guard let select else { return nil }
+    let parts = select.components(separatedBy: "->").map { $0.trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      throw ValidationError("--select needs 'SRC -> DST', e.g. 'prod/backend -> host/node-worker'")
+    }
+    return (parts[0], parts[1])
+  }
+
   func run() throws {
+    let selection = try parsedSelection()
+    let probe = try options.resolvedProbe()
     guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
       DiagnosticPrinter.print([.error("the explorer needs a terminal; use `matrix-tui eval` to print the matrix", at: nil)])
       throw ExitCode(2)
     }
-    throw ExitCode(2)
+    let environment = ProcessInfo.processInfo.environment
+    let isMonochrome = monochrome || environment["NO_COLOR"].map { !$0.isEmpty } == true
+    let terminal: NcursesTerminal
+    do {
+      terminal = try NcursesTerminal(options: .init(monochrome: isMonochrome, asciiOnly: ascii))
+    } catch {
+      DiagnosticPrinter.print([.error("cannot open the explorer: \(error)", at: nil)])
+      throw ExitCode(2)
+    }
+    defer { terminal.restore() }
+    let signals = try? SignalHandling.install()
+    let clock = SystemClock()
+    var watcher: FileWatcher?
+    if !noWatch {
+      if poll {
+        watcher = PollingWatcher(clock: clock)
+      } else {
+        watcher = (try? InotifyWatcher()) ?? PollingWatcher(clock: clock)
+      }
+      try? watcher?.watch(paths: options.paths)
+    }
+    var state = AppState(paths: options.paths, isWatching: watcher != nil)
+    state.probe = probe
+    state.view = options.view
+    state.glyphs = ascii ? .ascii : .unicode
+    state.isMonochrome = isMonochrome
+    let loadOptions = options.loadOptions
+    let runtime = Runtime(
+      state: state, terminal: terminal,
+      events: EventLoop(terminal: terminal, watcher: watcher, signals: signals), clock: clock,
+      load: { paths in (LoadedManifests.load(paths, options: loadOptions), Lesson.load(paths)) })
+    if let trap = options.trap {
+      runtime.pendingTrap = trap
+    }
+    runtime.run(selection: selection)
   }
 }

@@ -1,7 +1,7 @@
 import PolicyKit
 
 /// The characters that carry a cell's meaning without colour.
-struct Glyphs {
+struct Glyphs: Hashable, Sendable {
   var allowed: String
   var denied: String
   var selfCell: String

@@ -15,6 +15,8 @@ struct TraceLine: Hashable {
   var text: String
   var tone: Tone
   var location: SourceLocation?
+  /// The policy the line belongs to (a policy or one of its rules), for the trap.
+  var policy: PolicyID? = nil
 
   /// The line as plain text: indentation, text, then `file:line` after three spaces.
   var plain: String {
@@ -69,12 +71,20 @@ struct TraceText {
         tone: .heading)
     ]
     var inProfile = false
+    var policy: PolicyID?
     for step in side.steps {
-      if case .profile = step { inProfile = true }
-      if case .tier = step { inProfile = false }
+      switch step {
+      case .profile: (inProfile, policy) = (true, nil)
+      case .tier: (inProfile, policy) = (false, nil)
+      case .policy(let id, _, _): policy = id
+      case .tierDefault, .passed: break
+      default: break
+      }
       var next = line(step, side, cell)
       if inProfile, next.indent == 4 { next.indent = 3 }
+      next.policy = policy
       lines.append(next)
+      if case .tierDefault = step { policy = nil }
     }
     let verdict = side.verdict == .allow ? "ALLOW" : "DENY"
     lines.append(

@@ -138,9 +138,7 @@ public struct Cluster: Sendable {
       switch parts.count {
       case 1: return id.name == parts[0]
       case 2:
-        return kindMatches(parts[0], id.kind)
-          && (id.name == parts[1] || (id.namespace == nil && id.name == parts[1]))
-          && (id.namespace == nil || id.name == parts[1])
+        return kindMatches(parts[0], id.kind) && id.name == parts[1]
       case 3:
         return kindMatches(parts[0], id.kind) && id.namespace == parts[1] && id.name == parts[2]
       default: return false

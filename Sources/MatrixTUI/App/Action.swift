@@ -1,0 +1,31 @@
+import PolicyKit
+
+/// Everything that can happen to the explorer.
+enum Action: Sendable {
+  /// A key (or mouse event) from the terminal.
+  case key(Key)
+  /// The terminal has a new size.
+  case resize(width: Int, height: Int)
+  /// Time passed (highlights fade, debounced reloads fire).
+  case tick(now: Double)
+  /// Watched files changed at `now`; a reload follows once the burst settles.
+  case filesChanged(now: Double)
+  /// Manifests (and lesson files) were read.
+  case loaded(LoadedManifests, Lesson?)
+  /// Open on this cell with its trace (`--select 'SRC -> DST'`).
+  case select(source: String, destination: String)
+  /// SIGINT, SIGTERM or SIGHUP.
+  case terminate
+  /// Apply the trap what-if to the policy `reference` names (`--trap`).
+  case trap(String)
+  /// Read the manifests now (start-up and `r`).
+  case reload
+}
+
+/// Work the runtime does for the reducer, feeding results back as actions.
+enum Effect: Hashable, Sendable {
+  /// Read the manifests again (the runtime answers with `.loaded`).
+  case reload
+  /// Leave the explorer.
+  case quit
+}

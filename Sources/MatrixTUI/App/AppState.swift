@@ -1,0 +1,145 @@
+import PolicyKit
+
+/// Which part of the screen keys go to.
+enum Focus: Hashable, Sendable {
+  case grid
+  case trace
+}
+
+/// A one-line text prompt at the bottom of the screen.
+struct Prompt: Hashable, Sendable {
+  enum Kind: Hashable, Sendable {
+    case filter
+    case probe
+  }
+
+  var kind: Kind
+  var text: String
+  var error: String?
+}
+
+/// What is drawn over the grid, if anything.
+enum Overlay: Hashable, Sendable {
+  case help
+  case checklist(selected: Int)
+  case quiz(index: Int, chosen: Int?, revealed: Bool)
+  case prompt(Prompt)
+}
+
+/// A message in the status line, until a time.
+struct StatusMessage: Hashable, Sendable {
+  enum Tone: Hashable, Sendable {
+    case info
+    case good
+    case bad
+  }
+
+  var text: String
+  var tone: Tone
+  var until: Double
+}
+
+/// The trap what-if in force.
+struct TrapState: Sendable {
+  /// What names the policy (`Kind/name` or `Kind/namespace/name`).
+  var reference: String
+  var report: TrapReport
+}
+
+/// The explorer's whole state: a value, changed only by `reduce`.
+struct AppState: Sendable {
+  // MARK: Settings
+  var paths: [String]
+  var isWatching: Bool
+  var glyphs = Glyphs.unicode
+  var isMonochrome = false
+  var width = 80
+  var height = 24
+  var now: Double = 0
+  /// How long changed cells stay highlighted, in seconds.
+  var flipHighlightSeconds: Double = 4
+  /// How long a burst of file events is waited out before reloading, in seconds.
+  var debounceSeconds: Double = 0.1
+
+  // MARK: Loaded input
+  /// The last cluster that loaded without errors (or the first load, whatever it held).
+  var cluster: Cluster?
+  var files: [String] = []
+  /// The diagnostics of the latest load; errors show in the error bar.
+  var diagnostics: [Diagnostic] = []
+  var lesson: Lesson?
+
+  // MARK: What is evaluated
+  var probe = Probe(.tcp, 80)
+  var view = View.enforced
+  var trap: TrapState?
+
+  // MARK: Derived (by `recompute`)
+  var evaluator: Evaluator?
+  var matrix: ConnectivityMatrix?
+  /// In the pending view, the enforced matrix, to mark the cells that would change.
+  var enforcedMatrix: ConnectivityMatrix?
+  /// Cells that flipped recently: `source \u{1} destination` -> when.
+  var flips: [String: Double] = [:]
+  var probesMentioned: [Probe] = []
+  /// Lesson expectations and whether each holds now.
+  var checklist: [(expectation: Expectation, holds: Bool)] = []
+
+  // MARK: Navigation
+  var filter = ""
+  /// Endpoint indexes shown as rows and as columns (after the filter).
+  var rows: [Int] = []
+  var columns: [Int] = []
+  var cursorRow = 0
+  var cursorColumn = 0
+  var rowOffset = 0
+  var columnOffset = 0
+  var focus = Focus.grid
+  var traceCursor = 0
+  var traceOffset = 0
+  var overlay: Overlay?
+  var status: StatusMessage?
+  var pendingReloadAt: Double?
+  var hasQuit = false
+
+  init(paths: [String], isWatching: Bool) {
+    self.paths = paths
+    self.isWatching = isWatching
+  }
+
+  /// The endpoints of the cluster being shown.
+  var endpoints: [Endpoint] { evaluator?.cluster.endpoints ?? [] }
+
+  /// The endpoint index under the cursor as (source, destination).
+  var selectedCell: (source: Int, destination: Int)? {
+    guard rows.indices.contains(cursorRow), columns.indices.contains(cursorColumn) else { return nil }
+    return (rows[cursorRow], columns[cursorColumn])
+  }
+
+  /// The selected cell's trace.
+  var selectedTrace: CellTrace? {
+    guard let evaluator, let cell = selectedCell else { return nil }
+    return evaluator.trace(from: cell.source, to: cell.destination, probe: probe)
+  }
+
+  /// The key under which a flip is remembered.
+  static func flipKey(_ source: String, _ destination: String) -> String {
+    source + "\u{1}" + destination
+  }
+
+  /// Whether the cell flipped within the highlight time.
+  func isFlipped(_ source: Int, _ destination: Int) -> Bool {
+    let ids = endpoints
+    guard let since = flips[Self.flipKey(ids[source].id, ids[destination].id)] else { return false }
+    return now - since < flipHighlightSeconds
+  }
+
+  /// Whether the pending view differs from the enforced one at this cell.
+  func differsFromEnforced(_ source: Int, _ destination: Int) -> Bool {
+    guard let enforcedMatrix, let matrix else { return false }
+    return enforcedMatrix.outcome(source, destination).verdict != matrix.outcome(source, destination).verdict
+  }
+
+  /// Errors of the latest load (warnings are not shown in the bar).
+  var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}

@@ -1,0 +1,534 @@
+import PolicyKit
+
+extension AppState {
+  /// The only place state changes: applies `action` and returns the work to do.
+  mutating func reduce(_ action: Action) -> [Effect] {
+    switch action {
+    case .key(let key):
+      return handle(key)
+    case .resize(let width, let height):
+      self.width = width
+      self.height = height
+      scrollToCursor()
+      return []
+    case .tick(let now):
+      self.now = now
+      if let due = pendingReloadAt, now >= due {
+        pendingReloadAt = nil
+        return [.reload]
+      }
+      if let status, now >= status.until { self.status = nil }
+      return []
+    case .filesChanged(let now):
+      self.now = now
+      guard isWatching else { return [] }
+      pendingReloadAt = now + debounceSeconds
+      return []
+    case .loaded(let loaded, let lesson):
+      apply(loaded, lesson: lesson)
+      return []
+    case .select(let source, let destination):
+      let ids = endpoints.map(\.id)
+      if let s = ids.firstIndex(of: source), let d = ids.firstIndex(of: destination) {
+        moveCursor(toSource: s, destination: d)
+        focus = .trace
+      } else {
+        say("no cell `\(source) -> \(destination)`", .bad)
+      }
+      return []
+    case .terminate:
+      hasQuit = true
+      return [.quit]
+    case .reload:
+      return [.reload]
+    case .trap(let reference):
+      guard let cluster else { return [] }
+      switch cluster.applyingTrap(reference) {
+      case .success(let (_, report)):
+        let previous = matrix
+        trap = TrapState(reference: reference, report: report)
+        recompute(previous: previous, reason: "trap: \(report.summary)")
+      case .failure(let error):
+        say("trap: \(error)", .bad)
+      }
+      return []
+    }
+  }
+
+  // MARK: - Loading
+
+  /// Adopts a load: a load with errors keeps the last good cluster on screen.
+  mutating func apply(_ loaded: LoadedManifests, lesson: Lesson?) {
+    let previous = matrix
+    diagnostics = loaded.result.diagnostics + (lesson?.diagnostics ?? [])
+    self.lesson = lesson
+    let hasErrors = loaded.result.diagnostics.hasErrors
+    if !hasErrors || cluster == nil {
+      cluster = loaded.result.cluster
+      files = loaded.files
+    }
+    recompute(previous: previous, reason: previous == nil ? nil : "reload")
+    if hasErrors, previous != nil {
+      say("\(errors.count) error\(errors.count == 1 ? "" : "s"): the last good matrix stays on screen", .bad)
+    }
+  }
+
+  /// Re-evaluates after anything that changes the matrix; `previous` is compared to mark
+  /// flipped cells, and `reason` names what changed in the status line.
+  mutating func recompute(previous: ConnectivityMatrix?, reason: String?) {
+    guard var cluster else { return }
+    let selected = selectedCell.map { (endpoints[$0.source].id, endpoints[$0.destination].id) }
+    if let trap {
+      switch cluster.applyingTrap(trap.reference) {
+      case .success(let (trapped, report)):
+        cluster = trapped
+        self.trap?.report = report
+      case .failure(let error):
+        self.trap = nil
+        say("trap removed: \(error)", .bad)
+      }
+    }
+    let evaluator = Evaluator(cluster: cluster, view: view)
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
+    self.evaluator = evaluator
+    self.matrix = matrix
+    enforcedMatrix =
+      view == .pending
+      ? ConnectivityMatrix(evaluator: Evaluator(cluster: cluster, view: .enforced), probe: probe) : nil
+    probesMentioned = Self.probes(in: cluster)
+    updateChecklist()
+    applyFilter()
+    if let (source, destination) = selected {
+      let ids = evaluator.cluster.endpoints.map(\.id)
+      if let s = ids.firstIndex(of: source), let d = ids.firstIndex(of: destination) {
+        moveCursor(toSource: s, destination: d)
+      }
+    }
+    clampCursor()
+    guard let previous, let reason else { return }
+    let changes = matrix.changes(from: previous)
+    for change in changes { flips[Self.flipKey(change.source, change.destination)] = now }
+    let nowAllowed = changes.filter { $0.now == .allow }.count
+    let nowDenied = changes.count - nowAllowed
+    if changes.isEmpty {
+      say("\(reason): no cell changed", .info)
+    } else {
+      say("\(reason): \(changes.count) cell\(changes.count == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied", .good)
+    }
+  }
+
+  /// Re-checks the lesson's expectations.
+  mutating func updateChecklist() {
+    guard let lesson, let cluster else {
+      checklist = []
+      return
+    }
+    var checker = ExpectationChecker(cluster: cluster)
+    checklist = lesson.expectations.map { ($0, checker.check($0).holds) }
+  }
+
+  /// Every probe the loaded policies name (ports and named ports, per protocol), sorted.
+  static func probes(in cluster: Cluster) -> [Probe] {
+    var found: Set<Probe> = [Probe(.tcp, 80)]
+    for policy in cluster.policies {
+      for rule in policy.ingress + policy.egress {
+        let protocols = rule.protocols.only.map(Array.init) ?? [.tcp]
+        for ipProtocol in protocols {
+          for port in rule.destination.ports ?? [] {
+            switch port {
+            case .range(let low, _): if low > 0 { found.insert(Probe(ipProtocol, low)) }
+            case .named(let name): found.insert(Probe(ipProtocol, .name(name)))
+            }
+          }
+        }
+      }
+    }
+    return found.sorted { a, b in
+      switch (a.port, b.port) {
+      case (.number(let x), .number(let y)): return (a.ipProtocol, x) < (b.ipProtocol, y)
+      case (.number, .name): return true
+      case (.name, .number): return false
+      case (.name(let x), .name(let y)): return (a.ipProtocol, x) < (b.ipProtocol, y)
+      }
+    }
+  }
+
+  // MARK: - Keys
+
+  private mutating func handle(_ key: Key) -> [Effect] {
+    if case .mouse(let event) = key { return handleMouse(event) }
+    if key == .resize { return [] }
+    if case .prompt(let prompt)? = overlay { return handlePrompt(prompt, key) }
+    if let overlay, overlay != .help || key != .char("?") {
+      if let effects = handleOverlay(overlay, key) { return effects }
+    }
+    guard let command = KeyMap.command(for: key) else { return [] }
+    return perform(command)
+  }
+
+  /// Runs a command of the key map.
+  mutating func perform(_ command: Command) -> [Effect] {
+    let page = max(1, gridHeight - 1)
+    switch command {
+    case .quit:
+      hasQuit = true
+      return [.quit]
+    case .help:
+      overlay = overlay == .help ? nil : .help
+    case .close:
+      if overlay != nil {
+        overlay = nil
+      } else if focus == .trace {
+        focus = .grid
+      }
+    case .moveUp:
+      if focus == .trace { moveTraceCursor(-1) } else { cursorRow -= 1 }
+    case .moveDown:
+      if focus == .trace { moveTraceCursor(1) } else { cursorRow += 1 }
+    case .moveLeft: cursorColumn -= 1
+    case .moveRight: cursorColumn += 1
+    case .pageUp:
+      if focus == .trace { moveTraceCursor(-page) } else { cursorRow -= page }
+    case .pageDown:
+      if focus == .trace { moveTraceCursor(page) } else { cursorRow += page }
+    case .rowStart: cursorColumn = 0
+    case .rowEnd: cursorColumn = columns.count - 1
+    case .top:
+      if focus == .trace { moveTraceCursor(-traceCursor) } else { cursorRow = 0 }
+    case .bottom:
+      if focus == .trace { moveTraceCursor(Int.max / 2) } else { cursorRow = rows.count - 1 }
+    case .select:
+      focus = .trace
+      traceCursor = 0
+      traceOffset = 0
+    case .switchFocus:
+      focus = focus == .grid ? .trace : .grid
+    case .filter:
+      overlay = .prompt(Prompt(kind: .filter, text: filter, error: nil))
+    case .setProbe:
+      overlay = .prompt(Prompt(kind: .probe, text: probe.argument, error: nil))
+    case .previousProbe, .nextProbe:
+      cycleProbe(command == .nextProbe ? 1 : -1)
+    case .toggleView:
+      view = view == .enforced ? .pending : .enforced
+      recompute(previous: nil, reason: nil)
+      let differing = countPendingDifferences()
+      say(view == .pending ? "pending view: staged policies as if enforced; \(differing) cell\(differing == 1 ? "" : "s") would change" : "enforced view", .info)
+    case .toggleTrap:
+      toggleTrap()
+    case .reload:
+      return [.reload]
+    case .checklist:
+      guard lesson != nil, !checklist.isEmpty else {
+        say("no lesson expectations here (expect.yaml in the folder opened)", .info)
+        break
+      }
+      overlay = .checklist(selected: 0)
+    case .quiz:
+      guard let lesson, !lesson.quiz.isEmpty else {
+        say("no lesson quiz here (quiz.json in the folder opened)", .info)
+        break
+      }
+      overlay = .quiz(index: 0, chosen: nil, revealed: false)
+    }
+    clampCursor()
+    scrollToCursor()
+    return []
+  }
+
+  private mutating func cycleProbe(_ step: Int) {
+    let probes = probesMentioned
+    guard !probes.isEmpty else { return }
+    let current = probes.firstIndex(of: probe) ?? (step > 0 ? -1 : 0)
+    let next = ((current + step) % probes.count + probes.count) % probes.count
+    probe = probes[next]
+    recompute(previous: nil, reason: nil)
+    say("probe \(probe) (\(next + 1) of \(probes.count) the policies mention)", .info)
+  }
+
+  private mutating func countPendingDifferences() -> Int {
+    guard let enforcedMatrix, let matrix else { return 0 }
+    return matrix.changes(from: enforcedMatrix).count
+  }
+
+  /// `t`: widen the deciding policy (or the one under the trace cursor), or restore.
+  mutating func toggleTrap() {
+    if let active = trap {
+      let previous = matrix
+      trap = nil
+      recompute(previous: previous, reason: "trap off: \(active.report.policy.name) restored")
+      return
+    }
+    guard let policy = trapTarget() else {
+      say("no policy decided this cell (select a cell a policy decides, or a policy in the trace)", .bad)
+      return
+    }
+    guard let cluster else { return }
+    switch cluster.applyingTrap(policy.description) {
+    case .failure(let error):
+      say("trap: \(error)", .bad)
+    case .success(let (_, report)):
+      let previous = matrix
+      trap = TrapState(reference: policy.description, report: report)
+      recompute(previous: previous, reason: "trap: \(report.summary)")
+    }
+  }
+
+  /// The policy the trap would widen.
+  func trapTarget() -> PolicyID? {
+    guard let trace = selectedTrace, let evaluator else { return nil }
+    if focus == .trace {
+      let lines = TraceText(evaluator: evaluator).lines(trace)
+      if lines.indices.contains(traceCursor), let policy = lines[traceCursor].policy { return policy }
+    }
+    switch trace.decidingSide.decider {
+    case .rule(let policy, _, _): return policy
+    case .tierDefault(_, let policy, _): return policy
+    default:
+      for side in [trace.ingress, trace.egress] {
+        if case .rule(let policy, _, _) = side.decider { return policy }
+        if case .tierDefault(_, let policy, _) = side.decider { return policy }
+      }
+      return nil
+    }
+  }
+
+  private mutating func moveTraceCursor(_ delta: Int) {
+    let count = selectedTrace.flatMap { trace in evaluator.map { TraceText(evaluator: $0).lines(trace).count } } ?? 0
+    traceCursor = max(0, min(count - 1, traceCursor + delta))
+  }
+
+  // MARK: - Prompts and overlays
+
+  private mutating func handlePrompt(_ prompt: Prompt, _ key: Key) -> [Effect] {
+    var prompt = prompt
+    switch key {
+    case .escape:
+      overlay = nil
+    case .enter:
+      switch prompt.kind {
+      case .filter:
+        if let error = Self.filterError(prompt.text) {
+          prompt.error = error
+          overlay = .prompt(prompt)
+          return []
+        }
+        filter = prompt.text
+        overlay = nil
+        applyFilter()
+        clampCursor()
+        scrollToCursor()
+        say(filter.isEmpty ? "filter cleared" : "filter: \(filter)  (\(rows.count) rows, \(columns.count) columns)", .info)
+      case .probe:
+        guard let parsed = Probe(parsing: prompt.text) else {
+          prompt.error = "expected e.g. tcp/443, udp/53, tcp/http"
+          overlay = .prompt(prompt)
+          return []
+        }
+        probe = parsed
+        overlay = nil
+        recompute(previous: nil, reason: nil)
+        say("probe \(probe)", .info)
+      }
+    case .backspace, .delete:
+      if !prompt.text.isEmpty { prompt.text.removeLast() }
+      prompt.error = nil
+      overlay = .prompt(prompt)
+    case .ctrl("u"):
+      prompt.text = ""
+      overlay = .prompt(prompt)
+    case .ctrl("c"):
+      hasQuit = true
+      return [.quit]
+    case .char(let character):
+      prompt.text.append(character)
+      prompt.error = nil
+      overlay = .prompt(prompt)
+    default:
+      break
+    }
+    return []
+  }
+
+  /// Keys for overlays; nil lets the key map handle the key.
+  private mutating func handleOverlay(_ overlay: Overlay, _ key: Key) -> [Effect]? {
+    switch overlay {
+    case .help:
+      if key == .char("q") || key == .ctrl("c") { return nil }
+      self.overlay = nil
+      return []
+    case .checklist(let selected):
+      let count = checklist.count
+      switch key {
+      case .up, .char("k"): self.overlay = .checklist(selected: max(0, selected - 1))
+      case .down, .char("j"): self.overlay = .checklist(selected: min(count - 1, selected + 1))
+      case .enter:
+        jump(to: checklist[selected].expectation)
+        self.overlay = nil
+      case .escape, .char("o"): self.overlay = nil
+      case .char("q"), .ctrl("c"): return nil
+      default: break
+      }
+      return []
+    case .quiz(let index, let chosen, let revealed):
+      let questions = lesson?.quiz ?? []
+      guard questions.indices.contains(index) else {
+        self.overlay = nil
+        return []
+      }
+      switch key {
+      case .char(let character) where character.isNumber:
+        if let number = character.wholeNumberValue, questions[index].options.indices.contains(number - 1) {
+          self.overlay = .quiz(index: index, chosen: number - 1, revealed: revealed)
+        }
+      case .enter, .char(" "):
+        if revealed {
+          self.overlay = index + 1 < questions.count ? .quiz(index: index + 1, chosen: nil, revealed: false) : nil
+        } else {
+          self.overlay = .quiz(index: index, chosen: chosen, revealed: true)
+        }
+      case .right, .char("n"):
+        self.overlay = .quiz(index: min(questions.count - 1, index + 1), chosen: nil, revealed: false)
+      case .left, .char("b"):
+        self.overlay = .quiz(index: max(0, index - 1), chosen: nil, revealed: false)
+      case .escape, .char("Q"): self.overlay = nil
+      case .char("q"), .ctrl("c"): return nil
+      default: break
+      }
+      return []
+    case .prompt:
+      return nil
+    }
+  }
+
+  /// Moves to an expectation's cell under its probe, view and trap.
+  mutating func jump(to expectation: Expectation) {
+    probe = expectation.probe
+    view = expectation.view
+    if let reference = expectation.trap, let cluster,
+      case .success(let (_, report)) = cluster.applyingTrap(reference)
+    {
+      trap = TrapState(reference: reference, report: report)
+    } else {
+      trap = nil
+    }
+    filter = ""
+    recompute(previous: nil, reason: nil)
+    let ids = endpoints.map(\.id)
+    if let s = ids.firstIndex(of: expectation.source), let d = ids.firstIndex(of: expectation.destination) {
+      moveCursor(toSource: s, destination: d)
+    }
+    say("expectation: \(expectation.summary)", .info)
+  }
+
+  // MARK: - Mouse
+
+  private mutating func handleMouse(_ event: MouseEvent) -> [Effect] {
+    let layout = ScreenLayout(state: self)
+    switch event.kind {
+    case .scrollUp:
+      if layout.trace.contains(x: event.x, y: event.y) { traceOffset = max(0, traceOffset - 3) } else { cursorRow -= 3 }
+    case .scrollDown:
+      if layout.trace.contains(x: event.x, y: event.y) { traceOffset += 3 } else { cursorRow += 3 }
+    case .press:
+      if let (row, column) = MatrixView.cell(at: event.x, event.y, state: self) {
+        cursorRow = row
+        cursorColumn = column
+        focus = .trace
+        traceCursor = 0
+        traceOffset = 0
+      } else if layout.trace.contains(x: event.x, y: event.y) {
+        focus = .trace
+      }
+    case .release:
+      break
+    }
+    clampCursor()
+    scrollToCursor()
+    return []
+  }
+
+  // MARK: - Filtering and the cursor
+
+  /// A filter that looks like a selector must parse; plain text is a substring.
+  static func filterError(_ text: String) -> String? {
+    guard looksLikeSelector(text) else { return nil }
+    do {
+      _ = try Selector.parse(text)
+      return nil
+    } catch {
+      return "selector: \(error.message) (column \(error.column))"
+    }
+  }
+
+  static func looksLikeSelector(_ text: String) -> Bool {
+    ["==", "!=", "has(", " in ", "all()", "&&", "||", "!", " contains ", " starts with ", " ends with "]
+      .contains { text.contains($0) }
+  }
+
+  /// Recomputes the visible rows and columns from the filter.
+  mutating func applyFilter() {
+    let all = Array(endpoints.indices)
+    let trimmed = filter.trimmingSpaces
+    guard !trimmed.isEmpty else {
+      rows = all
+      columns = all
+      return
+    }
+    let list = endpoints
+    if Self.looksLikeSelector(trimmed), let selector = try? Selector.parse(trimmed) {
+      rows = all.filter { selector.matches(list[$0].selectorLabels) }
+    } else {
+      let needle = trimmed.lowercased()
+      rows = all.filter { list[$0].id.lowercased().contains(needle) }
+    }
+    columns = rows
+  }
+
+  mutating func moveCursor(toSource source: Int, destination: Int) {
+    if !rows.contains(source) || !columns.contains(destination) {
+      filter = ""
+      applyFilter()
+    }
+    cursorRow = rows.firstIndex(of: source) ?? cursorRow
+    cursorColumn = columns.firstIndex(of: destination) ?? cursorColumn
+    clampCursor()
+    scrollToCursor()
+  }
+
+  mutating func clampCursor() {
+    cursorRow = max(0, min(cursorRow, rows.count - 1))
+    cursorColumn = max(0, min(cursorColumn, columns.count - 1))
+  }
+
+  /// Rows the grid shows at once.
+  var gridHeight: Int { ScreenLayout(state: self).gridRows }
+
+  /// Scrolls so the cursor is visible.
+  mutating func scrollToCursor() {
+    let layout = ScreenLayout(state: self)
+    let visibleRows = max(1, layout.gridRows)
+    let visibleColumns = max(1, layout.gridColumns)
+    if cursorRow < rowOffset { rowOffset = cursorRow }
+    if cursorRow >= rowOffset + visibleRows { rowOffset = cursorRow - visibleRows + 1 }
+    if cursorColumn < columnOffset { columnOffset = cursorColumn }
+    if cursorColumn >= columnOffset + visibleColumns { columnOffset = cursorColumn - visibleColumns + 1 }
+    rowOffset = max(0, rowOffset)
+    columnOffset = max(0, columnOffset)
+  }
+
+  /// Shows a message in the status line for a few seconds.
+  mutating func say(_ text: String, _ tone: StatusMessage.Tone) {
+    status = StatusMessage(text: text, tone: tone, until: now + 6)
+  }
+}
+
+extension String {
+  /// Without leading and trailing whitespace.
+  var trimmingSpaces: String {
+    var scalars = Substring(self)
+    while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
+    while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
+    return String(scalars)
+  }
+}

@@ -1,0 +1,52 @@
+/// Where each part of the screen goes, from the terminal size and the state.
+struct ScreenLayout {
+  /// The smallest terminal the explorer draws into.
+  static let minimumWidth = 48
+  static let minimumHeight = 12
+
+  var header: Rect
+  var grid: Rect
+  var trace: Rect
+  var errorBar: Rect
+  var status: Rect
+  /// Whether the trace pane sits right of the grid (wide terminals) or below it.
+  var traceOnRight: Bool
+  var isTooSmall: Bool
+
+  /// Width of the row labels.
+  var labelWidth: Int
+  /// Rows above the cells: the column legend and the column numbers.
+  var columnHeaderRows: Int
+  /// Cell rows that fit.
+  var gridRows: Int
+  /// Cell columns that fit (two characters each).
+  var gridColumns: Int
+
+  init(state: AppState) {
+    let width = state.width
+    let height = state.height
+    isTooSmall = width < Self.minimumWidth || height < Self.minimumHeight
+    header = Rect(x: 0, y: 0, width: width, height: 1)
+    status = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
+    let errorHeight = state.errors.isEmpty ? 0 : min(3, state.errors.count + (state.errors.count > 1 ? 1 : 0))
+    errorBar = Rect(x: 0, y: max(0, height - 1 - errorHeight), width: width, height: errorHeight)
+    let body = Rect(x: 0, y: 1, width: width, height: max(0, height - 2 - errorHeight))
+    traceOnRight = width >= 110
+    if traceOnRight {
+      let traceWidth = max(46, width * 45 / 100)
+      grid = Rect(x: 0, y: body.y, width: width - traceWidth, height: body.height)
+      trace = Rect(x: width - traceWidth, y: body.y, width: traceWidth, height: body.height)
+    } else {
+      let gridHeight = max(4, body.height * 55 / 100)
+      grid = Rect(x: 0, y: body.y, width: width, height: gridHeight)
+      trace = Rect(x: 0, y: body.y + gridHeight, width: width, height: max(0, body.height - gridHeight))
+    }
+    let count = state.endpoints.count
+    let digits = String(max(1, count)).count
+    let longest = state.endpoints.map { $0.id.count }.max() ?? 8
+    labelWidth = min(digits + 2 + longest + 1, max(16, grid.width / 3))
+    columnHeaderRows = 1 + digits
+    gridRows = max(0, grid.height - columnHeaderRows)
+    gridColumns = max(0, (grid.width - labelWidth - 1) / 2)
+  }
+}

@@ -1,0 +1,47 @@
+import PolicyKit
+
+/// The explorer's styles, with a monochrome variant where marks and attributes carry meaning.
+struct Theme {
+  var isMonochrome: Bool
+
+  var plain: Style { .plain }
+  var header: Style { isMonochrome ? Style.plain.reversed() : Style.plain.fg(.black).bg(.cyan) }
+  var muted: Style { Style.plain.dimmed() }
+  var heading: Style { Style.plain.bolded() }
+  var label: Style { .plain }
+  var highlightedLabel: Style { isMonochrome ? Style.plain.bolded().underlined() : Style.plain.bolded().fg(.brightYellow) }
+  var allowed: Style { isMonochrome ? .plain : Style.plain.fg(.green) }
+  var denied: Style { isMonochrome ? .plain : Style.plain.fg(.red) }
+  var selfCell: Style { Style.plain.dimmed() }
+  var error: Style { isMonochrome ? Style.plain.reversed().bolded() : Style.plain.fg(.brightWhite).bg(.red).bolded() }
+  var good: Style { isMonochrome ? Style.plain.bolded() : Style.plain.fg(.green).bolded() }
+  var bad: Style { isMonochrome ? Style.plain.bolded() : Style.plain.fg(.brightRed).bolded() }
+  var border: Style { Style.plain.dimmed() }
+  var overlay: Style { .plain }
+
+  /// A cell's style from its outcome and marks.
+  func cell(_ outcome: Outcome, isCursor: Bool, isFlipped: Bool, differs: Bool, crosshair: Bool) -> Style {
+    var style: Style
+    switch outcome {
+    case .allowed: style = allowed
+    case .denied: style = denied
+    case .selfTraffic: style = selfCell
+    }
+    if crosshair && !isMonochrome { style = style.bolded() }
+    if differs { style = isMonochrome ? style.underlined() : style.bg(.magenta).fg(.brightWhite).bolded() }
+    if isFlipped { style = isMonochrome ? style.bolded().underlined() : style.bg(.yellow).fg(.black).bolded() }
+    if isCursor { style = style.reversed().bolded() }
+    return style
+  }
+
+  /// A trace line's style.
+  func trace(_ tone: TraceLine.Tone) -> Style {
+    switch tone {
+    case .heading: heading
+    case .normal: plain
+    case .muted: muted
+    case .allow: allowed.bolded()
+    case .deny: denied.bolded()
+    }
+  }
+}

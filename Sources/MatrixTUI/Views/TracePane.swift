@@ -1,0 +1,124 @@
+import PolicyKit
+
+/// The selected cell's trace: the headline, then both sides tier by tier, scrollable.
+enum TracePane {
+  static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
+    let area = layout.trace
+    guard area.width > 4, area.height > 2 else { return }
+    let focused = state.focus == .trace
+    canvas.box(area, title: focused ? " trace (Tab: grid, t: trap this policy) " : " trace (Enter to focus) ", style: focused ? theme.heading : theme.border)
+    let inner = area.inset(by: 1)
+    guard let evaluator = state.evaluator, let trace = state.selectedTrace else {
+      canvas.draw("no cell selected", at: inner.x, y: inner.y, style: theme.muted, clip: inner)
+      return
+    }
+    var lines = TraceText(evaluator: evaluator).lines(trace)
+    if let trap = state.trap {
+      lines.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .deny, location: nil), at: 1)
+    }
+    // Wrap long lines so nothing important is cut off.
+    var rows: [(TraceLine, String, Int)] = []
+    for (index, line) in lines.enumerated() {
+      for piece in wrap(line.plain, width: inner.width, indent: line.indent * 2 + 2) {
+        rows.append((line, piece, index))
+      }
+    }
+    let cursorLine = focused ? state.traceCursor : -1
+    var offset = state.traceOffset
+    if let firstRow = rows.firstIndex(where: { $0.2 == cursorLine }) {
+      if firstRow < offset { offset = firstRow }
+      if firstRow >= offset + inner.height { offset = firstRow - inner.height + 1 }
+    }
+    offset = max(0, min(offset, max(0, rows.count - inner.height)))
+    for (row, item) in rows.dropFirst(offset).prefix(inner.height).enumerated() {
+      var style = theme.trace(item.0.tone)
+      if item.2 == cursorLine { style = style.reversed() }
+      canvas.draw(item.1, at: inner.x, y: inner.y + row, style: style, clip: inner)
+    }
+    if offset + inner.height < rows.count {
+      canvas.draw("↓", at: inner.maxX - 1, y: inner.maxY - 1, style: theme.muted, clip: inner)
+    }
+  }
+
+  /// Splits `text` into lines of at most `width` characters, continuing with `indent` spaces.
+  static func wrap(_ text: String, width: Int, indent: Int) -> [String] {
+    guard width > 8, text.count > width else { return [text] }
+    var result: [String] = []
+    var rest = Substring(text)
+    var first = true
+    while !rest.isEmpty {
+      let prefix = first ? "" : String(repeating: " ", count: min(indent, width / 2))
+      let room = width - prefix.count
+      if rest.count <= room {
+        result.append(prefix + rest)
+        break
+      }
+      var cut = rest.index(rest.startIndex, offsetBy: room)
+      if let space = rest[..<cut].lastIndex(of: " "), rest.distance(from: rest.startIndex, to: space) > room / 2 {
+        cut = space
+      }
+      result.append(prefix + rest[..<cut])
+      rest = rest[cut...].drop { $0 == " " }
+      first = false
+    }
+    return result
+  }
+}
+
+/// The header line: files, probe, view, counts, trap and watch state.
+enum HeaderView {
+  static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
+    let area = layout.header
+    canvas.fill(area, style: theme.header)
+    var parts = ["matrix-tui", filesSummary(state)]
+    parts.append(state.probe.description)
+    parts.append(state.view.rawValue)
+    if let matrix = state.matrix {
+      let counts = matrix.counts
+      parts.append("\(state.glyphs.allowed) \(counts.allowed) allowed  \(state.glyphs.denied) \(counts.denied) denied")
+    }
+    if let trap = state.trap { parts.append("TRAP \(trap.report.policy.name)") }
+    if !state.filter.isEmpty { parts.append("filter: \(state.filter)") }
+    parts.append(state.isWatching ? "live" : "not watching")
+    canvas.draw(" " + parts.joined(separator: " │ "), at: 0, y: area.y, style: theme.header, clip: area)
+  }
+
+  static func filesSummary(_ state: AppState) -> String {
+    let names = state.paths.joined(separator: " ")
+    let count = state.files.count
+    return "\(names) (\(count) file\(count == 1 ? "" : "s"))"
+  }
+}
+
+/// The status line (messages, or the key hints) and the error bar above it.
+enum StatusBar {
+  static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
+    let area = layout.status
+    if case .prompt(let prompt)? = state.overlay {
+      let label = prompt.kind == .filter ? "filter (text or selector, Enter: apply, Esc: cancel): " : "probe (e.g. tcp/443, udp/53, tcp/http): "
+      var text = label + prompt.text + "▏"
+      if let error = prompt.error { text += "   " + error }
+      canvas.draw(text, at: 0, y: area.y, style: prompt.error == nil ? theme.heading : theme.bad, clip: area)
+    } else if let status = state.status, state.now < status.until {
+      let style: Style = status.tone == .good ? theme.good : (status.tone == .bad ? theme.bad : theme.plain)
+      canvas.draw(" " + status.text, at: 0, y: area.y, style: style, clip: area)
+    } else {
+      canvas.draw(" " + KeyMap.hints, at: 0, y: area.y, style: theme.muted, clip: area)
+    }
+    // The error bar: the first errors of the latest load.
+    let bar = layout.errorBar
+    guard bar.height > 0 else { return }
+    canvas.fill(bar, style: theme.error)
+    let errors = state.errors
+    let shown = bar.height > 1 && errors.count > 1 ? bar.height - 1 : bar.height
+    for (row, error) in errors.prefix(shown).enumerated() {
+      let text = " " + (error.location.map { "\($0): error: " } ?? "error: ") + error.message
+      canvas.draw(text, at: 0, y: bar.y + row, style: theme.error, clip: bar)
+    }
+    if errors.count > shown {
+      canvas.draw(" \(errors.count - shown) more error\(errors.count - shown == 1 ? "" : "s"); the last good matrix stays on screen", at: 0, y: bar.maxY - 1, style: theme.error, clip: bar)
+    } else if errors.count > 1 || bar.height > 1 {
+      canvas.draw(" the last good matrix stays on screen", at: 0, y: bar.maxY - 1, style: theme.error, clip: bar)
+    }
+  }
+}
