@@ -67,7 +67,12 @@ extension AppState {
       cluster = loaded.result.cluster
       files = loaded.files
     }
-    recompute(previous: previous, reason: previous == nil ? nil : "reload")
+    let isFirst = previous == nil
+    recompute(previous: previous, reason: isFirst ? nil : "reload")
+    // Open on the first cell between two different endpoints, not on a self cell.
+    if isFirst, cursorRow == 0, cursorColumn == 0, columns.count > 1 {
+      cursorColumn = 1
+    }
     if hasErrors, previous != nil {
       say("\(errors.count) error\(errors.count == 1 ? "" : "s"): the last good matrix stays on screen", .bad)
     }

@@ -44,7 +44,13 @@ struct ScreenLayout {
     let count = state.endpoints.count
     let digits = String(max(1, count)).count
     let longest = state.endpoints.map { $0.id.count }.max() ?? 8
-    labelWidth = min(digits + 2 + longest + 1, max(16, grid.width / 3))
+    let needed = digits + 1 + longest + 1
+    let allColumns = 2 * count + 1
+    if grid.width - allColumns >= min(needed, 16) {
+      labelWidth = min(needed, grid.width - allColumns)
+    } else {
+      labelWidth = min(needed, max(16, grid.width / 3))
+    }
     columnHeaderRows = 1 + digits
     gridRows = max(0, grid.height - columnHeaderRows)
     gridColumns = max(0, (grid.width - labelWidth - 1) / 2)

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyKit
 
 /// The selected cell's trace: the headline, then both sides tier by tier, scrollable.
@@ -16,11 +17,21 @@ enum TracePane {
     if let trap = state.trap {
       lines.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .deny, location: nil), at: 1)
     }
-    // Wrap long lines so nothing important is cut off.
-    var rows: [(TraceLine, String, Int)] = []
+    // Wrap long lines so nothing important is cut off; a rule's `file:line` goes at the
+    // right edge when it fits, else on its own line.
+    var rows: [(TraceLine, String, Int, Bool)] = []
     for (index, line) in lines.enumerated() {
-      for piece in wrap(line.plain, width: inner.width, indent: line.indent * 2 + 2) {
-        rows.append((line, piece, index))
+      let body = String(repeating: "  ", count: line.indent) + line.text
+      let pieces = wrap(body, width: inner.width, indent: line.indent * 2 + 2)
+      for piece in pieces { rows.append((line, piece, index, false)) }
+      guard let location = line.location else { continue }
+      let place = "\((location.file as NSString).lastPathComponent):\(location.line)"
+      if let last = rows.last, last.1.count + 2 + place.count <= inner.width {
+        let gap = inner.width - last.1.count - place.count
+        rows[rows.count - 1].1 = last.1 + String(repeating: " ", count: gap) + place
+      } else {
+        let pad = max(0, inner.width - place.count)
+        rows.append((line, String(repeating: " ", count: pad) + place, index, true))
       }
     }
     let cursorLine = focused ? state.traceCursor : -1
@@ -31,7 +42,7 @@ enum TracePane {
     }
     offset = max(0, min(offset, max(0, rows.count - inner.height)))
     for (row, item) in rows.dropFirst(offset).prefix(inner.height).enumerated() {
-      var style = theme.trace(item.0.tone)
+      var style = item.3 ? theme.muted : theme.trace(item.0.tone)
       if item.2 == cursorLine { style = style.reversed() }
       canvas.draw(item.1, at: inner.x, y: inner.y + row, style: style, clip: inner)
     }

@@ -101,7 +101,7 @@ extension ModelBuilder {
     let display = namespace.map { "\($0)/\(name)" } ?? name
     guard !context.failed else {
       context.diagnostics.append(
-        .error("\(object.kind) `\(display)` is not applied because of the errors above", at: object.location))
+        Diagnostic(.note, "\(object.kind) `\(display)` is not applied because of its errors", at: object.location))
       return
     }
     guard define("calico/\(kind.rawValue)/\(namespace ?? "")/\(name)", "\(object.kind) `\(display)`", at: object.location)

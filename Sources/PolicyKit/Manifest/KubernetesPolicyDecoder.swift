@@ -70,7 +70,7 @@ extension ModelBuilder {
     }
     guard !context.failed else {
       context.diagnostics.append(
-        .error("\(object.kind) `\(namespace)/\(object.name)` is not applied because of the errors above", at: object.location))
+        Diagnostic(.note, "\(object.kind) `\(namespace)/\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
     guard define(object.key(kind.rawValue), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location)

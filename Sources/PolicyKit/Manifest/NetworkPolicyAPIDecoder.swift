@@ -45,7 +45,7 @@ extension ModelBuilder {
     context.checkFields(spec, ["priority", "subject", "ingress", "egress", "tier"], in: "\(object.kind) spec")
     guard let subject = npaSubject(spec["subject"], &context) else {
       if spec["subject"] == nil { context.error("`\(object.kind)` needs a `subject`", at: spec) }
-      context.diagnostics.append(.error("\(object.kind) `\(object.name)` is not applied because of the errors above", at: object.location))
+      context.diagnostics.append(Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
     var policy = Policy(
@@ -72,7 +72,7 @@ extension ModelBuilder {
       }
     }
     guard !context.failed else {
-      context.diagnostics.append(.error("\(object.kind) `\(object.name)` is not applied because of the errors above", at: object.location))
+      context.diagnostics.append(Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
     guard define("npa/\(object.kind)//\(object.name)", "\(object.kind) `\(object.name)`", at: object.location)
