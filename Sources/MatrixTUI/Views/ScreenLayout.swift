@@ -37,7 +37,10 @@ struct ScreenLayout {
       grid = Rect(x: 0, y: body.y, width: width - traceWidth, height: body.height)
       trace = Rect(x: width - traceWidth, y: body.y, width: traceWidth, height: body.height)
     } else {
-      let gridHeight = max(4, body.height * 55 / 100)
+      // The grid takes what its rows need (up to 60%); the trace gets the rest.
+      let digitRows = String(max(1, state.endpoints.count)).count
+      let needed = 1 + digitRows + max(1, state.rows.count) + 1
+      let gridHeight = max(4, min(body.height * 60 / 100, needed))
       grid = Rect(x: 0, y: body.y, width: width, height: gridHeight)
       trace = Rect(x: 0, y: body.y + gridHeight, width: width, height: max(0, body.height - gridHeight))
     }

@@ -81,9 +81,8 @@ enum HeaderView {
   static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
     let area = layout.header
     canvas.fill(area, style: theme.header)
-    var parts = ["matrix-tui", filesSummary(state)]
-    parts.append(state.probe.description)
-    parts.append(state.view.rawValue)
+    // Most important first: a narrow terminal cuts the end.
+    var parts = ["matrix-tui", state.probe.description, state.view.rawValue]
     if let matrix = state.matrix {
       let counts = matrix.counts
       parts.append("\(state.glyphs.allowed) \(counts.allowed) allowed  \(state.glyphs.denied) \(counts.denied) denied")
@@ -91,6 +90,7 @@ enum HeaderView {
     if let trap = state.trap { parts.append("TRAP \(trap.report.policy.name)") }
     if !state.filter.isEmpty { parts.append("filter: \(state.filter)") }
     parts.append(state.isWatching ? "live" : "not watching")
+    parts.append(filesSummary(state))
     canvas.draw(" " + parts.joined(separator: " │ "), at: 0, y: area.y, style: theme.header, clip: area)
   }
 

@@ -1,0 +1,225 @@
+import PolicyKit
+import Testing
+@testable import MatrixTUI
+
+@Suite struct ReducerTests {
+  let cell = "prod/backend -> host/node-worker"
+
+  @Test func opensOnTheFirstCellBetweenTwoEndpoints() {
+    let state = AppFixtures.state()
+    #expect(AppFixtures.selected(state) == "host/node-control-plane -> host/node-worker")
+    #expect(state.matrix?.counts.allowed == 26)
+    #expect(state.matrix?.counts.denied == 4)
+  }
+
+  @Test func arrowsAndVimKeysMoveAndStopAtTheEdges() {
+    var state = AppFixtures.state()
+    _ = AppFixtures.press([.char("G"), .left, .char("h"), .char("h")], on: &state)
+    #expect(AppFixtures.selected(state) == "prod/backend -> host/node-control-plane")
+    _ = AppFixtures.press([.char("l"), .down, .char("j")], on: &state)
+    #expect(AppFixtures.selected(state) == cell)
+    _ = AppFixtures.press([.char("g"), .up, .end], on: &state)
+    #expect(AppFixtures.selected(state) == "host/node-control-plane -> prod/backend")
+    _ = AppFixtures.press([.home], on: &state)
+    #expect(state.cursorColumn == 0)
+  }
+
+  @Test func selectOpensTheCellWithItsTraceFocused() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    #expect(AppFixtures.selected(state) == cell)
+    #expect(state.focus == .trace)
+    #expect(state.selectedTrace?.outcome == .denied)
+  }
+
+  @Test func unknownSelectionSaysSo() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.select(source: "prod/nope", destination: "host/node-worker"))
+    #expect(state.status?.text.contains("no cell") == true)
+  }
+
+  @Test func trapWidensTheDecidingPolicyAndRestores() throws {
+    var state = AppFixtures.state()
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    _ = state.reduce(.key(.char("t")))
+    let trap = try #require(state.trap)
+    #expect(trap.report.policy.name == "node-host-firewall")
+    #expect(state.selectedTrace?.outcome == .allowed)
+    #expect(state.status?.text == "trap: node-host-firewall ingress[0] source -> all(): 4 cells flipped: +4 allowed, +0 denied")
+    #expect(state.isFlipped(state.selectedCell!.source, state.selectedCell!.destination))
+    _ = state.reduce(.key(.char("t")))
+    #expect(state.trap == nil)
+    #expect(state.selectedTrace?.outcome == .denied)
+  }
+
+  @Test func trapOnACellNoPolicyDecidedExplainsWhy() {
+    var state = AppFixtures.state()
+    // calico-node -> dev/frontend: both sides are decided by kns profiles.
+    _ = state.reduce(.select(source: "calico-system/calico-node", destination: "dev/frontend"))
+    _ = state.reduce(.key(.char("t")))
+    #expect(state.trap == nil)
+    #expect(state.status?.text.contains("no policy decided") == true)
+  }
+
+  @Test func flipsFadeAfterTheHighlightTime() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    _ = state.reduce(.key(.char("t")))
+    let (s, d) = (state.selectedCell!.source, state.selectedCell!.destination)
+    #expect(state.isFlipped(s, d))
+    _ = state.reduce(.tick(now: state.now + state.flipHighlightSeconds + 0.1))
+    #expect(!state.isFlipped(s, d))
+  }
+
+  @Test func probePromptAcceptsGoodProbesAndExplainsBadOnes() {
+    var state = AppFixtures.state()
+    _ = AppFixtures.press([.char("p"), .ctrl("u")] + "udp/53".map { .char($0) } + [.enter], on: &state)
+    #expect(state.probe == Probe(.udp, 53))
+    #expect(state.overlay == nil)
+    _ = AppFixtures.press([.char("p"), .ctrl("u")] + "tcp/".map { .char($0) } + [.enter], on: &state)
+    guard case .prompt(let prompt)? = state.overlay else {
+      Issue.record("the prompt should stay open on a bad probe")
+      return
+    }
+    #expect(prompt.error != nil)
+    _ = state.reduce(.key(.escape))
+    #expect(state.overlay == nil)
+    #expect(state.probe == Probe(.udp, 53))
+  }
+
+  @Test func failsafePortKeepsHostsOpen() {
+    var state = AppFixtures.state()
+    _ = AppFixtures.press([.char("p"), .ctrl("u")] + "tcp/22".map { .char($0) } + [.enter], on: &state)
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    guard case .failsafe? = state.selectedTrace.map({ $0.ingress.decider }) else {
+      Issue.record("tcp/22 to a host should be decided by the failsafe")
+      return
+    }
+  }
+
+  @Test func bracketsCycleThroughTheProbesThePoliciesMention() {
+    var state = AppFixtures.state([AppFixtures.lesson("egress-lockdown")])
+    let mentioned = state.probesMentioned
+    #expect(mentioned.count > 1)
+    _ = state.reduce(.key(.char("]")))
+    #expect(state.probe == mentioned[(mentioned.firstIndex(of: Probe(.tcp, 80)) ?? 0) + 1])
+    _ = state.reduce(.key(.char("[")))
+    #expect(state.probe == Probe(.tcp, 80))
+  }
+
+  @Test func filterBySubstringAndBySelector() {
+    var state = AppFixtures.state()
+    _ = AppFixtures.press([.char("/")] + "host/".map { .char($0) } + [.enter], on: &state)
+    #expect(state.rows.map { state.endpoints[$0].id } == ["host/node-control-plane", "host/node-worker"])
+    _ = AppFixtures.press([.char("/"), .ctrl("u")] + "app == 'backend'".map { .char($0) } + [.enter], on: &state)
+    #expect(state.rows.map { state.endpoints[$0].id } == ["prod/backend"])
+    _ = AppFixtures.press([.char("/"), .ctrl("u")] + "app == ".map { .char($0) } + [.enter], on: &state)
+    guard case .prompt(let prompt)? = state.overlay else {
+      Issue.record("a bad selector keeps the prompt open")
+      return
+    }
+    #expect(prompt.error?.contains("column") == true)
+  }
+
+  @Test func pendingViewMarksTheCellsThatWouldChange() {
+    var state = AppFixtures.state([AppFixtures.lesson("staged-rollout")])
+    _ = state.reduce(.key(.char("v")))
+    #expect(state.view == .pending)
+    #expect(state.enforcedMatrix != nil)
+    #expect(state.status?.text.contains("would change") == true)
+    let count = state.endpoints.count
+    let differing = (0..<count).flatMap { s in (0..<count).map { (s, $0) } }.filter { state.differsFromEnforced($0.0, $0.1) }
+    #expect(!differing.isEmpty)
+    _ = state.reduce(.key(.char("v")))
+    #expect(state.enforcedMatrix == nil)
+  }
+
+  @Test func brokenReloadKeepsTheLastGoodMatrixAndShowsTheError() {
+    var state = AppFixtures.state()
+    let before = state.matrix?.counts.allowed
+    let broken = AppFixtures.loaded("kind: GlobalNetworkPolicy\napiVersion: projectcalico.org/v3\nmetadata: {name: x}\nspec:\n  selector: app ==\n", file: "policy.yaml")
+    _ = state.reduce(.loaded(broken, nil))
+    #expect(state.matrix?.counts.allowed == before)
+    #expect(state.endpoints.count == 6)
+    #expect(state.errors.first?.description.hasPrefix("policy.yaml:5:") == true)
+    // Fixing the files clears the error bar.
+    _ = state.reduce(.loaded(LoadedManifests.load([AppFixtures.lesson("host-firewall")]), nil))
+    #expect(state.errors.isEmpty)
+  }
+
+  @Test func fileChangesAreDebounced() {
+    var state = AppFixtures.state()
+    #expect(state.reduce(.filesChanged(now: 200)).isEmpty)
+    #expect(state.reduce(.filesChanged(now: 200.05)).isEmpty)
+    #expect(state.reduce(.tick(now: 200.1)).isEmpty)
+    #expect(state.reduce(.tick(now: 200.2)) == [.reload])
+    #expect(state.reduce(.tick(now: 200.3)).isEmpty)
+  }
+
+  @Test func notWatchingIgnoresFileChanges() {
+    var state = AppFixtures.state()
+    state.isWatching = false
+    _ = state.reduce(.filesChanged(now: 200))
+    #expect(state.pendingReloadAt == nil)
+  }
+
+  @Test func reloadKeepsTheCursorOnTheSameCell() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    _ = state.reduce(.loaded(LoadedManifests.load([AppFixtures.lesson("host-firewall")]), nil))
+    #expect(AppFixtures.selected(state) == cell)
+  }
+
+  @Test func checklistJumpsToAnExpectationsCell() throws {
+    var state = AppFixtures.state()
+    #expect(!state.checklist.isEmpty)
+    let allHold = state.checklist.allSatisfy { $0.holds }
+    #expect(allHold)
+    _ = state.reduce(.key(.char("o")))
+    let index = try #require(state.checklist.firstIndex { $0.expectation.trap != nil })
+    state.overlay = .checklist(selected: index)
+    _ = state.reduce(.key(.enter))
+    #expect(state.trap != nil)
+    #expect(state.overlay == nil)
+    let expectation = state.checklist[index].expectation
+    #expect(AppFixtures.selected(state) == "\(expectation.source) -> \(expectation.destination)")
+  }
+
+  @Test func quizRevealsAndAdvances() throws {
+    var state = AppFixtures.state()
+    let quiz = try #require(state.lesson?.quiz)
+    _ = state.reduce(.key(.char("Q")))
+    #expect(state.overlay == .quiz(index: 0, chosen: nil, revealed: false))
+    _ = state.reduce(.key(.char("1")))
+    _ = state.reduce(.key(.enter))
+    #expect(state.overlay == .quiz(index: 0, chosen: 0, revealed: true))
+    _ = state.reduce(.key(.enter))
+    #expect(state.overlay == (quiz.count > 1 ? .quiz(index: 1, chosen: nil, revealed: false) : nil))
+    _ = state.reduce(.key(.escape))
+    #expect(state.overlay == nil)
+  }
+
+  @Test func helpTogglesAndQuitQuits() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.key(.char("?")))
+    #expect(state.overlay == .help)
+    _ = state.reduce(.key(.char("x")))
+    #expect(state.overlay == nil)
+    #expect(state.reduce(.key(.char("q"))) == [.quit])
+    #expect(state.hasQuit)
+  }
+
+  @Test func ctrlCQuitsEvenFromAPrompt() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.key(.char("/")))
+    #expect(state.reduce(.key(.ctrl("c"))) == [.quit])
+  }
+
+  @Test func everyBoundKeyDispatchesItsCommand() {
+    for binding in KeyMap.bindings {
+      for key in binding.keys {
+        #expect(KeyMap.command(for: key) == binding.command, "\(key.displayName)")
+      }
+    }
+  }
+}
