@@ -33,7 +33,11 @@ struct ScreenLayout {
     let body = Rect(x: 0, y: 1, width: width, height: max(0, height - 2 - errorHeight))
     traceOnRight = width >= 110
     if traceOnRight {
-      let traceWidth = max(46, width * 45 / 100)
+      // The grid takes what its columns need (at least 30%); the trace gets the rest.
+      let count = state.endpoints.count
+      let longest = min(40, state.endpoints.map { $0.id.count }.max() ?? 8)
+      let gridNeeded = String(max(1, count)).count + longest + 2 + 2 * count + 3
+      let traceWidth = max(46, min(width * 70 / 100, width - gridNeeded))
       grid = Rect(x: 0, y: body.y, width: width - traceWidth, height: body.height)
       trace = Rect(x: width - traceWidth, y: body.y, width: traceWidth, height: body.height)
     } else {
