@@ -13,7 +13,7 @@ struct MatrixTUICommand: ParsableCommand {
       """,
     subcommands: [
       ExploreCommand.self, EvalCommand.self, TraceCommand.self, CheckCommand.self,
-      EndpointsCommand.self, KeysCommand.self,
+      EndpointsCommand.self, KeysCommand.self, BenchCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self)
 }

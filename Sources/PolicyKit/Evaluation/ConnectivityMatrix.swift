@@ -8,23 +8,38 @@ public struct ConnectivityMatrix: Sendable {
   public let probe: Probe
   /// The view.
   public let view: View
+  /// The class of each endpoint (cells are stored per pair of classes).
+  private let classOf: [Int32]
+  private let classSizes: [Int]
+  private let classCount: Int
   private var cells: [UInt8]
 
-  /// Computes every cell with `evaluator`, spreading rows over the available cores.
+  /// Computes every cell with `evaluator`: one representative pair per pair of endpoint
+  /// classes, spread over the available cores.
   public init(evaluator: Evaluator, probe: Probe) {
-    let count = evaluator.count
+    let classes = evaluator.classes
+    let count = classes.count
     self.endpoints = evaluator.cluster.endpoints.map(\.id)
     self.probe = probe
     self.view = evaluator.view
+    self.classOf = classes.classOf
+    self.classSizes = classes.members.map(\.count)
+    self.classCount = count
     var cells = [UInt8](repeating: 0, count: count * count)
     cells.withUnsafeMutableBufferPointer { buffer in
       let base = UncheckedSendable(buffer)
       let chunks = min(max(1, count), 64)
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let rows = stride(from: chunk, to: count, by: chunks)
-        for source in rows {
+        for source in stride(from: chunk, to: count, by: chunks) {
+          let members = classes.members[source]
           for destination in 0..<count {
-            let outcome = evaluator.outcome(from: source, to: destination, probe: probe)
+            // Within a class, a cell between two different members (if there are two).
+            let target = source == destination ? members.dropFirst().first : classes.members[destination][0]
+            guard let target else {
+              base.value[source * count + destination] = 2
+              continue
+            }
+            let outcome = evaluator.outcome(from: members[0], to: target, probe: probe)
             base.value[source * count + destination] = Self.code(outcome)
           }
         }
@@ -38,10 +53,11 @@ public struct ConnectivityMatrix: Sendable {
 
   /// The outcome from row `source` to column `destination`.
   public func outcome(_ source: Int, _ destination: Int) -> Outcome {
-    switch cells[source * count + destination] {
-    case 1: .allowed
-    case 2: .selfTraffic
-    default: .denied
+    if source == destination { return .selfTraffic }
+    switch cells[Int(classOf[source]) * classCount + Int(classOf[destination])] {
+    case 1: return .allowed
+    case 2: return .selfTraffic
+    default: return .denied
     }
   }
 
@@ -49,17 +65,44 @@ public struct ConnectivityMatrix: Sendable {
   public var counts: (allowed: Int, denied: Int) {
     var allowed = 0
     var denied = 0
-    for code in cells {
-      if code == 1 { allowed += 1 } else if code == 0 { denied += 1 }
+    for source in 0..<classCount {
+      for destination in 0..<classCount {
+        let pairs =
+          source == destination
+          ? classSizes[source] * (classSizes[source] - 1) : classSizes[source] * classSizes[destination]
+        switch cells[source * classCount + destination] {
+        case 1: allowed += pairs
+        case 0: denied += pairs
+        default: break
+        }
+      }
     }
     return (allowed, denied)
   }
 
   /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have.
   public func changes(from other: ConnectivityMatrix) -> [CellChange] {
+    var result: [CellChange] = []
+    if other.endpoints == endpoints, other.classOf == classOf {
+      // Same endpoints and classes: compare class pairs, expand only those that differ.
+      var members = [[Int]](repeating: [], count: classCount)
+      for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
+      for source in 0..<classCount {
+        for destination in 0..<classCount {
+          let now = cells[source * classCount + destination]
+          guard now != other.cells[source * classCount + destination] else { continue }
+          for s in members[source] {
+            for d in members[destination] where s != d {
+              result.append(
+                CellChange(source: endpoints[s], destination: endpoints[d], now: now == 1 ? .allow : .deny))
+            }
+          }
+        }
+      }
+      return result.sorted { ($0.source, $0.destination) < ($1.source, $1.destination) }
+    }
     var position: [String: Int] = [:]
     for (index, id) in other.endpoints.enumerated() { position[id] = index }
-    var result: [CellChange] = []
     for (s, source) in endpoints.enumerated() {
       guard let os = position[source] else { continue }
       for (d, destination) in endpoints.enumerated() {

@@ -26,6 +26,9 @@ public final class Evaluator: Sendable {
   public let policies: [Policy]
   /// Endpoint ids to their index in `cluster.endpoints`.
   public let index: [String: Int]
+  /// Endpoints no policy can tell apart.
+  public let classes: EndpointClasses
+  /// Per class, per direction (ingress, egress): the tiers that apply.
   let applied: [[[AppliedTier]]]
 
   /// Prepares an evaluator.
@@ -47,7 +50,11 @@ public final class Evaluator: Sendable {
       return (tier, members.sorted { Policy.precedes(policies[$0], policies[$1]) })
     }
     let namespaceLabels = { (name: String) in cluster.namespaceLabels(name) }
-    applied = cluster.endpoints.map { endpoint in
+    let classes = EndpointClasses(
+      cluster: cluster, cidrs: EndpointClasses.cidrs(in: cluster, policies: policies))
+    self.classes = classes
+    applied = classes.members.map { members in
+      let endpoint = cluster.endpoints[members[0]]
       guard !endpoint.isNetworkSet else { return [[], []] }
       let selecting: [Bool] = policies.map {
         $0.subject.matches(endpoint, namespaceLabels: namespaceLabels, asPeer: false)
@@ -107,7 +114,7 @@ public final class Evaluator: Sendable {
 
   /// The tiers and policies that apply to an endpoint in a direction, in evaluation order.
   public func appliedPolicies(_ endpoint: Int, _ direction: Direction) -> [(Tier, [Policy])] {
-    applied[endpoint][direction == .ingress ? 0 : 1].map { applied in
+    applied[Int(classes.classOf[endpoint])][direction == .ingress ? 0 : 1].map { applied in
       (applied.tier, applied.policies.map { policies[$0] })
     }
   }
@@ -205,7 +212,7 @@ public final class Evaluator: Sendable {
       }
     }
     // 3.
-    let tiers = applied[endpointIndex][direction == .ingress ? 0 : 1]
+    let tiers = applied[Int(classes.classOf[endpointIndex])][direction == .ingress ? 0 : 1]
     if tiers.isEmpty { steps?.append(.noTierApplies) }
     tierLoop: for applied in tiers {
       steps?.append(.tier(applied.tier))
