@@ -93,8 +93,9 @@ extension ModelBuilder {
     } else {
       // Calico's defaulting: egress rules alone make an Egress policy; otherwise Ingress, plus
       // Egress when there are egress rules too.
-      let hasIngress = spec["ingress"] != nil
-      let hasEgress = spec["egress"] != nil
+      // (`defaultPolicyTypesField`: an empty list counts as no rules.)
+      let hasIngress = !(spec["ingress"]?.sequence?.isEmpty ?? true)
+      let hasEgress = !(spec["egress"]?.sequence?.isEmpty ?? true)
       policy.appliesToIngress = hasIngress || !hasEgress
       policy.appliesToEgress = hasEgress
     }
@@ -256,7 +257,12 @@ extension ModelBuilder {
     }
     let everywhere = namespaces == .any
     let global = namespaceSelector == .global
-    if selector != nil || namespaceSelector != nil || !accountTerms.isEmpty {
+    // A `notSelector` alone in a namespaced policy still limits the rule to the namespace
+    // (`getEndpointSelector` in libcalico-go's `rules.go`).
+    let hasNotSelector = node["notSelector"].map { !$0.isNull } ?? false
+    if selector != nil || namespaceSelector != nil || !accountTerms.isEmpty
+      || (hasNotSelector && !everywhere)
+    {
       var terms = [selector ?? .all] + accountTerms
       if terms.count > 1, terms[0] == .all { terms.removeFirst() }
       let combined = terms.count == 1 ? terms[0] : Selector.and(terms)

@@ -36,7 +36,8 @@ extension ModelBuilder {
       }
     } else {
       policy.appliesToIngress = true
-      policy.appliesToEgress = spec["egress"] != nil
+      // Kubernetes' defaulting adds Egress only for a non-empty `egress` list.
+      policy.appliesToEgress = !(spec["egress"]?.sequence?.isEmpty ?? true)
     }
     for direction in Direction.allCases {
       let field = direction.rawValue

@@ -1,3 +1,0 @@
-import Testing
-@testable import PolicyKit
-@Test func smoke() { #expect(Bool(true)) }
