@@ -14,8 +14,8 @@ public struct ConnectivityMatrix: Sendable {
   private let classCount: Int
   private var cells: [UInt8]
 
-  /// Computes every cell with `evaluator`: one representative pair per pair of endpoint
-  /// classes, spread over the available cores.
+  /// Computes every cell with `evaluator`'s policies, a class row at a time (`MatrixKernel`),
+  /// spread over the available cores.
   public init(evaluator: Evaluator, probe: Probe) {
     let classes = evaluator.classes
     let count = classes.count
@@ -25,25 +25,10 @@ public struct ConnectivityMatrix: Sendable {
     self.classOf = classes.classOf
     self.classSizes = classes.members.map(\.count)
     self.classCount = count
-    var cells = [UInt8](repeating: 0, count: count * count)
-    cells.withUnsafeMutableBufferPointer { buffer in
-      let base = UncheckedSendable(buffer)
-      let chunks = min(max(1, count), 64)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        for source in stride(from: chunk, to: count, by: chunks) {
-          let members = classes.members[source]
-          for destination in 0..<count {
-            // Within a class, a cell between two different members (if there are two).
-            let target = source == destination ? members.dropFirst().first : classes.members[destination][0]
-            guard let target else {
-              base.value[source * count + destination] = 2
-              continue
-            }
-            let outcome = evaluator.outcome(from: members[0], to: target, probe: probe)
-            base.value[source * count + destination] = Self.code(outcome)
-          }
-        }
-      }
+    var cells = MatrixKernel(evaluator: evaluator, probe: probe).cells()
+    // A class of one has no pair of different members: its diagonal is only self traffic.
+    for source in 0..<count where classes.members[source].count == 1 {
+      cells[source * count + source] = 2
     }
     self.cells = cells
   }

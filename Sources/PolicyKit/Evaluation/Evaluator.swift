@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Which policies count: what the cluster enforces, or that plus the staged policies.
 public enum View: String, Hashable, Sendable, CaseIterable {
   /// Enforced policies only (what the cluster does now).
@@ -30,6 +32,8 @@ public final class Evaluator: Sendable {
   public let classes: EndpointClasses
   /// Per class, per direction (ingress, egress): the tiers that apply.
   let applied: [[[AppliedTier]]]
+  /// Classes by label, namespace, kind and CIDR.
+  let classIndex: ClassIndex
 
   /// Prepares an evaluator.
   public init(cluster: Cluster, view: View = .enforced) {
@@ -49,21 +53,69 @@ public final class Evaluator: Sendable {
       guard let members = byTier[tier.name] else { return nil }
       return (tier, members.sorted { Policy.precedes(policies[$0], policies[$1]) })
     }
-    let namespaceLabels = { (name: String) in cluster.namespaceLabels(name) }
-    let classes = EndpointClasses(
-      cluster: cluster, cidrs: EndpointClasses.cidrs(in: cluster, policies: policies))
+    let cidrs = EndpointClasses.cidrs(in: cluster, policies: policies)
+    let classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
     self.classes = classes
-    applied = classes.members.map { members in
-      let endpoint = cluster.endpoints[members[0]]
-      guard !endpoint.isNetworkSet else { return [[], []] }
-      let selecting: [Bool] = policies.map {
-        $0.subject.matches(endpoint, namespaceLabels: namespaceLabels, asPeer: false)
+    let representatives = classes.members.map { cluster.endpoints[$0[0]] }
+    let classIndex = ClassIndex(
+      cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
+    self.classIndex = classIndex
+    // Which classes each policy selects, for all classes at once; then per class and
+    // direction, the tiers in order with their selecting policies in order.
+    var selected: [[Int]] = Array(repeating: [], count: classes.count)
+    var subjects: [ClassBits] = Array(repeating: ClassBits(count: 0), count: policies.count)
+    subjects.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: policies.count) { index in
+        out.value[index] = classIndex.select(policies[index].subject, asPeer: false)
+          .subtracting(classIndex.networkSets)
       }
-      return Direction.allCases.map { direction in
-        ordered.compactMap { tier, members in
-          let chosen = members.filter { selecting[$0] && policies[$0].applies(to: direction) }
-          return chosen.isEmpty ? nil : AppliedTier(tier: tier, policies: chosen)
+    }
+    let order = ordered.flatMap { $0.1 }
+    for policyIndex in order {
+      for member in subjects[policyIndex].members { selected[member].append(policyIndex) }
+    }
+    let tierOf = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.0.name, $0.offset) })
+    applied = selected.map { chosen in
+      Direction.allCases.map { direction in
+        var result: [AppliedTier] = []
+        for policyIndex in chosen where policies[policyIndex].applies(to: direction) {
+          let tier = ordered[tierOf[policies[policyIndex].tier] ?? 0].0
+          if result.last?.tier.name == tier.name {
+            result[result.count - 1].policies.append(policyIndex)
+          } else {
+            result.append(AppliedTier(tier: tier, policies: [policyIndex]))
+          }
         }
+        return result
+      }
+    }
+  }
+
+  /// The tiers and policies that apply to each class, found by scanning every policy's
+  /// subject with the scalar matcher (the reference the indexed path is tested against).
+  func appliedByScan() -> [[[String]]] {
+    classes.members.map { members in
+      let endpoint = cluster.endpoints[members[0]]
+      return Direction.allCases.map { direction in
+        guard !endpoint.isNetworkSet else { return [] }
+        let tiers = cluster.tiers.values.sorted(by: Tier.precedes)
+        return tiers.flatMap { tier in
+          policies.filter {
+            $0.tier == tier.name && $0.applies(to: direction)
+              && $0.subject.matches(endpoint, namespaceLabels: cluster.namespaceLabels, asPeer: false)
+          }
+          .sorted(by: Policy.precedes).map { "\(tier.name)/\($0.id)" }
+        }
+      }
+    }
+  }
+
+  /// `appliedByScan`'s shape for the precomputed lists.
+  func appliedDescription() -> [[[String]]] {
+    applied.map { directions in
+      directions.map { tiers in
+        tiers.flatMap { applied in applied.policies.map { "\(applied.tier.name)/\(policies[$0].id)" } }
       }
     }
   }
@@ -284,18 +336,32 @@ public final class Evaluator: Sendable {
       return failure
     }
     if let ports = rule.destination.ports,
-      !ports.contains(where: { portMatches($0, connection) })
+      !ports.contains(where: { portMatches($0, connection.destination, connection.ipProtocol, connection.port) })
     {
       return .ports
     }
-    if rule.destination.notPorts.contains(where: { portMatches($0, connection) }) {
+    if rule.destination.notPorts.contains(where: {
+      portMatches($0, connection.destination, connection.ipProtocol, connection.port)
+    }) {
       return .notPorts
     }
     return nil
   }
 
+  /// Whether the rule's destination `ports` and `notPorts` accept `port` on `destination`.
+  func destinationPortsMatch(
+    _ rule: Rule, _ destination: Endpoint, ipProtocol: IPProtocol, port: Int
+  ) -> Bool {
+    if let ports = rule.destination.ports,
+      !ports.contains(where: { portMatches($0, destination, ipProtocol, port) })
+    {
+      return false
+    }
+    return !rule.destination.notPorts.contains { portMatches($0, destination, ipProtocol, port) }
+  }
+
   /// Checks one end's criteria; `side` names it in the result (`.ingress` = source end).
-  private func entityMismatch(
+  func entityMismatch(
     _ entity: EntityMatch, _ endpoint: Endpoint, _ side: Direction
   ) -> Mismatch? {
     let address = endpoint.address
@@ -326,12 +392,14 @@ public final class Evaluator: Sendable {
     }
   }
 
-  private func portMatches(_ match: PortMatch, _ connection: Connection) -> Bool {
+  private func portMatches(
+    _ match: PortMatch, _ destination: Endpoint, _ ipProtocol: IPProtocol, _ port: Int
+  ) -> Bool {
     switch match {
     case .range(let low, let high):
-      return (low...high).contains(connection.port)
+      return (low...high).contains(port)
     case .named(let name):
-      return connection.destination.port(named: name, connection.ipProtocol) == connection.port
+      return destination.port(named: name, ipProtocol) == port
     }
   }
 }

@@ -1,0 +1,82 @@
+/// A fixed-size set of class numbers, 64 to a word, for evaluating a whole row at once.
+struct ClassBits: Equatable, Sendable {
+  private(set) var words: [UInt64]
+  let count: Int
+
+  /// An empty set, or a full one, over `count` classes.
+  init(count: Int, filled: Bool = false) {
+    self.count = count
+    let wordCount = (count + 63) / 64
+    words = [UInt64](repeating: filled ? .max : 0, count: wordCount)
+    if filled, count % 64 != 0, let last = words.indices.last {
+      words[last] = (UInt64(1) << UInt64(count % 64)) - 1
+    }
+  }
+
+  subscript(index: Int) -> Bool {
+    get { words[index >> 6] & (UInt64(1) << UInt64(index & 63)) != 0 }
+    set {
+      if newValue {
+        words[index >> 6] |= UInt64(1) << UInt64(index & 63)
+      } else {
+        words[index >> 6] &= ~(UInt64(1) << UInt64(index & 63))
+      }
+    }
+  }
+
+  var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+  mutating func formUnion(_ other: ClassBits) {
+    for i in words.indices { words[i] |= other.words[i] }
+  }
+
+  mutating func formIntersection(_ other: ClassBits) {
+    for i in words.indices { words[i] &= other.words[i] }
+  }
+
+  mutating func subtract(_ other: ClassBits) {
+    for i in words.indices { words[i] &= ~other.words[i] }
+  }
+
+  /// Every class not in the set.
+  func complement() -> ClassBits {
+    var copy = self
+    for i in copy.words.indices { copy.words[i] = ~copy.words[i] }
+    if count % 64 != 0, let last = copy.words.indices.last {
+      copy.words[last] &= (UInt64(1) << UInt64(count % 64)) - 1
+    }
+    return copy
+  }
+
+  func union(_ other: ClassBits) -> ClassBits {
+    var copy = self
+    copy.formUnion(other)
+    return copy
+  }
+
+  func subtracting(_ other: ClassBits) -> ClassBits {
+    var copy = self
+    copy.subtract(other)
+    return copy
+  }
+
+  /// The members, in order.
+  var members: [Int] {
+    var result: [Int] = []
+    for (wordIndex, word) in words.enumerated() where word != 0 {
+      var rest = word
+      while rest != 0 {
+        let bit = rest.trailingZeroBitCount
+        result.append(wordIndex * 64 + bit)
+        rest &= rest - 1
+      }
+    }
+    return result
+  }
+
+  func intersection(_ other: ClassBits) -> ClassBits {
+    var copy = self
+    copy.formIntersection(other)
+    return copy
+  }
+}

@@ -1,0 +1,162 @@
+/// Inverted indexes from labels, namespaces, kinds and CIDRs to endpoint classes, so that a
+/// selector is evaluated for every class at once with set operations.
+///
+/// Every answer equals running the scalar matcher (`EndpointSelector.matches`) on each class's
+/// representative; the scalar code stays the reference and the tests compare both.
+struct ClassIndex {
+  let count: Int
+  private var byLabel: [String: [String: ClassBits]] = [:]
+  private var byKey: [String: ClassBits] = [:]
+  private var byNamespace: [String: ClassBits] = [:]
+  private var byCIDR: [CIDR: ClassBits] = [:]
+  private let none: ClassBits
+  private let all: ClassBits
+  private(set) var workloads: ClassBits
+  private(set) var hosts: ClassBits
+  private(set) var hostsWithIPs: ClassBits
+  private(set) var networkSets: ClassBits
+  private(set) var namespaced: ClassBits
+  private(set) var ipv4: ClassBits
+  private(set) var hasAddress: ClassBits
+  private let namespaceLabels: [String: [String: String]]
+
+  init(cluster: Cluster, classes: EndpointClasses, representatives: [Endpoint], cidrs: [CIDR]) {
+    let count = classes.count
+    self.count = count
+    none = ClassBits(count: count)
+    all = ClassBits(count: count, filled: true)
+    workloads = none
+    hosts = none
+    hostsWithIPs = none
+    networkSets = none
+    namespaced = none
+    ipv4 = none
+    hasAddress = none
+    var labels: [String: [String: String]] = [:]
+    for (index, endpoint) in representatives.enumerated() {
+      for (key, value) in endpoint.selectorLabels {
+        byLabel[key, default: [:]][value, default: none][index] = true
+        byKey[key, default: none][index] = true
+      }
+      switch endpoint.kind {
+      case .workload: workloads[index] = true
+      case .host:
+        hosts[index] = true
+        if endpoint.hasExpectedIPs { hostsWithIPs[index] = true }
+      case .networkSet: networkSets[index] = true
+      }
+      if let namespace = endpoint.namespace {
+        namespaced[index] = true
+        byNamespace[namespace, default: none][index] = true
+        if labels[namespace] == nil { labels[namespace] = cluster.namespaceLabels(namespace) }
+      }
+      if let address = endpoint.address {
+        hasAddress[index] = true
+        if address.isIPv4 { ipv4[index] = true }
+        for cidr in cidrs where cidr.contains(address) {
+          byCIDR[cidr, default: none][index] = true
+        }
+      }
+    }
+    namespaceLabels = labels
+  }
+
+  /// The classes whose labels match `selector`.
+  func select(_ selector: Selector) -> ClassBits {
+    switch selector {
+    case .all, .global: return all
+    case .has(let key): return byKey[key] ?? none
+    case .equal(let key, let value): return byLabel[key]?[value] ?? none
+    case .notEqual(let key, let value): return (byLabel[key]?[value] ?? none).complement()
+    case .inSet(let key, let values): return union(key, values)
+    case .notInSet(let key, let values): return union(key, values).complement()
+    case .contains, .startsWith, .endsWith:
+      // Decided per distinct value with the scalar matcher, so the semantics stay identical.
+      guard let key = selector.singleKey, let values = byLabel[key] else { return none }
+      var result = none
+      for (value, bits) in values where selector.matches([key: value]) { result.formUnion(bits) }
+      return result
+    case .not(let inner): return select(inner).complement()
+    case .and(let terms):
+      var result = all
+      for term in terms { result.formIntersection(select(term)) }
+      return result
+    case .or(let terms):
+      var result = none
+      for term in terms { result.formUnion(select(term)) }
+      return result
+    }
+  }
+
+  private func union(_ key: String, _ values: [String]) -> ClassBits {
+    var result = none
+    guard let byValue = byLabel[key] else { return result }
+    for value in values { if let bits = byValue[value] { result.formUnion(bits) } }
+    return result
+  }
+
+  /// The classes an endpoint selector picks (scope, kinds and labels), like
+  /// `EndpointSelector.matches`.
+  func select(_ selector: EndpointSelector, asPeer: Bool) -> ClassBits {
+    var kinds = none
+    if selector.includesWorkloads { kinds.formUnion(workloads) }
+    if selector.includesHosts { kinds.formUnion(asPeer ? hostsWithIPs : hosts) }
+    if selector.includesNetworkSets { kinds.formUnion(networkSets) }
+    var scope: ClassBits
+    switch selector.namespaces {
+    case .any: scope = all
+    case .named(let namespace): scope = byNamespace[namespace] ?? none
+    case .matching(let namespaceSelector):
+      if namespaceSelector == .global {
+        scope = namespaced.complement()
+      } else {
+        scope = none
+        for (namespace, labels) in namespaceLabels where namespaceSelector.matches(labels) {
+          if let bits = byNamespace[namespace] { scope.formUnion(bits) }
+        }
+      }
+    }
+    return kinds.intersection(scope).intersection(select(selector.selector))
+  }
+
+  /// The classes that meet an entity's criteria other than ports (peers, nets, notNets,
+  /// notSelector), like `Evaluator.entityMismatch` returning nil.
+  func select(_ entity: EntityMatch) -> ClassBits {
+    var result = all
+    if let peers = entity.peers {
+      var any = none
+      for peer in peers {
+        switch peer {
+        case .endpoints(let selector): any.formUnion(select(selector, asPeer: true))
+        case .block(let cidr, let except):
+          var bits = byCIDR[cidr] ?? none
+          for inner in except { bits.subtract(byCIDR[inner] ?? none) }
+          any.formUnion(bits)
+        }
+      }
+      result.formIntersection(any)
+    }
+    if let nets = entity.nets {
+      var any = none
+      for cidr in nets { any.formUnion(byCIDR[cidr] ?? none) }
+      result.formIntersection(any)
+    }
+    for cidr in entity.notNets { result.subtract(byCIDR[cidr] ?? none) }
+    if let notSelector = entity.notSelector {
+      result.subtract(select(notSelector, asPeer: true))
+    }
+    return result
+  }
+}
+
+extension Selector {
+  /// The label key of a single-key comparison.
+  var singleKey: String? {
+    switch self {
+    case .has(let key), .equal(let key, _), .notEqual(let key, _), .inSet(let key, _),
+      .notInSet(let key, _), .contains(let key, _), .startsWith(let key, _), .endsWith(let key, _):
+      key
+    default: nil
+    }
+  }
+}

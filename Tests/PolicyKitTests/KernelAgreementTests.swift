@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import PolicyKit
+
+/// The row-at-a-time matrix kernel must say what the per-cell evaluator (the reference, which
+/// also writes the traces) says, for every cell of every case, probe and view we have.
+@Suite struct KernelAgreementTests {
+  static let probes = ["tcp/80", "tcp/81", "udp/53", "sctp/80", "tcp/22", "tcp/http", "udp/dns"]
+
+  /// Every manifest set in the repository and the conformance corpus.
+  static func manifestSets() -> [(String, [URL])] {
+    let manager = FileManager.default
+    var sets: [(String, [URL])] = []
+    let root = testsDirectory().deletingLastPathComponent().deletingLastPathComponent()
+    let demo = root.appendingPathComponent("demo")
+    for lesson in (try? manager.contentsOfDirectory(atPath: demo.path))?.sorted() ?? [] {
+      let folder = demo.appendingPathComponent(lesson)
+      let files = ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".json")) && $0 != "expect.yaml" && $0 != "quiz.json" }
+        .map { folder.appendingPathComponent($0) }
+      if !files.isEmpty { sets.append(("demo/\(lesson)", files)) }
+    }
+    let scenarios = testsDirectory().appendingPathComponent("Scenarios")
+    for name in (try? manager.contentsOfDirectory(atPath: scenarios.path))?.sorted() ?? [] {
+      let file = scenarios.appendingPathComponent(name).appendingPathComponent("manifests.yaml")
+      if manager.fileExists(atPath: file.path) { sets.append(("scenario/\(name)", [file])) }
+    }
+    let corpus = root.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+    for source in (try? manager.contentsOfDirectory(atPath: corpus.path))?.sorted() ?? [] {
+      let folder = corpus.appendingPathComponent(source)
+      for name in (try? manager.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] {
+        let file = folder.appendingPathComponent(name).appendingPathComponent("manifests.yaml")
+        if manager.fileExists(atPath: file.path) { sets.append(("\(source)/\(name)", [file])) }
+      }
+    }
+    return sets
+  }
+
+  @Test func kernelAgreesWithTheEvaluatorOnEveryCell() throws {
+    let sets = Self.manifestSets()
+    #expect(sets.count > 60, "expected the demos, scenarios and conformance cases")
+    var cellsChecked = 0
+    for (name, urls) in sets {
+      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
+      var cluster = ManifestLoader.load(files).cluster
+      // Widening a policy changes classes and peers: check a trapped variant too.
+      var variants = [cluster]
+      if let first = cluster.policies.first, case .success(let (trapped, _)) = cluster.applyingTrap(first.id.description) {
+        variants.append(trapped)
+      }
+      for variant in variants {
+        cluster = variant
+        for view in View.allCases {
+          let evaluator = Evaluator(cluster: cluster, view: view)
+          if evaluator.appliedDescription() != evaluator.appliedByScan() {
+            Issue.record("\(name) \(view): the indexed policy lists differ from a scan of every subject")
+            return
+          }
+          for text in Self.probes {
+            let probe = try #require(Probe(parsing: text))
+            let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
+            for source in 0..<evaluator.count {
+              for destination in 0..<evaluator.count {
+                let expected = evaluator.outcome(from: source, to: destination, probe: probe)
+                let actual = matrix.outcome(source, destination)
+                cellsChecked += 1
+                if expected != actual {
+                  Issue.record("\(name) \(view) \(text): \(cluster.endpoints[source].id) -> \(cluster.endpoints[destination].id): kernel \(actual), evaluator \(expected)")
+                  return
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    #expect(cellsChecked > 10_000)
+  }
+}
