@@ -77,3 +77,36 @@ import Testing
     #expect(cellsChecked > 10_000)
   }
 }
+
+/// Connection sets (`--probe any`) agree with single probes on every port where a verdict can
+/// change, on both sides of each cut, and on a few other ports.
+@Suite struct ConnectionSetAgreementTests {
+  @Test func connectionSetsAgreeWithSingleProbes() throws {
+    var checked = 0
+    for (name, urls) in KernelAgreementTests.manifestSets() {
+      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
+      let cluster = ManifestLoader.load(files).cluster
+      let evaluator = Evaluator(cluster: cluster, view: .enforced)
+      let connections = ConnectionMatrix(evaluator: evaluator)
+      for ipProtocol in IPProtocol.allCases {
+        var ports: Set<Int> = [1, 80, 443, 1024, 65535]
+        for cut in connections.cuts[ipProtocol] ?? [] { ports.formUnion([cut - 1, cut, cut + 1]) }
+        for port in ports.sorted() where (1...65535).contains(port) {
+          let probe = Probe(ipProtocol, port)
+          for source in 0..<evaluator.count {
+            for destination in 0..<evaluator.count where source != destination {
+              let single = evaluator.outcome(from: source, to: destination, probe: probe) == .allowed
+              let set = connections.connections(source, destination).allows(ipProtocol, port)
+              checked += 1
+              if single != set {
+                Issue.record("\(name) \(probe): \(cluster.endpoints[source].id) -> \(cluster.endpoints[destination].id): set says \(set), single probe \(single)")
+                return
+              }
+            }
+          }
+        }
+      }
+    }
+    #expect(checked > 10_000)
+  }
+}

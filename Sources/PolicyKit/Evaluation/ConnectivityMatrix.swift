@@ -10,76 +10,63 @@ public struct ConnectivityMatrix: Sendable {
   public let view: View
   /// The class of each endpoint (cells are stored per pair of classes).
   private let classOf: [Int32]
-  private let classSizes: [Int]
   private let classCount: Int
-  private var cells: [UInt8]
+  /// Bit rows: class `s` may connect to class `d`.
+  private let rows: [UInt64]
+  private let wordsPerRow: Int
+  private let allowedPairs: Int
 
   /// Computes every cell with `evaluator`'s policies, a class row at a time (`MatrixKernel`),
   /// spread over the available cores.
   public init(evaluator: Evaluator, probe: Probe) {
     let classes = evaluator.classes
-    let count = classes.count
     self.endpoints = evaluator.cluster.endpoints.map(\.id)
     self.probe = probe
     self.view = evaluator.view
     self.classOf = classes.classOf
-    self.classSizes = classes.members.map(\.count)
-    self.classCount = count
-    var cells = MatrixKernel(evaluator: evaluator, probe: probe).cells()
-    // A class of one has no pair of different members: its diagonal is only self traffic.
-    for source in 0..<count where classes.members[source].count == 1 {
-      cells[source * count + source] = 2
-    }
-    self.cells = cells
+    self.classCount = classes.count
+    let result = MatrixKernel(evaluator: evaluator, probe: probe).cells()
+    rows = result.rows
+    wordsPerRow = result.wordsPerRow
+    allowedPairs = result.allowedPairs
   }
 
   /// The number of endpoints.
   public var count: Int { endpoints.count }
 
+  private func bit(_ source: Int, _ destination: Int) -> Bool {
+    rows[source * wordsPerRow + destination >> 6] & (UInt64(1) << UInt64(destination & 63)) != 0
+  }
+
   /// The outcome from row `source` to column `destination`.
   public func outcome(_ source: Int, _ destination: Int) -> Outcome {
     if source == destination { return .selfTraffic }
-    switch cells[Int(classOf[source]) * classCount + Int(classOf[destination])] {
-    case 1: return .allowed
-    case 2: return .selfTraffic
-    default: return .denied
-    }
+    return bit(Int(classOf[source]), Int(classOf[destination])) ? .allowed : .denied
   }
 
   /// Allowed and denied counts over pairs of different endpoints.
   public var counts: (allowed: Int, denied: Int) {
-    var allowed = 0
-    var denied = 0
-    for source in 0..<classCount {
-      for destination in 0..<classCount {
-        let pairs =
-          source == destination
-          ? classSizes[source] * (classSizes[source] - 1) : classSizes[source] * classSizes[destination]
-        switch cells[source * classCount + destination] {
-        case 1: allowed += pairs
-        case 0: denied += pairs
-        default: break
-        }
-      }
-    }
-    return (allowed, denied)
+    (allowedPairs, count * (count - 1) - allowedPairs)
   }
 
   /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have.
   public func changes(from other: ConnectivityMatrix) -> [CellChange] {
     var result: [CellChange] = []
     if other.endpoints == endpoints, other.classOf == classOf {
-      // Same endpoints and classes: compare class pairs, expand only those that differ.
+      // Same endpoints and classes: compare class rows, expand only the pairs that differ.
       var members = [[Int]](repeating: [], count: classCount)
       for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
       for source in 0..<classCount {
-        for destination in 0..<classCount {
-          let now = cells[source * classCount + destination]
-          guard now != other.cells[source * classCount + destination] else { continue }
-          for s in members[source] {
-            for d in members[destination] where s != d {
-              result.append(
-                CellChange(source: endpoints[s], destination: endpoints[d], now: now == 1 ? .allow : .deny))
+        for offset in 0..<wordsPerRow {
+          var differing = rows[source * wordsPerRow + offset] ^ other.rows[source * wordsPerRow + offset]
+          while differing != 0 {
+            let destination = offset * 64 + differing.trailingZeroBitCount
+            differing &= differing - 1
+            let now: Verdict = bit(source, destination) ? .allow : .deny
+            for s in members[source] {
+              for d in members[destination] where s != d {
+                result.append(CellChange(source: endpoints[s], destination: endpoints[d], now: now))
+              }
             }
           }
         }
@@ -100,14 +87,6 @@ public struct ConnectivityMatrix: Sendable {
       }
     }
     return result
-  }
-
-  private static func code(_ outcome: Outcome) -> UInt8 {
-    switch outcome {
-    case .denied: 0
-    case .allowed: 1
-    case .selfTraffic: 2
-    }
   }
 }
 

@@ -348,6 +348,19 @@ public final class Evaluator: Sendable {
     return nil
   }
 
+  /// Whether the rule's destination `ports` and `notPorts` accept `port`, with named ports
+  /// looked up by `namedPort`.
+  static func portsAccept(_ rule: Rule, port: Int, namedPort: (String) -> Int?) -> Bool {
+    func accepts(_ match: PortMatch) -> Bool {
+      switch match {
+      case .range(let low, let high): (low...high).contains(port)
+      case .named(let name): namedPort(name) == port
+      }
+    }
+    if let ports = rule.destination.ports, !ports.contains(where: accepts) { return false }
+    return !rule.destination.notPorts.contains(where: accepts)
+  }
+
   /// Whether the rule's destination `ports` and `notPorts` accept `port` on `destination`.
   func destinationPortsMatch(
     _ rule: Rule, _ destination: Endpoint, ipProtocol: IPProtocol, port: Int

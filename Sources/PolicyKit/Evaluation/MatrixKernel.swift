@@ -13,6 +13,8 @@ struct MatrixKernel {
   let representatives: [Endpoint]
   /// The probe's port at each class as a destination (nil: the name does not resolve).
   let portAt: [Int?]
+  /// The probe's port when it is a number (the same at every destination).
+  let uniformPort: Int?
   /// Per policy, per rule (ingress then egress lists): the peer classes the rule's peer
   /// criteria (and, for egress, the destination port criteria) accept.
   let policyPeers: [[[ClassBits]]]
@@ -32,6 +34,9 @@ struct MatrixKernel {
       }
     }
     self.portAt = portAt
+    let uniformPort: Int?
+    if case .number(let number) = probe.port { uniformPort = number } else { uniformPort = nil }
+    self.uniformPort = uniformPort
     let count = classes.count
     let policies = evaluator.policies
     var policyPeers = [[[ClassBits]]](repeating: [], count: policies.count)
@@ -41,7 +46,7 @@ struct MatrixKernel {
         let policy = policies[index]
         out.value[index] = Direction.allCases.map { direction in
           policy.rules(direction).map {
-            Self.peerBits($0, evaluator: evaluator, representatives: representatives, portAt: portAt, ipProtocol: probe.ipProtocol, count: count)
+            Self.peerBits($0, evaluator: evaluator, representatives: representatives, portAt: portAt, uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count)
           }
         }
       }
@@ -53,7 +58,7 @@ struct MatrixKernel {
   /// ports included, for egress rules.
   static func peerBits(
     _ rule: Rule, evaluator: Evaluator, representatives: [Endpoint], portAt: [Int?],
-    ipProtocol: IPProtocol, count: Int
+    uniformPort: Int?, ipProtocol: IPProtocol, count: Int
   ) -> ClassBits {
     var bits = evaluator.classIndex.select(rule.peerSide)
     if rule.direction == .ingress {
@@ -63,12 +68,24 @@ struct MatrixKernel {
           : bits.subtracting(family)
       }
     } else if rule.destination.ports != nil || !rule.destination.notPorts.isEmpty {
-      for index in bits.members {
-        guard let port = portAt[index],
-          evaluator.destinationPortsMatch(rule, representatives[index], ipProtocol: ipProtocol, port: port)
-        else {
-          bits[index] = false
-          continue
+      let ports = (rule.destination.ports ?? []) + rule.destination.notPorts
+      let usesNames = ports.contains { if case .named = $0 { true } else { false } }
+      if !usesNames, let number = uniformPort {
+        // Numbered ports and a numbered probe: the same answer for every destination.
+        if !Evaluator.portsAccept(rule, port: number, namedPort: { _ in nil }) {
+          bits = ClassBits(count: count)
+        }
+      } else {
+        for index in bits.members {
+          let named = representatives[index].namedPorts
+          guard let port = portAt[index],
+            Evaluator.portsAccept(rule, port: port, namedPort: { name in
+              named.first { $0.name == name && $0.ipProtocol == ipProtocol }?.port
+            })
+          else {
+            bits[index] = false
+            continue
+          }
         }
       }
     }
@@ -160,7 +177,7 @@ struct MatrixKernel {
         let matched = undecided.intersection(
           Self.peerBits(
             rule, evaluator: evaluator, representatives: representatives, portAt: portAt,
-            ipProtocol: probe.ipProtocol, count: count))
+            uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count))
         switch rule.action {
         case .allow:
           allowed.formUnion(matched)
@@ -175,45 +192,86 @@ struct MatrixKernel {
     return allowed
   }
 
-  /// Every class pair's outcome code (0 denied, 1 allowed), row-major.
-  func cells() -> [UInt8] {
+  /// Every class pair's verdict as bit rows (`rows[s * wordsPerRow + d / 64]`, bit `d % 64`
+  /// set when class `s` may connect to class `d`), with the allowed count over endpoints.
+  func cells() -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
     let count = classes.count
-    var egress = [ClassBits](repeating: ClassBits(count: 0), count: count)
-    var ingress = [ClassBits](repeating: ClassBits(count: 0), count: count)
+    let words = (count + 63) / 64
+    var egress = [UInt64](repeating: 0, count: count * words)
+    var ingress = [UInt64](repeating: 0, count: count * words)
     egress.withUnsafeMutableBufferPointer { egressBuffer in
       ingress.withUnsafeMutableBufferPointer { ingressBuffer in
         let out = UncheckedSendable((egressBuffer, ingressBuffer))
         DispatchQueue.concurrentPerform(iterations: count * 2) { job in
           let local = job / 2
-          if job % 2 == 0 {
-            out.value.0[local] = row(local, .egress)
-          } else {
-            out.value.1[local] = row(local, .ingress)
+          let bits = row(local, job % 2 == 0 ? .egress : .ingress)
+          let target = job % 2 == 0 ? out.value.0 : out.value.1
+          for (offset, word) in bits.words.enumerated() { target[local * words + offset] = word }
+        }
+      }
+    }
+    // Ingress rows are indexed by destination; turn them into rows by source.
+    var ingressBySource = [UInt64](repeating: 0, count: count * words)
+    for destination in 0..<count {
+      let word = destination >> 6
+      let bit = UInt64(1) << UInt64(destination & 63)
+      for offset in 0..<words {
+        var rest = ingress[destination * words + offset]
+        while rest != 0 {
+          let source = offset * 64 + rest.trailingZeroBitCount
+          ingressBySource[source * words + word] |= bit
+          rest &= rest - 1
+        }
+      }
+    }
+    // Destinations where a port name does not resolve are denied.
+    var resolved = ClassBits(count: count)
+    for (index, port) in portAt.enumerated() where port != nil { resolved[index] = true }
+    var rows = [UInt64](repeating: 0, count: count * words)
+    for source in 0..<count {
+      for offset in 0..<words {
+        rows[source * words + offset] =
+          egress[source * words + offset] & ingressBySource[source * words + offset]
+          & resolved.words[offset]
+      }
+    }
+    // Host endpoints and their own node's pods.
+    let felix = evaluator.cluster.felix
+    let hostClasses = (0..<count).filter { representatives[$0].isHost }
+    func set(_ source: Int, _ destination: Int, _ value: Bool) {
+      let index = source * words + destination >> 6
+      let bit = UInt64(1) << UInt64(destination & 63)
+      rows[index] = value ? rows[index] | bit : rows[index] & ~bit
+    }
+    if !hostClasses.isEmpty {
+      for host in hostClasses {
+        guard let node = representatives[host].node else { continue }
+        for workload in 0..<count where representatives[workload].isWorkload && representatives[workload].node == node {
+          // A host always reaches its own pods.
+          if portAt[workload] != nil { set(host, workload, true) }
+          // A pod to its own host: the endpoint-to-host action, unless it hands over (Return).
+          if felix.endpointToHostAction != .return, portAt[host] != nil {
+            let egressAllows = egress[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
+            set(workload, host, egressAllows && felix.endpointToHostAction == .accept)
           }
         }
       }
     }
-    let felix = evaluator.cluster.felix
-    var cells = [UInt8](repeating: 0, count: count * count)
+    // Allowed pairs of different endpoints, weighting each class pair by its members.
+    let sizes = classes.members.map(\.count)
+    var allowed = 0
     for source in 0..<count {
-      let src = representatives[source]
-      for destination in 0..<count {
-        guard portAt[destination] != nil else { continue }
-        let dst = representatives[destination]
-        if src.isHost, dst.isWorkload, let node = src.node, node == dst.node {
-          cells[source * count + destination] = 1
-          continue
+      var rowWeight = 0
+      for offset in 0..<words {
+        var rest = rows[source * words + offset]
+        while rest != 0 {
+          let destination = offset * 64 + rest.trailingZeroBitCount
+          rowWeight += destination == source ? sizes[source] - 1 : sizes[destination]
+          rest &= rest - 1
         }
-        guard egress[source][destination] else { continue }
-        var ingressAllows = ingress[destination][source]
-        if dst.isHost, src.isWorkload, let node = dst.node, node == src.node,
-          felix.endpointToHostAction != .return
-        {
-          ingressAllows = felix.endpointToHostAction == .accept
-        }
-        if ingressAllows { cells[source * count + destination] = 1 }
       }
+      allowed += rowWeight * sizes[source]
     }
-    return cells
+    return (rows, words, allowed)
   }
 }

@@ -1,0 +1,199 @@
+/// Sorted, disjoint, merged port ranges.
+public struct PortRanges: Hashable, Sendable, CustomStringConvertible {
+  /// The ranges, ascending.
+  public private(set) var ranges: [ClosedRange<Int>] = []
+
+  /// No ports.
+  public init() {}
+
+  /// Every port, 1 to 65535.
+  public static let all: PortRanges = {
+    var ranges = PortRanges()
+    ranges.insert(1...65535)
+    return ranges
+  }()
+
+  /// Adds a range, merging neighbours.
+  public mutating func insert(_ range: ClosedRange<Int>) {
+    if let last = ranges.last, range.lowerBound <= last.upperBound + 1, range.lowerBound >= last.lowerBound {
+      ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+      return
+    }
+    ranges.append(range)
+    ranges.sort { $0.lowerBound < $1.lowerBound }
+    var merged: [ClosedRange<Int>] = []
+    for next in ranges {
+      if let last = merged.last, next.lowerBound <= last.upperBound + 1 {
+        merged[merged.count - 1] = last.lowerBound...max(last.upperBound, next.upperBound)
+      } else {
+        merged.append(next)
+      }
+    }
+    ranges = merged
+  }
+
+  /// Whether there are no ports.
+  public var isEmpty: Bool { ranges.isEmpty }
+
+  /// Whether every port is in.
+  public var isAll: Bool { self == .all }
+
+  /// Whether `port` is in.
+  public func contains(_ port: Int) -> Bool { ranges.contains { $0.contains(port) } }
+
+  /// `["80", "8080-8090"]`.
+  public var texts: [String] {
+    ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+  }
+
+  public var description: String { texts.joined(separator: ", ") }
+}
+
+/// The connections allowed from one endpoint to another: ports per protocol.
+public struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
+  /// Allowed ports per protocol (protocols with none are absent).
+  public var ports: [IPProtocol: PortRanges] = [:]
+
+  /// Nothing allowed.
+  public init() {}
+
+  /// Everything allowed.
+  public static let all: ConnectionSet = {
+    var set = ConnectionSet()
+    for ipProtocol in IPProtocol.allCases { set.ports[ipProtocol] = .all }
+    return set
+  }()
+
+  /// Whether nothing is allowed.
+  public var isEmpty: Bool { ports.values.allSatisfy(\.isEmpty) }
+
+  /// Whether everything is allowed.
+  public var isAll: Bool { IPProtocol.allCases.allSatisfy { ports[$0]?.isAll == true } }
+
+  /// Whether a protocol and port are allowed.
+  public func allows(_ ipProtocol: IPProtocol, _ port: Int) -> Bool {
+    ports[ipProtocol]?.contains(port) == true
+  }
+
+  /// `all`, `none`, or `TCP 80, 8080-8090; UDP 53`.
+  public var description: String {
+    if isAll { return "all" }
+    if isEmpty { return "none" }
+    return IPProtocol.allCases.compactMap { ipProtocol in
+      guard let ranges = ports[ipProtocol], !ranges.isEmpty else { return nil }
+      return "\(ipProtocol.rawValue) \(ranges)"
+    }.joined(separator: "; ")
+  }
+}
+
+/// For every ordered pair of endpoints, the whole set of allowed connections (`--probe any`).
+///
+/// The port line of each protocol is cut where any rule, named port or failsafe could change
+/// a verdict; within a piece every port is decided alike, so one single-probe matrix per piece
+/// (computed by `MatrixKernel`) settles all of them.
+public struct ConnectionMatrix: Sendable {
+  /// Endpoint ids, in row and column order.
+  public let endpoints: [String]
+  /// The view.
+  public let view: View
+  /// The ports of each protocol where a verdict can change (a piece starts at each).
+  public let cuts: [IPProtocol: [Int]]
+  private let classOf: [Int32]
+  private let classCount: Int
+  private let sets: [ConnectionSet]
+  private let cells: [Int32]
+
+  /// Computes every pair's connection set.
+  public init(evaluator: Evaluator) {
+    let classes = evaluator.classes
+    let count = classes.count
+    endpoints = evaluator.cluster.endpoints.map(\.id)
+    view = evaluator.view
+    classOf = classes.classOf
+    classCount = count
+    let cuts = Self.cuts(evaluator)
+    self.cuts = cuts
+    // Per class pair, the allowed pieces in a fixed order; then merged into sets.
+    var pieces: [(IPProtocol, ClosedRange<Int>)] = []
+    for ipProtocol in IPProtocol.allCases {
+      let starts = cuts[ipProtocol] ?? [1]
+      for (index, start) in starts.enumerated() {
+        let end = index + 1 < starts.count ? starts[index + 1] - 1 : 65535
+        pieces.append((ipProtocol, start...end))
+      }
+    }
+    let results = pieces.map { piece in
+      MatrixKernel(evaluator: evaluator, probe: Probe(piece.0, piece.1.lowerBound)).cells()
+    }
+    var table: [ConnectionSet: Int32] = [:]
+    var sets: [ConnectionSet] = []
+    var cells = [Int32](repeating: 0, count: count * count)
+    for source in 0..<count {
+      for destination in 0..<count {
+        var set = ConnectionSet()
+        for (index, piece) in pieces.enumerated() {
+          let result = results[index]
+          let word = result.rows[source * result.wordsPerRow + destination >> 6]
+          if word & (UInt64(1) << UInt64(destination & 63)) != 0 {
+            set.ports[piece.0, default: PortRanges()].insert(piece.1)
+          }
+        }
+        if let known = table[set] {
+          cells[source * count + destination] = known
+        } else {
+          let next = Int32(sets.count)
+          table[set] = next
+          sets.append(set)
+          cells[source * count + destination] = next
+        }
+      }
+    }
+    self.sets = sets
+    self.cells = cells
+  }
+
+  /// The allowed connections from row `source` to column `destination` (all for self).
+  public func connections(_ source: Int, _ destination: Int) -> ConnectionSet {
+    if source == destination { return .all }
+    return sets[Int(cells[Int(classOf[source]) * classCount + Int(classOf[destination])])]
+  }
+
+  /// The number of endpoints.
+  public var count: Int { endpoints.count }
+
+  /// Where the verdict of any protocol's ports can change: the first port of each piece.
+  static func cuts(_ evaluator: Evaluator) -> [IPProtocol: [Int]] {
+    var cuts: [IPProtocol: Set<Int>] = [:]
+    for ipProtocol in IPProtocol.allCases { cuts[ipProtocol] = [1] }
+    func cut(_ ipProtocol: IPProtocol, _ range: ClosedRange<Int>) {
+      cuts[ipProtocol]?.insert(max(1, range.lowerBound))
+      if range.upperBound < 65535 { cuts[ipProtocol]?.insert(range.upperBound + 1) }
+    }
+    let cluster = evaluator.cluster
+    // Named ports resolve to whatever numbers the endpoints give them.
+    var namedNumbers: [String: [IPProtocol: Set<Int>]] = [:]
+    for endpoint in cluster.endpoints {
+      for port in endpoint.namedPorts {
+        namedNumbers[port.name, default: [:]][port.ipProtocol, default: []].insert(port.port)
+      }
+    }
+    let rules = evaluator.policies.flatMap { $0.ingress + $0.egress }
+      + cluster.profiles.values.flatMap { $0.ingress + $0.egress }
+    for rule in rules {
+      let protocols = IPProtocol.allCases.filter { rule.protocols.accepts($0) }
+      for match in (rule.destination.ports ?? []) + rule.destination.notPorts {
+        for ipProtocol in protocols {
+          switch match {
+          case .range(let low, let high): cut(ipProtocol, low...high)
+          case .named(let name):
+            for number in namedNumbers[name]?[ipProtocol] ?? [] { cut(ipProtocol, number...number) }
+          }
+        }
+      }
+    }
+    for failsafe in cluster.felix.failsafeInbound + cluster.felix.failsafeOutbound {
+      cut(failsafe.ipProtocol, failsafe.port...failsafe.port)
+    }
+    return cuts.mapValues { $0.filter { $0 >= 1 && $0 <= 65535 }.sorted() }
+  }
+}
