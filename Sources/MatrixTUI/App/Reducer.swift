@@ -518,6 +518,9 @@ extension AppState {
     if cursorRow >= rowOffset + visibleRows { rowOffset = cursorRow - visibleRows + 1 }
     if cursorColumn < columnOffset { columnOffset = cursorColumn }
     if cursorColumn >= columnOffset + visibleColumns { columnOffset = cursorColumn - visibleColumns + 1 }
+    // No blank space past the last row or column (after the terminal grows, or fewer rows).
+    rowOffset = min(rowOffset, max(0, rows.count - visibleRows))
+    columnOffset = min(columnOffset, max(0, columns.count - visibleColumns))
     rowOffset = max(0, rowOffset)
     columnOffset = max(0, columnOffset)
   }

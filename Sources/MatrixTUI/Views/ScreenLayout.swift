@@ -59,7 +59,9 @@ struct ScreenLayout {
       labelWidth = min(needed, max(16, grid.width / 3))
     }
     columnHeaderRows = 1 + digits
-    gridRows = max(0, grid.height - columnHeaderRows)
+    let cellRows = max(0, grid.height - columnHeaderRows)
+    // When not every row fits, the last line is left for the "↓ N more" hint.
+    gridRows = state.rows.count > cellRows ? max(1, cellRows - 1) : cellRows
     gridColumns = max(0, (grid.width - labelWidth - 1) / 2)
   }
 }

@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# Explorer latency benchmark, measured from outside through tmux (not part of the test suite).
+#
+#   benchmarks/tui_bench.sh [PATH-TO-matrix-tui]      (default .build/release/matrix-tui)
+#   FIRST_RUNS=5 KEY_RUNS=20 SAVE_RUNS=5 KEY_PODS=500 SAVE_PODS=996 benchmarks/tui_bench.sh
+#
+# (a) first frame: from starting `matrix-tui demo/host-firewall` in a tmux window (120x40) until
+#     every row of the grid is on screen; median of FIRST_RUNS.
+# (b) keypress to redraw: on a 500-endpoint generated cluster, send `j` and poll capture-pane
+#     until the highlighted (reverse video) row label is another one; median of KEY_RUNS.
+# (c) file save to redraw: on a 1,000-endpoint generated cluster (one file per policy), rewrite
+#     one policy file and poll until the status line shows a `reload:` message; median of
+#     SAVE_RUNS, the edit and its undo alternating, each after the previous message has gone.
+#
+# Polling through tmux adds latency: every poll is a tmux client round trip. Each measure has a
+# floor taken the same way with an app that takes no time, subtracted in the `net` column:
+# (a) a window running `printf ready`; (b) a bash loop that redraws a reverse-video label for
+# every key; (c) one capture-pane. Baselines: `matrix-tui eval --format table` (marks only) and
+# `--format csv` (a reason per cell) on the same clusters, and the explorer's first frame on them.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$repo/.build/release/matrix-tui}
+[ -x "$bin" ] || { echo "usage: $0 [PATH-TO-matrix-tui] (build it: swift build -c release --product matrix-tui)" >&2; exit 2; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+command -v tmux >/dev/null || { echo "tmux is needed (scripts/bootstrap installs it)" >&2; exit 2; }
+FIRST_RUNS=${FIRST_RUNS:-5}
+KEY_RUNS=${KEY_RUNS:-20}
+SAVE_RUNS=${SAVE_RUNS:-5}
+LOAD_TIMEOUT=${LOAD_TIMEOUT:-300} # seconds to wait for a big cluster's first frame
+KEY_PODS=${KEY_PODS:-500}         # endpoints of (b)'s cluster
+SAVE_PODS=${SAVE_PODS:-996}       # pods of (c)'s cluster, which also has 4 host endpoints
+
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export SHELL=/bin/sh
+unset TMUX NO_COLOR
+socket=bench-$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/tui-bench.XXXXXX")
+socket_path=""
+cleanup() {
+  command tmux -L "$socket" kill-server >/dev/null 2>&1
+  [ -n "$socket_path" ] && rm -f "$socket_path"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+tmux() { command tmux -L "$socket" -f /dev/null "$@"; }
+
+now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
+ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+log() { echo "  $*" >&2; }
+
+# A session that keeps the server up; every measured program runs in a window of its own.
+tmux new-session -d -s idle -x 120 -y 40 "exec sleep 100000"
+tmux set -g default-size 120x40
+socket_path=$(tmux display -p '#{socket_path}')
+
+# open NAME COMMAND: a new 120x40 window running COMMAND (through /bin/sh).
+open() { tmux new-window -d -t idle: -n "$1" "$2"; }
+close() { tmux kill-window -t "idle:$1" 2>/dev/null; }
+screen() { tmux capture-pane -p -t "idle:$1"; }
+
+# wait_for NAME SECONDS FUNCTION: polls the window's screen (in $scr) until FUNCTION holds.
+scr=""
+wait_for() {
+  local name=$1 deadline=$(($(now_us) + $2 * 1000000)) check=$3
+  while :; do
+    scr=$(screen "$name")
+    "$check" && return 0
+    [ "$(now_us)" -ge "$deadline" ] && return 1
+  done
+}
+
+# The grid is on screen: the last row's label followed by marks (rows are numbered 1..N).
+grid_rows=6
+grid_drawn() { grep -qE "^ *$grid_rows [^ ]+ +[✓✗·]" <<<"$scr"; }
+# For big clusters: the first row is drawn, with the header's counts.
+big_grid_drawn() { grep -qE '^ *1 [^ ]+ +[✓✗·]' <<<"$scr" && [[ $scr == *" allowed"* ]]; }
+ready() { [[ $scr == *ready* ]]; }
+load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+echo "matrix-tui explorer benchmark: $bin" >&2
+echo "machine: $(nproc) cores, load average $(load_avg), $(tmux -V)" >&2
+
+# ---------------------------------------------------------------------------------------------
+# Clusters
+
+gen=$repo/benchmarks/gen_cluster.py
+c500=$work/c500.yaml
+c1000=$work/c1000
+small=(--pods "$KEY_PODS" --namespaces 20 --policies 150 --seed 1)
+big=(--pods "$SAVE_PODS" --hosts 4 --namespaces 40 --policies 300 --seed 1 --tiers --cidr-rules)
+python3 "$gen" "${small[@]}" --out "$c500" 2>/dev/null
+python3 "$gen" "${big[@]}" --out "$c1000" 2>/dev/null
+log "(b) cluster: gen_cluster.py ${small[*]}: $(head -n 1 "$c500" | sed 's/^.*: seed/seed/')"
+log "(c) cluster: gen_cluster.py ${big[*]}: $(python3 "$gen" "${big[@]}" --out - | head -n 1 | sed 's/^.*: seed/seed/')"
+
+# ---------------------------------------------------------------------------------------------
+# (a) first frame on the demo
+
+floor_runs=()
+for ((i = 0; i < FIRST_RUNS; i++)); do
+  t0=$(now_us)
+  open floor "printf ready; exec sleep 1000"
+  wait_for floor 5 ready || { echo "the floor window never showed 'ready'" >&2; exit 1; }
+  floor_runs+=($(($(now_us) - t0)))
+  close floor
+done
+first_runs=()
+for ((i = 0; i < FIRST_RUNS; i++)); do
+  t0=$(now_us)
+  open first "cd '$repo' && exec '$bin' demo/host-firewall"
+  wait_for first 10 grid_drawn || { echo "(a): no grid within 10 s:" >&2; echo "$scr" >&2; exit 1; }
+  first_runs+=($(($(now_us) - t0)))
+  close first
+done
+first_median=$(median "${first_runs[@]}")
+first_floor=$(median "${floor_runs[@]}")
+log "(a) runs (ms): $(for v in "${first_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+
+# ---------------------------------------------------------------------------------------------
+# (b) keypress to redraw on KEY_PODS endpoints
+
+capture_runs=()
+open still "exec sleep 1000"
+for ((i = 0; i < 30; i++)); do
+  t0=$(now_us)
+  screen still >/dev/null
+  capture_runs+=($(($(now_us) - t0)))
+done
+close still
+capture_floor=$(median "${capture_runs[@]}")
+
+# The label of the cursor row: the line that starts with a reverse-video `N name`.
+cursor_label() {
+  local line attributes label re_label=$'^((\e\\[[0-9;]*m)*)( *[0-9]+ [^ \e]+)' re_reverse='\[([0-9]+;)*7[;m]'
+  while IFS= read -r line; do
+    [[ $line =~ $re_label ]] || continue
+    attributes=${BASH_REMATCH[1]}
+    label=${BASH_REMATCH[3]}
+    if [[ $attributes =~ $re_reverse ]]; then
+      echo "$label"
+      return 0
+    fi
+  done < <(tmux capture-pane -e -p -t "idle:$1")
+  return 1
+}
+
+# key_latency WINDOW RUNS: sends j RUNS times (after 2 more as a warm-up), each time polling
+# until the reverse-video row label changes; the times (us) are left in latencies.
+key_latency() {
+  local window=$1 runs=$2 warmup=2 before label t0 i
+  latencies=()
+  for ((i = 0; i < runs + warmup; i++)); do
+    before=$(cursor_label "$window") || { echo "(b): no cursor row in $window" >&2; exit 1; }
+    t0=$(now_us)
+    tmux send-keys -t "idle:$window" j
+    while label=$(cursor_label "$window") && [ "$label" = "$before" ]; do
+      [ "$(now_us)" -lt $((t0 + 10000000)) ] || { echo "(b): j did not move the cursor from $before" >&2; exit 1; }
+    done
+    [ "$i" -ge "$warmup" ] && latencies+=($(($(now_us) - t0)))
+  done
+  last_label=$label
+}
+
+# The polling floor: a program that takes no time, polled the same way: bash prints a
+# reverse-video `N row` label for every key it reads.
+cat >"$work/floor.sh" <<'EOF'
+stty -echo -icanon
+n=1
+printf '\033[7m%d row%d\033[0m\n' $n $n
+while IFS= read -rsn1 _; do
+  n=$((n + 1))
+  printf '\033[H\033[7m%d row%d\033[0m\n' $n $n
+done
+EOF
+open echo "exec bash '$work/floor.sh'"
+sleep 0.3
+key_latency echo "$KEY_RUNS"
+echo_runs=("${latencies[@]}")
+close echo
+
+t0=$(now_us)
+open keys "exec '$bin' --no-watch '$c500'"
+if ! wait_for keys "$LOAD_TIMEOUT" big_grid_drawn; then
+  echo "(b): the 500-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
+  exit 1
+fi
+first500=$(($(now_us) - t0))
+log "first frame, $KEY_PODS endpoints: $(ms "$first500") ms"
+key_latency keys "$KEY_RUNS"
+key_runs=("${latencies[@]}")
+close keys
+key_median=$(median "${key_runs[@]}")
+key_floor=$(median "${echo_runs[@]}")
+log "(b) runs (ms): $(for v in "${key_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+log "(b) floor runs (ms): $(for v in "${echo_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+log "(b) last cursor row: $last_label"
+
+# ---------------------------------------------------------------------------------------------
+# (c) file save to redraw on SAVE_PODS + 4 endpoints
+
+t0=$(now_us)
+open save "exec '$bin' '$c1000'"
+if ! wait_for save "$LOAD_TIMEOUT" big_grid_drawn; then
+  echo "(c): the 1,000-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
+  exit 1
+fi
+first1000=$(($(now_us) - t0))
+log "first frame, $((SAVE_PODS + 4)) endpoints: $(ms "$first1000") ms"
+# The policy to edit: the host firewall; the edit widens its Allow source to all() (the demo's
+# live edit), so that pod -> host cells flip.
+policy=$(ls "$c1000"/policy-*-host-firewall.yaml | head -n 1)
+original=$(cat "$policy")
+edited=$(sed "s/selector: \"role == 'node' || tier == 'data'\"/selector: all()/" <<<"$original")
+[ "$edited" != "$original" ] || { echo "(c): cannot edit $policy" >&2; exit 1; }
+log "(c) editing $(basename "$policy"): source selector <-> all()"
+status_line() { tail -n 1 <<<"$scr"; }
+save_runs=()
+no_reload_message() { [[ $(status_line) != *"reload:"* ]]; }
+for ((i = 0; i < SAVE_RUNS; i++)); do
+  # The previous run's message stays 6 s; an identical new one could not be told apart.
+  wait_for save 10 no_reload_message || { echo "(c): the reload message never cleared" >&2; exit 1; }
+  before=$(status_line)
+  if ((i % 2 == 0)); then content=$edited; else content=$original; fi
+  t0=$(now_us)
+  printf '%s\n' "$content" >"$policy"
+  reloaded() { local s; s=$(status_line); [[ $s == *"reload:"* && $s != "$before" ]]; }
+  if ! wait_for save "$LOAD_TIMEOUT" reloaded; then
+    echo "(c): no reload message within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  save_runs+=($(($(now_us) - t0)))
+  log "(c) $(status_line | sed 's/^ *//')"
+done
+close save
+save_median=$(median "${save_runs[@]}")
+log "(c) runs (ms): $(for v in "${save_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+
+# ---------------------------------------------------------------------------------------------
+# Baselines: the whole matrix without the explorer
+
+time_eval() {
+  local t0
+  t0=$(now_us)
+  "$bin" eval --format "$1" "$2" >/dev/null 2>&1
+  echo $(($(now_us) - t0))
+}
+table500=$(time_eval table "$c500")
+table1000=$(time_eval table "$c1000")
+eval500=$(time_eval csv "$c500")
+eval1000=$(time_eval csv "$c1000")
+cells500=$(("$("$bin" eval --format csv "$c500" | wc -l)" - 1))
+cells1000=$(("$("$bin" eval --format csv "$c1000" | wc -l)" - 1))
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+net() { local v=$(($1 - $2)); [ $v -lt 0 ] && v=0; ms "$v"; }
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v / 1000 < t) ? "meets" : "misses" }'; }
+row() { printf '%-44s %10s %9s %9s %8s  %-6s %4s\n' "$@"; }
+echo
+echo "matrix-tui explorer latency ($(date -u +%Y-%m-%d), $(nproc) cores, load average $(load_avg))"
+row "measure" "median ms" "floor ms" "net ms" "target" "" "runs"
+row "(a) first frame, demo/host-firewall" "$(ms "$first_median")" "$(ms "$first_floor")" \
+  "$(net "$first_median" "$first_floor")" "<100" "$(verdict $((first_median - first_floor)) 100)" "$FIRST_RUNS"
+row "(b) key j -> redraw, $KEY_PODS endpoints" "$(ms "$key_median")" "$(ms "$key_floor")" \
+  "$(net "$key_median" "$key_floor")" "<16" "$(verdict $((key_median - key_floor)) 16)" "$KEY_RUNS"
+row "(c) file save -> redraw, $((SAVE_PODS + 4)) endpoints" "$(ms "$save_median")" "$(ms "$capture_floor")" \
+  "$(net "$save_median" "$capture_floor")" "<150" "$(verdict $((save_median - capture_floor)) 150)" "$SAVE_RUNS"
+echo "baselines (one run each):"
+row "  eval --format table, $KEY_PODS endpoints" "$(ms "$table500")" "" "" "" "" "1"
+row "  eval --format table, $((SAVE_PODS + 4)) endpoints" "$(ms "$table1000")" "" "" "" "" "1"
+row "  eval --format csv, $KEY_PODS endpoints" "$(ms "$eval500")" "" "" "" "" "1"
+row "  eval --format csv, $((SAVE_PODS + 4)) endpoints" "$(ms "$eval1000")" "" "" "" "" "1"
+row "  explorer first frame, $KEY_PODS endpoints" "$(ms "$first500")" "" "" "" "" "1"
+row "  explorer first frame, $((SAVE_PODS + 4)) endpoints" "$(ms "$first1000")" "" "" "" "" "1"
+echo "cells: $cells500 and $cells1000 (eval csv rows; csv gives each cell's reason, table only marks)"
+echo "one tmux capture-pane: $(ms "$capture_floor") ms"
+echo "floors: (a) a window printing 'ready'; (b) a bash loop redrawing a label per key; (c) one capture-pane"
+echo "rerun: benchmarks/tui_bench.sh${1:+ $1}"
