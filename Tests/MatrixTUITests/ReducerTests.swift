@@ -73,7 +73,7 @@ import Testing
 
   @Test func probePromptAcceptsGoodProbesAndExplainsBadOnes() {
     var state = AppFixtures.state()
-    _ = AppFixtures.press([.char("p"), .ctrl("u")] + "udp/53".map { .char($0) } + [.enter], on: &state)
+    _ = AppFixtures.press([.char("p")] + "udp/53".map { .char($0) } + [.enter], on: &state)
     #expect(state.probe == Probe(.udp, 53))
     #expect(state.overlay == nil)
     _ = AppFixtures.press([.char("p"), .ctrl("u")] + "tcp/".map { .char($0) } + [.enter], on: &state)
@@ -202,9 +202,13 @@ import Testing
   @Test func helpTogglesAndQuitQuits() {
     var state = AppFixtures.state()
     _ = state.reduce(.key(.char("?")))
-    #expect(state.overlay == .help)
-    _ = state.reduce(.key(.char("x")))
+    #expect(state.overlay == .help(scroll: 0))
+    _ = state.reduce(.key(.char("j")))
+    #expect(state.overlay == .help(scroll: 1))
+    #expect(state.cursorRow == 0)
+    _ = state.reduce(.key(.char("q")))
     #expect(state.overlay == nil)
+    #expect(!state.hasQuit)
     #expect(state.reduce(.key(.char("q"))) == [.quit])
     #expect(state.hasQuit)
   }

@@ -20,7 +20,8 @@ struct Prompt: Hashable, Sendable {
 
 /// What is drawn over the grid, if anything.
 enum Overlay: Hashable, Sendable {
-  case help
+  /// The key help, scrolled down by `scroll` lines.
+  case help(scroll: Int)
   case checklist(selected: Int)
   case quiz(index: Int, chosen: Int?, revealed: Bool)
   case prompt(Prompt)

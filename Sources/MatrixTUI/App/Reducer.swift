@@ -164,9 +164,7 @@ extension AppState {
     if case .mouse(let event) = key { return handleMouse(event) }
     if key == .resize { return [] }
     if case .prompt(let prompt)? = overlay { return handlePrompt(prompt, key) }
-    if let overlay, overlay != .help || key != .char("?") {
-      if let effects = handleOverlay(overlay, key) { return effects }
-    }
+    if let overlay, let effects = handleOverlay(overlay, key) { return effects }
     guard let command = KeyMap.command(for: key) else { return [] }
     return perform(command)
   }
@@ -179,7 +177,7 @@ extension AppState {
       hasQuit = true
       return [.quit]
     case .help:
-      overlay = overlay == .help ? nil : .help
+      overlay = .help(scroll: 0)
     case .close:
       if overlay != nil {
         overlay = nil
@@ -211,7 +209,7 @@ extension AppState {
     case .filter:
       overlay = .prompt(Prompt(kind: .filter, text: filter, error: nil))
     case .setProbe:
-      overlay = .prompt(Prompt(kind: .probe, text: probe.argument, error: nil))
+      overlay = .prompt(Prompt(kind: .probe, text: "", error: nil))
     case .previousProbe, .nextProbe:
       cycleProbe(command == .nextProbe ? 1 : -1)
     case .toggleView:
@@ -323,7 +321,8 @@ extension AppState {
         applyFilter()
         clampCursor()
         scrollToCursor()
-        say(filter.isEmpty ? "filter cleared" : "filter: \(filter)  (\(rows.count) rows, \(columns.count) columns)", .info)
+        let shown = rows.count == 1 ? "1 endpoint" : "\(rows.count) endpoints"
+        say(filter.isEmpty ? "filter cleared" : "filter: \(filter)  (\(shown) shown as rows and columns)", .info)
       case .probe:
         guard let parsed = Probe(parsing: prompt.text) else {
           prompt.error = "expected e.g. tcp/443, udp/53, tcp/http"
@@ -358,9 +357,18 @@ extension AppState {
   /// Keys for overlays; nil lets the key map handle the key.
   private mutating func handleOverlay(_ overlay: Overlay, _ key: Key) -> [Effect]? {
     switch overlay {
-    case .help:
-      if key == .char("q") || key == .ctrl("c") { return nil }
-      self.overlay = nil
+    case .help(let scroll):
+      // Keys scroll the help; Esc, ?, q and Enter close it; Ctrl-C still quits.
+      let page = max(1, height - 4)
+      switch key {
+      case .ctrl("c"): return nil
+      case .up, .char("k"): self.overlay = .help(scroll: max(0, scroll - 1))
+      case .down, .char("j"): self.overlay = .help(scroll: scroll + 1)
+      case .pageUp: self.overlay = .help(scroll: max(0, scroll - page))
+      case .pageDown, .char(" "): self.overlay = .help(scroll: scroll + page)
+      case .escape, .char("?"), .char("q"), .enter: self.overlay = nil
+      default: break
+      }
       return []
     case .checklist(let selected):
       let count = checklist.count
@@ -370,8 +378,8 @@ extension AppState {
       case .enter:
         jump(to: checklist[selected].expectation)
         self.overlay = nil
-      case .escape, .char("o"): self.overlay = nil
-      case .char("q"), .ctrl("c"): return nil
+      case .escape, .char("o"), .char("q"): self.overlay = nil
+      case .ctrl("c"): return nil
       default: break
       }
       return []
@@ -396,8 +404,8 @@ extension AppState {
         self.overlay = .quiz(index: min(questions.count - 1, index + 1), chosen: nil, revealed: false)
       case .left, .char("b"):
         self.overlay = .quiz(index: max(0, index - 1), chosen: nil, revealed: false)
-      case .escape, .char("Q"): self.overlay = nil
-      case .char("q"), .ctrl("c"): return nil
+      case .escape, .char("Q"), .char("q"): self.overlay = nil
+      case .ctrl("c"): return nil
       default: break
       }
       return []

@@ -47,6 +47,8 @@ final class Runtime {
     state.now = clock.now
     let size = terminal.size
     dispatch(.resize(width: size.width, height: size.height))
+    // A first frame at once ("loading…"), so a big cluster never shows a blank screen.
+    terminal.present(Screen.render(state))
     dispatch(.reload)
     if let pendingTrap { dispatch(.trap(pendingTrap)) }
     if let (source, destination) = selection {

@@ -10,7 +10,7 @@ struct EvaluationOptions: ParsableArguments {
   @Argument(help: "Manifest files or directories (searched for *.yaml, *.yml, *.json); - for stdin.")
   var paths: [String] = []
 
-  @Option(help: "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination).")
+  @Option(help: "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination), or any (every protocol and port; eval only).")
   var probe: String?
 
   @Option(name: .customLong("protocol"), help: "The probe's protocol (TCP, UDP or SCTP), with --port.")
@@ -34,8 +34,12 @@ struct EvaluationOptions: ParsableArguments {
     guard CIDR(podCIDR) != nil else { throw ValidationError("invalid --pod-cidr `\(podCIDR)`") }
   }
 
-  /// The probe the options describe (tcp/80 when none is given).
+  /// Whether `--probe any` asks for whole connection sets.
+  var isAnyProbe: Bool { probe?.lowercased() == "any" }
+
+  /// The probe the options describe (tcp/80 when none is given; `any` is not one probe).
   func resolvedProbe() throws -> Probe {
+    if isAnyProbe { return Probe(.tcp, 80) }
     if let probe {
       guard ipProtocol == nil, port == nil else {
         throw ValidationError("use either --probe or --protocol/--port, not both")

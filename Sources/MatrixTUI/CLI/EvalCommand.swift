@@ -7,27 +7,49 @@ struct EvalCommand: ParsableCommand {
     commandName: "eval", abstract: "Print the whole matrix for one probe.")
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv, markdown
+    case table, json, csv, markdown, summary
   }
 
   @OptionGroup var options: EvaluationOptions
 
-  @Option(help: "table, json, csv or markdown.")
+  @Option(help: "table, json, csv, markdown, or summary (counts per namespace pair).")
   var format: Format = .table
+
+  @Option(help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web').")
+  var from: String?
+
+  @Option(help: "Only these destinations: a namespace, an endpoint id, or a selector.")
+  var to: String?
 
   @Flag(help: "ASCII marks instead of Unicode ones in table and markdown output.")
   var ascii = false
 
   func run() throws {
     let prepared = try PreparedEvaluation.prepare(options)
-    let matrix = ConnectivityMatrix(evaluator: prepared.evaluator, probe: prepared.probe)
-    var text = MatrixText(evaluator: prepared.evaluator, matrix: matrix)
+    let evaluator = prepared.evaluator
+    var text: MatrixText
+    if options.isAnyProbe {
+      text = MatrixText(evaluator: evaluator, connections: ConnectionMatrix(evaluator: evaluator))
+    } else {
+      text = MatrixText(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: prepared.probe))
+    }
     if ascii { text.glyphs = .ascii }
+    for (option, value) in [("--from", from), ("--to", to)] {
+      guard let value else { continue }
+      switch EndpointFilter.resolve(value, in: evaluator.cluster) {
+      case .success(let indexes):
+        if option == "--from" { text.rows = indexes } else { text.columns = indexes }
+      case .failure(let message):
+        DiagnosticPrinter.print([.error("\(option): \(message.message)", at: nil)])
+        throw ExitCode(2)
+      }
+    }
     switch format {
     case .table: writeOut(text.table())
     case .json: writeOut(text.json(trap: prepared.trap))
     case .csv: writeOut(text.csv())
     case .markdown: writeOut(text.markdown())
+    case .summary: writeOut(text.summary())
     }
   }
 }
@@ -53,6 +75,10 @@ struct TraceCommand: ParsableCommand {
   var format: Format = .text
 
   func run() throws {
+    guard !options.isAnyProbe else {
+      DiagnosticPrinter.print([.error("trace explains one probe; give e.g. --probe tcp/80 (eval --probe any lists every port)", at: nil)])
+      throw ExitCode(64)
+    }
     let prepared = try PreparedEvaluation.prepare(options)
     let evaluator = prepared.evaluator
     for id in [from, to] where evaluator.index[id] == nil {

@@ -5,11 +5,13 @@ struct Glyphs: Hashable, Sendable {
   var allowed: String
   var denied: String
   var selfCell: String
+  /// Some ports allowed, others not (`--probe any`).
+  var some: String
 
   /// Unicode marks.
-  static let unicode = Glyphs(allowed: "✓", denied: "✗", selfCell: "·")
+  static let unicode = Glyphs(allowed: "✓", denied: "✗", selfCell: "·", some: "◐")
   /// ASCII marks for `--ascii` and dumb terminals.
-  static let ascii = Glyphs(allowed: "+", denied: "x", selfCell: ".")
+  static let ascii = Glyphs(allowed: "+", denied: "x", selfCell: ".", some: "~")
 
   /// The mark for an outcome.
   func mark(_ outcome: Outcome) -> String {

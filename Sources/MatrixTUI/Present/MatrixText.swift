@@ -1,44 +1,158 @@
 import Foundation
 import PolicyKit
 
-/// The whole matrix as text, in every output format of `matrix-tui eval`.
+/// The whole matrix (or a part of it) as text, in every output format of `matrix-tui eval`.
+///
+/// With a single probe each cell is allowed or denied; with `--probe any` each cell is the set
+/// of allowed connections, shown as all, none or some ports.
 struct MatrixText {
   let evaluator: Evaluator
-  let matrix: ConnectivityMatrix
+  /// The single-probe matrix, or nil with `--probe any`.
+  let matrix: ConnectivityMatrix?
+  /// The connection sets, with `--probe any`.
+  let connections: ConnectionMatrix?
+  /// The endpoints shown as rows and as columns (indexes into the cluster's endpoints).
+  var rows: [Int]
+  var columns: [Int]
   var glyphs = Glyphs.unicode
 
-  private var ids: [String] { matrix.endpoints }
+  init(evaluator: Evaluator, matrix: ConnectivityMatrix) {
+    self.evaluator = evaluator
+    self.matrix = matrix
+    self.connections = nil
+    rows = Array(evaluator.cluster.endpoints.indices)
+    columns = rows
+  }
+
+  init(evaluator: Evaluator, connections: ConnectionMatrix) {
+    self.evaluator = evaluator
+    self.matrix = nil
+    self.connections = connections
+    rows = Array(evaluator.cluster.endpoints.indices)
+    columns = rows
+  }
+
+  private var endpoints: [Endpoint] { evaluator.cluster.endpoints }
+
+  private var probeText: String { matrix.map { $0.probe.description } ?? "any" }
+
+  /// Cells are worked out once per pair of endpoint classes (members are indistinguishable
+  /// to every policy) and then named after the actual endpoints.
+  final class CellCache {
+    let evaluator: Evaluator
+    let probe: Probe
+    private var cache: [Int: CellTrace] = [:]
+
+    init(evaluator: Evaluator, probe: Probe) {
+      self.evaluator = evaluator
+      self.probe = probe
+    }
+
+    func cell(_ source: Int, _ destination: Int) -> CellTrace {
+      let classes = evaluator.classes
+      guard source != destination else {
+        return evaluator.cell(from: source, to: destination, probe: probe)
+      }
+      let (a, b) = (Int(classes.classOf[source]), Int(classes.classOf[destination]))
+      let key = a * classes.count + b
+      var cell: CellTrace
+      if let cached = cache[key] {
+        cell = cached
+      } else {
+        let members = classes.members[a]
+        let target = a == b ? members[1] : classes.members[b][0]
+        cell = evaluator.cell(from: members[0], to: target, probe: probe)
+        cache[key] = cell
+      }
+      let ids = (evaluator.cluster.endpoints[source].id, evaluator.cluster.endpoints[destination].id)
+      cell.source = ids.0
+      cell.destination = ids.1
+      cell.egress.endpointID = ids.0
+      cell.ingress.endpointID = ids.1
+      return cell
+    }
+  }
+
+  /// The mark of one cell.
+  func mark(_ source: Int, _ destination: Int) -> String {
+    if source == destination { return glyphs.selfCell }
+    if let matrix { return glyphs.mark(matrix.outcome(source, destination)) }
+    guard let set = connections?.connections(source, destination) else { return "?" }
+    return set.isAll ? glyphs.allowed : (set.isEmpty ? glyphs.denied : glyphs.some)
+  }
+
+  /// Counts over the shown cells (self cells left out): allowed, some ports, denied.
+  func counts() -> (allowed: Int, some: Int, denied: Int) {
+    let classCount = matrix?.classCount ?? connections?.classCount ?? 0
+    let classOf = matrix?.classOf ?? connections?.classOf ?? []
+    var rowCount = [Int](repeating: 0, count: classCount)
+    var columnCount = [Int](repeating: 0, count: classCount)
+    var both = [Int](repeating: 0, count: classCount)
+    let columnSet = Set(columns)
+    for row in rows {
+      rowCount[Int(classOf[row])] += 1
+      if columnSet.contains(row) { both[Int(classOf[row])] += 1 }
+    }
+    for column in columns { columnCount[Int(classOf[column])] += 1 }
+    var result = (allowed: 0, some: 0, denied: 0)
+    for a in 0..<classCount where rowCount[a] > 0 {
+      for b in 0..<classCount where columnCount[b] > 0 {
+        let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
+        guard pairs > 0 else { continue }
+        if let matrix {
+          if matrix.classAllows(a, b) { result.allowed += pairs } else { result.denied += pairs }
+        } else if let set = connections?.classConnections(a, b) {
+          if set.isAll { result.allowed += pairs } else if set.isEmpty { result.denied += pairs } else { result.some += pairs }
+        }
+      }
+    }
+    return result
+  }
 
   /// One header line: probe, view and counts.
   var headline: String {
-    let counts = matrix.counts
-    return "\(matrix.probe)  \(matrix.view.rawValue)  \(counts.allowed) allowed, \(counts.denied) denied"
+    let counts = counts()
+    let view = (matrix?.view ?? connections?.view ?? .enforced).rawValue
+    if connections != nil {
+      return "any  \(view)  \(counts.allowed) all allowed, \(counts.some) some ports, \(counts.denied) denied"
+    }
+    return "\(probeText)  \(view)  \(counts.allowed) allowed, \(counts.denied) denied"
   }
 
-  /// A grid with numbered rows; column `n` is the endpoint of row `n`.
+  private var legend: String {
+    let some = connections != nil ? ", \(glyphs.some) some ports" : ""
+    return "(\(glyphs.allowed) allowed, \(glyphs.denied) denied\(some), \(glyphs.selfCell) self)"
+  }
+
+  /// A grid: numbered rows, numbered columns (the same numbers when rows and columns are the
+  /// same endpoints; otherwise a list of columns follows).
   func table() -> String {
-    let width = String(ids.count).count
-    let labels = ids.map(\.visible)
+    let sameAxes = rows == columns
+    let width = String(max(rows.count, columns.count, 1)).count
+    let labels = rows.map { endpoints[$0].id.visible }
     let labelWidth = min(48, labels.map(\.count).max() ?? 0)
-    var lines = [
-      headline + "  (\(glyphs.allowed) allowed, \(glyphs.denied) denied, \(glyphs.selfCell) self; column n is row n)", "",
-    ]
-    // Column numbers, written vertically so each column stays one character wide plus a space.
+    var lines = [headline + "  " + legend + (sameAxes ? "; column n is row n" : ""), ""]
     let prefix = String(repeating: " ", count: width + 2 + labelWidth + 1)
-    for digit in 0..<width {
+    for digit in 0..<width where !columns.isEmpty {
       var line = prefix
-      for column in 1...max(1, ids.count) where !ids.isEmpty {
+      for column in 1...columns.count {
         let text = String(column).leftPadded(width, with: " ")
         line += String(Array(text)[digit]) + " "
       }
       lines.append(line.trimmingTrailingSpaces)
     }
-    for (row, label) in labels.enumerated() {
-      var line = String(row + 1).leftPadded(width, with: " ") + "  " + truncate(label, labelWidth).padded(labelWidth) + " "
-      for column in ids.indices {
-        line += glyphs.mark(matrix.outcome(row, column)) + " "
-      }
+    for (position, row) in rows.enumerated() {
+      var line = String(position + 1).leftPadded(width, with: " ") + "  "
+        + truncate(labels[position], labelWidth).padded(labelWidth) + " "
+      for column in columns { line += mark(row, column) + " " }
       lines.append(line.trimmingTrailingSpaces)
+    }
+    if !sameAxes {
+      lines.append("")
+      lines.append("columns:")
+      for (position, column) in columns.enumerated() {
+        lines.append(String(position + 1).leftPadded(width, with: " ") + "  " + endpoints[column].id.visible)
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -46,28 +160,55 @@ struct MatrixText {
   /// `{"probe": ..., "view": ..., "endpoints": [...], "cells": [...]}`.
   func json(trap: TrapReport?) -> String {
     var cells: [JSON] = []
-    cells.reserveCapacity(ids.count * ids.count)
-    for source in ids.indices {
-      for destination in ids.indices {
-        let cell = evaluator.cell(from: source, to: destination, probe: matrix.probe)
-        cells.append(Self.cellJSON(cell))
+    cells.reserveCapacity(rows.count * columns.count)
+    var probe: [(String, JSON)] = []
+    if let matrix {
+      let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
+      probe.append(("protocol", .string(matrix.probe.ipProtocol.rawValue)))
+      switch matrix.probe.port {
+      case .number(let port): probe.append(("port", .number(port)))
+      case .name(let name): probe.append(("port", .string(name)))
       }
-    }
-    var probe: [(String, JSON)] = [("protocol", .string(matrix.probe.ipProtocol.rawValue))]
-    switch matrix.probe.port {
-    case .number(let port): probe.append(("port", .number(port)))
-    case .name(let name): probe.append(("port", .string(name)))
+      for row in rows {
+        for column in columns { cells.append(Self.cellJSON(cache.cell(row, column))) }
+      }
+    } else if let connections {
+      probe.append(("protocol", .string("any")))
+      for row in rows {
+        for column in columns {
+          let set = connections.connections(row, column)
+          cells.append(
+            .object([
+              ("from", .string(endpoints[row].id)),
+              ("to", .string(endpoints[column].id)),
+              ("verdict", .string(set.isEmpty ? "deny" : "allow")),
+              ("allowed", Self.connectionsJSON(set)),
+            ]))
+        }
+      }
     }
     var entries: [(String, JSON)] = [
       ("probe", .object(probe)),
-      ("view", .string(matrix.view.rawValue)),
+      ("view", .string((matrix?.view ?? connections?.view ?? .enforced).rawValue)),
     ]
     if let trap {
       entries.append(("trap", .object([("policy", .string(trap.policy.description)), ("widened", .array(trap.widened.map(JSON.string)))])))
     }
-    entries.append(("endpoints", .array(ids.map(JSON.string))))
+    var shown = rows
+    for column in columns where !rows.contains(column) { shown.append(column) }
+    entries.append(("endpoints", .array(shown.map { .string(endpoints[$0].id) })))
     entries.append(("cells", .array(cells)))
     return JSON.object(entries).text + "\n"
+  }
+
+  /// `"all"`, or `{"TCP": ["80", "8080-8090"], ...}` with only the protocols that have ports.
+  static func connectionsJSON(_ set: ConnectionSet) -> JSON {
+    if set.isAll { return .string("all") }
+    return .object(
+      IPProtocol.allCases.compactMap { ipProtocol in
+        guard let ranges = set.ports[ipProtocol], !ranges.isEmpty else { return nil }
+        return (ipProtocol.rawValue, .array(ranges.texts.map(JSON.string)))
+      })
   }
 
   /// One cell as JSON.
@@ -117,15 +258,27 @@ struct MatrixText {
     ])
   }
 
-  /// `from,to,verdict,reason`, one row per ordered pair.
+  /// `from,to,verdict,reason` (single probe) or `from,to,allowed` (any), one row per pair.
   func csv() -> String {
-    var lines = ["from,to,verdict,reason"]
-    for source in ids.indices {
-      for destination in ids.indices {
-        let cell = evaluator.cell(from: source, to: destination, probe: matrix.probe)
-        lines.append(
-          [cell.source, cell.destination, cell.outcome.verdict.rawValue, DecisionText.reason(cell)]
-            .map(Self.csvField).joined(separator: ","))
+    var lines: [String] = []
+    if let matrix {
+      lines.append("from,to,verdict,reason")
+      let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
+      for row in rows {
+        for column in columns {
+          let cell = cache.cell(row, column)
+          lines.append(
+            [cell.source, cell.destination, cell.outcome.verdict.rawValue, DecisionText.reason(cell)]
+              .map(Self.csvField).joined(separator: ","))
+        }
+      }
+    } else if let connections {
+      lines.append("from,to,allowed")
+      for row in rows {
+        for column in columns {
+          let set = connections.connections(row, column)
+          lines.append([endpoints[row].id, endpoints[column].id, set.description].map(Self.csvField).joined(separator: ","))
+        }
       }
     }
     return lines.joined(separator: "\n") + "\n"
@@ -141,18 +294,86 @@ struct MatrixText {
 
   /// A Markdown table: a row per source, a numbered column per destination.
   func markdown() -> String {
-    var lines = ["**\(headline)**", ""]
-    lines.append("| # | source \\ destination | " + ids.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |")
-    lines.append("|---|---|" + String(repeating: "---|", count: ids.count))
-    for (row, id) in ids.enumerated() {
-      let marks = ids.indices.map { glyphs.mark(matrix.outcome(row, $0)) }
-      lines.append("| \(row + 1) | `\(Self.markdownEscaped(id))` | " + marks.joined(separator: " | ") + " |")
+    var lines = ["**\(headline)**", "", legend, ""]
+    lines.append("| # | source \\ destination | " + columns.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |")
+    lines.append("|---|---|" + String(repeating: "---|", count: columns.count))
+    for (position, row) in rows.enumerated() {
+      let marks = columns.map { mark(row, $0) }
+      lines.append("| \(position + 1) | `\(Self.markdownEscaped(endpoints[row].id))` | " + marks.joined(separator: " | ") + " |")
+    }
+    if rows != columns {
+      lines.append("")
+      for (position, column) in columns.enumerated() {
+        lines.append("\(position + 1). `\(Self.markdownEscaped(endpoints[column].id))`")
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }
 
   private static func markdownEscaped(_ text: String) -> String {
     text.visible.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
+  }
+
+  /// Counts per pair of groups (namespaces, `hosts`, `networks`) and in total.
+  func summary() -> String {
+    let classCount = matrix?.classCount ?? connections?.classCount ?? 0
+    let classOf = matrix?.classOf ?? connections?.classOf ?? []
+    // Each class lies in one group: namespaces are part of what makes classes differ.
+    var classGroup = [String](repeating: "", count: classCount)
+    var rowCount = [Int](repeating: 0, count: classCount)
+    var columnCount = [Int](repeating: 0, count: classCount)
+    var both = [Int](repeating: 0, count: classCount)
+    let columnSet = Set(columns)
+    for row in rows {
+      let cls = Int(classOf[row])
+      rowCount[cls] += 1
+      classGroup[cls] = Self.group(endpoints[row])
+      if columnSet.contains(row) { both[cls] += 1 }
+    }
+    for column in columns {
+      columnCount[Int(classOf[column])] += 1
+      classGroup[Int(classOf[column])] = Self.group(endpoints[column])
+    }
+    var totals: [String: (allowed: Int, some: Int, denied: Int)] = [:]
+    for a in 0..<classCount where rowCount[a] > 0 {
+      for b in 0..<classCount where columnCount[b] > 0 {
+        let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
+        guard pairs > 0 else { continue }
+        let key = classGroup[a] + "\u{0}" + classGroup[b]
+        var entry = totals[key] ?? (0, 0, 0)
+        if let matrix {
+          if matrix.classAllows(a, b) { entry.allowed += pairs } else { entry.denied += pairs }
+        } else if let set = connections?.classConnections(a, b) {
+          if set.isAll { entry.allowed += pairs } else if set.isEmpty { entry.denied += pairs } else { entry.some += pairs }
+        }
+        totals[key] = entry
+      }
+    }
+    let isAny = connections != nil
+    var lines = [headline, ""]
+    let header = isAny ? "source -> destination\tall\tsome\tdenied" : "source -> destination\tallowed\tdenied"
+    lines.append(header)
+    var total = (allowed: 0, some: 0, denied: 0)
+    for key in totals.keys.sorted() {
+      guard let entry = totals[key] else { continue }
+      let parts = key.components(separatedBy: "\u{0}")
+      let name = "\(parts[0].visible) -> \(parts[1].visible)"
+      lines.append(isAny ? "\(name)\t\(entry.allowed)\t\(entry.some)\t\(entry.denied)" : "\(name)\t\(entry.allowed)\t\(entry.denied)")
+      total.allowed += entry.allowed
+      total.some += entry.some
+      total.denied += entry.denied
+    }
+    lines.append(isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)" : "total\t\(total.allowed)\t\(total.denied)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The group a summary counts an endpoint in.
+  static func group(_ endpoint: Endpoint) -> String {
+    switch endpoint.kind {
+    case .host: "hosts"
+    case .workload: endpoint.namespace ?? "-"
+    case .networkSet: endpoint.namespace.map { "\($0) (networks)" } ?? "networks"
+    }
   }
 
   private func truncate(_ text: String, _ width: Int) -> String {

@@ -16,12 +16,19 @@ enum HelpOverlay {
     lines.append("")
     lines.append("Cells: ✓/+ allowed (green), ✗/x denied (red), ·/. self (dim);")
     lines.append("yellow: changed just now; magenta: differs from enforced (pending view).")
-    lines.append("Any key closes this help.")
+    lines.append("Esc, ? or q closes this help.")
     return lines
   }
 
-  static func render(_ state: AppState, _ theme: Theme, into canvas: inout Canvas) {
-    Overlays.panel(title: " keys ", lines: lines().map { ($0, theme.plain) }, state: state, theme: theme, into: &canvas)
+  static func render(_ state: AppState, scroll: Int, _ theme: Theme, into canvas: inout Canvas) {
+    let all = lines()
+    let visible = max(1, canvas.height - 4)
+    let offset = max(0, min(scroll, all.count - visible))
+    var shown = Array(all.dropFirst(offset).prefix(visible))
+    if offset + visible < all.count, !shown.isEmpty {
+      shown[shown.count - 1] = "↓ more: j/↓, PgDn   (Esc, ? or q closes)"
+    }
+    Overlays.panel(title: " keys ", lines: shown.map { ($0, theme.plain) }, state: state, theme: theme, into: &canvas)
   }
 }
 
@@ -49,8 +56,8 @@ enum Overlays {
 
   static func render(_ state: AppState, _ theme: Theme, into canvas: inout Canvas) {
     switch state.overlay {
-    case .help?:
-      HelpOverlay.render(state, theme, into: &canvas)
+    case .help(let scroll)?:
+      HelpOverlay.render(state, scroll: scroll, theme, into: &canvas)
     case .checklist(let selected)?:
       let holding = state.checklist.filter(\.holds).count
       var lines: [(String, Style)] = []

@@ -85,7 +85,7 @@ enum HeaderView {
     var parts = ["matrix-tui", state.probe.description, state.view.rawValue]
     if let matrix = state.matrix {
       let counts = matrix.counts
-      parts.append("\(state.glyphs.allowed) \(counts.allowed) allowed  \(state.glyphs.denied) \(counts.denied) denied")
+      parts.append("\(state.glyphs.allowed)\(counts.allowed) \(state.glyphs.denied)\(counts.denied)")
     }
     if let trap = state.trap { parts.append("TRAP \(trap.report.policy.name)") }
     if !state.filter.isEmpty { parts.append("filter: \(state.filter)") }
@@ -106,7 +106,9 @@ enum StatusBar {
   static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
     let area = layout.status
     if case .prompt(let prompt)? = state.overlay {
-      let label = prompt.kind == .filter ? "filter (text or selector, Enter: apply, Esc: cancel): " : "probe (e.g. tcp/443, udp/53, tcp/http): "
+      let label = prompt.kind == .filter
+        ? "filter (text or selector; Enter applies, Esc cancels, Ctrl-U clears): "
+        : "probe (now \(state.probe.argument); e.g. tcp/443, udp/53, tcp/http; Esc cancels): "
       var text = label + prompt.text + "▏"
       if let error = prompt.error { text += "   " + error }
       canvas.draw(text, at: 0, y: area.y, style: prompt.error == nil ? theme.heading : theme.bad, clip: area)

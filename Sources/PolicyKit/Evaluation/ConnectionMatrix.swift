@@ -98,8 +98,10 @@ public struct ConnectionMatrix: Sendable {
   public let view: View
   /// The ports of each protocol where a verdict can change (a piece starts at each).
   public let cuts: [IPProtocol: [Int]]
-  private let classOf: [Int32]
-  private let classCount: Int
+  /// The class of each endpoint.
+  public let classOf: [Int32]
+  /// The number of endpoint classes.
+  public let classCount: Int
   private let sets: [ConnectionSet]
   private let cells: [Int32]
 
@@ -160,6 +162,11 @@ public struct ConnectionMatrix: Sendable {
 
   /// The number of endpoints.
   public var count: Int { endpoints.count }
+
+  /// The connections from class `source` to class `destination` (two different endpoints).
+  public func classConnections(_ source: Int, _ destination: Int) -> ConnectionSet {
+    sets[Int(cells[source * classCount + destination])]
+  }
 
   /// Where the verdict of any protocol's ports can change: the first port of each piece.
   static func cuts(_ evaluator: Evaluator) -> [IPProtocol: [Int]] {

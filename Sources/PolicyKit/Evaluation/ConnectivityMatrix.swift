@@ -9,8 +9,9 @@ public struct ConnectivityMatrix: Sendable {
   /// The view.
   public let view: View
   /// The class of each endpoint (cells are stored per pair of classes).
-  private let classOf: [Int32]
-  private let classCount: Int
+  public let classOf: [Int32]
+  /// The number of endpoint classes.
+  public let classCount: Int
   /// Bit rows: class `s` may connect to class `d`.
   private let rows: [UInt64]
   private let wordsPerRow: Int
@@ -33,6 +34,9 @@ public struct ConnectivityMatrix: Sendable {
 
   /// The number of endpoints.
   public var count: Int { endpoints.count }
+
+  /// Whether class `source` may connect to class `destination` (two different endpoints).
+  public func classAllows(_ source: Int, _ destination: Int) -> Bool { bit(source, destination) }
 
   private func bit(_ source: Int, _ destination: Int) -> Bool {
     rows[source * wordsPerRow + destination >> 6] & (UInt64(1) << UInt64(destination & 63)) != 0
