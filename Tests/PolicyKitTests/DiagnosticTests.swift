@@ -514,9 +514,7 @@ struct DiagnosticTests {
     let result = load(fixture.text)
     let error = try #require(result.diagnostics.first { $0.message.contains("invalid selector") })
     #expect(error.location?.line == fixture["1️⃣"].line)
-    withKnownIssue("the column ignores the two escaped quotes before the error") {
-      #expect(error.location?.column == fixture["1️⃣"].column)
-    }
+    #expect(error.location?.column == fixture["1️⃣"].column)
   }
 
   @Test("diagnostics come sorted by file position")

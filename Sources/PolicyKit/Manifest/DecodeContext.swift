@@ -154,11 +154,10 @@ struct DecodeContext {
     do {
       return try Selector.parse(text)
     } catch {
-      // Plain and quoted scalars start their text one column later when quoted.
-      let quoteShift = (node.content.isPlainScalar ? 0 : 1)
+      // Quotes and escapes take room on the line: point at the character as written.
       self.error(
         "invalid selector in `\(field)`: \(error.message)", at: node,
-        offset: error.offset + quoteShift)
+        offset: node.columnOffset(ofCharacter: error.offset))
       return nil
     }
   }
@@ -212,13 +211,5 @@ struct DecodeContext {
     case 1: return terms[0]
     default: return .and(terms)
     }
-  }
-}
-
-extension YAMLNode.Content {
-  /// Whether this is a plain (unquoted) scalar.
-  var isPlainScalar: Bool {
-    if case .scalar(_, let isPlain) = self { return isPlain }
-    return false
   }
 }

@@ -22,6 +22,28 @@ public struct YAMLNode: Sendable {
   public var column: Int
   /// The number of nodes below and including this one, counting alias expansions.
   public var size: Int
+  /// How a scalar was written, which decides where its characters sit on the line.
+  public var style: ScalarStyle = .plain
+
+  /// How a scalar is written.
+  public enum ScalarStyle: Sendable {
+    case plain
+    case singleQuoted
+    case doubleQuoted
+    case block
+  }
+
+  /// The column offset, from the node's first column, of character `offset` of its text:
+  /// the opening quote and the escapes before it (`''`, `\"`) take room on the line.
+  public func columnOffset(ofCharacter offset: Int) -> Int {
+    guard let text = scalar else { return offset }
+    let before = text.prefix(offset)
+    switch style {
+    case .plain, .block: return offset
+    case .singleQuoted: return offset + 1 + before.filter { $0 == "'" }.count
+    case .doubleQuoted: return offset + 1 + before.filter { $0 == "\"" || $0 == "\\" }.count
+    }
+  }
 
   /// Creates a node.
   public init(_ content: Content, line: Int, column: Int, size: Int = 1) {

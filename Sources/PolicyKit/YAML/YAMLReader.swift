@@ -217,7 +217,13 @@ private struct ParseSession {
       let scalar = event.data.scalar
       let text = Self.string(scalar.value, count: scalar.length)
       let isPlain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.tag == nil
-      let result = YAMLNode(.scalar(text, isPlain: isPlain), line: line, column: column)
+      var result = YAMLNode(.scalar(text, isPlain: isPlain), line: line, column: column)
+      switch scalar.style {
+      case YAML_SINGLE_QUOTED_SCALAR_STYLE: result.style = .singleQuoted
+      case YAML_DOUBLE_QUOTED_SCALAR_STYLE: result.style = .doubleQuoted
+      case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: result.style = .block
+      default: result.style = .plain
+      }
       try register(scalar.anchor, result, mark)
       return result
     case YAML_ALIAS_EVENT:
