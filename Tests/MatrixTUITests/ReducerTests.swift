@@ -227,3 +227,23 @@ import Testing
     }
   }
 }
+
+@Suite struct AnyProbeTests {
+  @Test func anyShowsAllSomeOrNoConnectionsAndTracesAnAllowedOne() throws {
+    var state = AppFixtures.state([AppFixtures.lesson("egress-lockdown")])
+    _ = AppFixtures.press([.char("p")] + "any".map { .char($0) } + [.enter], on: &state)
+    #expect(state.isAnyProbe)
+    #expect(state.connections != nil)
+    let counts = state.markCounts
+    #expect(counts.some > 0)
+    // Find a "some ports" cell: its trace explains the first allowed connection.
+    let count = state.endpoints.count
+    let pair = try #require((0..<count).flatMap { s in (0..<count).map { (s, $0) } }.first { state.mark($0.0, $0.1) == .some })
+    _ = state.reduce(.select(source: state.endpoints[pair.0].id, destination: state.endpoints[pair.1].id))
+    #expect(state.selectedTrace?.outcome == .allowed)
+    #expect(Screen.render(state).plainText.contains("any: "))
+    // A single probe again.
+    _ = AppFixtures.press([.char("p")] + "tcp/80".map { .char($0) } + [.enter], on: &state)
+    #expect(!state.isAnyProbe)
+  }
+}

@@ -72,12 +72,16 @@ struct AppState: Sendable {
 
   // MARK: What is evaluated
   var probe = Probe(.tcp, 80)
+  /// Whether cells show whole connection sets (`any`) instead of one probe.
+  var isAnyProbe = false
   var view = View.enforced
   var trap: TrapState?
 
   // MARK: Derived (by `recompute`)
   var evaluator: Evaluator?
   var matrix: ConnectivityMatrix?
+  /// With `any`: every pair's allowed connections.
+  var connections: ConnectionMatrix?
   /// In the pending view, the enforced matrix, to mark the cells that would change.
   var enforcedMatrix: ConnectivityMatrix?
   /// Cells that flipped recently: `source \u{1} destination` -> when.
@@ -117,10 +121,62 @@ struct AppState: Sendable {
     return (rows[cursorRow], columns[cursorColumn])
   }
 
+  /// The probe the selected cell's trace explains: the probe, or with `any` the first
+  /// allowed connection of the cell (or the probe when nothing is allowed).
+  var traceProbe: Probe {
+    guard isAnyProbe, let connections, let cell = selectedCell else { return probe }
+    let set = connections.connections(cell.source, cell.destination)
+    for ipProtocol in IPProtocol.allCases {
+      if let first = set.ports[ipProtocol]?.ranges.first { return Probe(ipProtocol, first.lowerBound) }
+    }
+    return probe
+  }
+
   /// The selected cell's trace.
   var selectedTrace: CellTrace? {
     guard let evaluator, let cell = selectedCell else { return nil }
-    return evaluator.trace(from: cell.source, to: cell.destination, probe: probe)
+    return evaluator.trace(from: cell.source, to: cell.destination, probe: traceProbe)
+  }
+
+  /// What a cell shows.
+  enum CellMark: Hashable {
+    case allowed
+    case some
+    case denied
+    case selfCell
+  }
+
+  /// The mark of a cell: its outcome, or with `any` all, some or no connections.
+  func mark(_ source: Int, _ destination: Int) -> CellMark {
+    if source == destination { return .selfCell }
+    if isAnyProbe, let connections {
+      let set = connections.connections(source, destination)
+      return set.isAll ? .allowed : (set.isEmpty ? .denied : .some)
+    }
+    switch matrix?.outcome(source, destination) {
+    case .allowed?: return .allowed
+    case .selfTraffic?: return .selfCell
+    default: return .denied
+    }
+  }
+
+  /// Cell counts for the header: all allowed, some ports, denied (pairs of different endpoints).
+  var markCounts: (allowed: Int, some: Int, denied: Int) {
+    if isAnyProbe, let connections {
+      var counts = (allowed: 0, some: 0, denied: 0)
+      for s in 0..<connections.count {
+        for d in 0..<connections.count where s != d {
+          switch mark(s, d) {
+          case .allowed: counts.allowed += 1
+          case .some: counts.some += 1
+          default: counts.denied += 1
+          }
+        }
+      }
+      return counts
+    }
+    guard let counts = matrix?.counts else { return (0, 0, 0) }
+    return (counts.allowed, 0, counts.denied)
   }
 
   /// The key under which a flip is remembered.

@@ -95,8 +95,10 @@ extension AppState {
     }
     let evaluator = Evaluator(cluster: cluster, view: view)
     let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
+    let previousConnections = connections
     self.evaluator = evaluator
     self.matrix = matrix
+    connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator) : nil
     enforcedMatrix =
       view == .pending
       ? ConnectivityMatrix(evaluator: Evaluator(cluster: cluster, view: .enforced), probe: probe) : nil
@@ -111,7 +113,10 @@ extension AppState {
     }
     clampCursor()
     guard let previous, let reason else { return }
-    let changes = matrix.changes(from: previous)
+    var changes = matrix.changes(from: previous)
+    if isAnyProbe, let connections, let previousConnections {
+      changes = Self.connectionChanges(connections, previousConnections)
+    }
     for change in changes { flips[Self.flipKey(change.source, change.destination)] = now }
     let nowAllowed = changes.filter { $0.now == .allow }.count
     let nowDenied = changes.count - nowAllowed
@@ -120,6 +125,24 @@ extension AppState {
     } else {
       say("\(reason): \(changes.count) cell\(changes.count == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied", .good)
     }
+  }
+
+  /// Pairs whose connection set changed (`now` is allow when the new set is not empty).
+  static func connectionChanges(_ now: ConnectionMatrix, _ before: ConnectionMatrix) -> [CellChange] {
+    var position: [String: Int] = [:]
+    for (index, id) in before.endpoints.enumerated() { position[id] = index }
+    var result: [CellChange] = []
+    for (s, source) in now.endpoints.enumerated() {
+      guard let os = position[source] else { continue }
+      for (d, destination) in now.endpoints.enumerated() where s != d {
+        guard let od = position[destination] else { continue }
+        let set = now.connections(s, d)
+        if set != before.connections(os, od) {
+          result.append(CellChange(source: source, destination: destination, now: set.isEmpty ? .deny : .allow))
+        }
+      }
+    }
+    return result
   }
 
   /// Re-checks the lesson's expectations.
@@ -245,6 +268,7 @@ extension AppState {
     let current = probes.firstIndex(of: probe) ?? (step > 0 ? -1 : 0)
     let next = ((current + step) % probes.count + probes.count) % probes.count
     probe = probes[next]
+    isAnyProbe = false
     recompute(previous: nil, reason: nil)
     say("probe \(probe) (\(next + 1) of \(probes.count) the policies mention)", .info)
   }
@@ -324,12 +348,20 @@ extension AppState {
         let shown = rows.count == 1 ? "1 endpoint" : "\(rows.count) endpoints"
         say(filter.isEmpty ? "filter cleared" : "filter: \(filter)  (\(shown) shown as rows and columns)", .info)
       case .probe:
+        if prompt.text.trimmingSpaces.lowercased() == "any" {
+          isAnyProbe = true
+          overlay = nil
+          recompute(previous: nil, reason: nil)
+          say("any: each cell shows all (\(glyphs.allowed)), some (\(glyphs.some)) or no (\(glyphs.denied)) connections", .info)
+          return []
+        }
         guard let parsed = Probe(parsing: prompt.text) else {
-          prompt.error = "expected e.g. tcp/443, udp/53, tcp/http"
+          prompt.error = "expected e.g. tcp/443, udp/53, tcp/http, any"
           overlay = .prompt(prompt)
           return []
         }
         probe = parsed
+        isAnyProbe = false
         overlay = nil
         recompute(previous: nil, reason: nil)
         say("probe \(probe)", .info)
@@ -417,6 +449,7 @@ extension AppState {
   /// Moves to an expectation's cell under its probe, view and trap.
   mutating func jump(to expectation: Expectation) {
     probe = expectation.probe
+    isAnyProbe = false
     view = expectation.view
     if let reference = expectation.trap, let cluster,
       case .success(let (_, report)) = cluster.applyingTrap(reference)

@@ -13,6 +13,16 @@ struct Glyphs: Hashable, Sendable {
   /// ASCII marks for `--ascii` and dumb terminals.
   static let ascii = Glyphs(allowed: "+", denied: "x", selfCell: ".", some: "~")
 
+  /// The mark for a cell of the explorer.
+  func mark(_ mark: AppState.CellMark) -> String {
+    switch mark {
+    case .allowed: allowed
+    case .some: some
+    case .denied: denied
+    case .selfCell: selfCell
+    }
+  }
+
   /// The mark for an outcome.
   func mark(_ outcome: Outcome) -> String {
     switch outcome {

@@ -8,7 +8,7 @@ import PolicyKit
 enum MatrixView {
   static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
     let area = layout.grid
-    guard let matrix = state.matrix, area.width > 0, area.height > 0 else { return }
+    guard state.matrix != nil, area.width > 0, area.height > 0 else { return }
     let endpoints = state.endpoints
     let digits = layout.columnHeaderRows - 1
     let selected = state.selectedCell
@@ -54,14 +54,14 @@ enum MatrixView {
       for (slot, columnPosition) in (firstColumn..<lastColumn).enumerated() {
         let destination = state.columns[columnPosition]
         let x = cellsX + slot * 2
-        let outcome = matrix.outcome(source, destination)
+        let mark = state.mark(source, destination)
         let isCursor = isCursorRow && columnPosition == state.cursorColumn
         var style = theme.cell(
-          outcome, isCursor: isCursor, isFlipped: state.isFlipped(source, destination),
+          mark, isCursor: isCursor, isFlipped: state.isFlipped(source, destination),
           differs: state.differsFromEnforced(source, destination),
           crosshair: isCursorRow || columnPosition == state.cursorColumn)
         if endsGroup { style = style.underlined() }
-        canvas.draw(state.glyphs.mark(outcome), at: x, y: y, style: style, clip: area)
+        canvas.draw(state.glyphs.mark(mark), at: x, y: y, style: style, clip: area)
         if columnPosition > 0, slot > 0,
           group(endpoints[state.columns[columnPosition - 1]]) != group(endpoints[destination])
         {

@@ -13,6 +13,7 @@ struct Theme {
   var allowed: Style { isMonochrome ? .plain : Style.plain.fg(.green) }
   var denied: Style { isMonochrome ? .plain : Style.plain.fg(.red) }
   var selfCell: Style { Style.plain.dimmed() }
+  var some: Style { isMonochrome ? .plain : Style.plain.fg(.yellow) }
   var error: Style { isMonochrome ? Style.plain.reversed().bolded() : Style.plain.fg(.brightWhite).bg(.red).bolded() }
   var good: Style { isMonochrome ? Style.plain.bolded() : Style.plain.fg(.green).bolded() }
   var bad: Style { isMonochrome ? Style.plain.bolded() : Style.plain.fg(.brightRed).bolded() }
@@ -20,12 +21,13 @@ struct Theme {
   var overlay: Style { .plain }
 
   /// A cell's style from its outcome and marks.
-  func cell(_ outcome: Outcome, isCursor: Bool, isFlipped: Bool, differs: Bool, crosshair: Bool) -> Style {
+  func cell(_ mark: AppState.CellMark, isCursor: Bool, isFlipped: Bool, differs: Bool, crosshair: Bool) -> Style {
     var style: Style
-    switch outcome {
+    switch mark {
     case .allowed: style = allowed
+    case .some: style = some
     case .denied: style = denied
-    case .selfTraffic: style = selfCell
+    case .selfCell: style = selfCell
     }
     if crosshair && !isMonochrome { style = style.bolded() }
     if differs { style = isMonochrome ? style.underlined() : style.bg(.magenta).fg(.brightWhite).bolded() }

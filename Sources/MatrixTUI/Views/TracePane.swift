@@ -17,6 +17,12 @@ enum TracePane {
     if let trap = state.trap {
       lines.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .deny, location: nil), at: 1)
     }
+    if state.isAnyProbe, let connections = state.connections, let cell = state.selectedCell {
+      let set = connections.connections(cell.source, cell.destination)
+      lines.insert(
+        TraceLine(indent: 0, text: "any: \(set) allowed; the trace below is for \(state.traceProbe)", tone: set.isEmpty ? .deny : .allow, location: nil),
+        at: 0)
+    }
     // Wrap long lines so nothing important is cut off; a rule's `file:line` goes at the
     // right edge when it fits, else on its own line.
     var rows: [(TraceLine, String, Int, Bool)] = []
@@ -82,10 +88,11 @@ enum HeaderView {
     let area = layout.header
     canvas.fill(area, style: theme.header)
     // Most important first: a narrow terminal cuts the end.
-    var parts = ["matrix-tui", state.probe.description, state.view.rawValue]
-    if let matrix = state.matrix {
-      let counts = matrix.counts
-      parts.append("\(state.glyphs.allowed)\(counts.allowed) \(state.glyphs.denied)\(counts.denied)")
+    var parts = ["matrix-tui", state.isAnyProbe ? "any" : state.probe.description, state.view.rawValue]
+    if state.matrix != nil {
+      let counts = state.markCounts
+      let some = state.isAnyProbe ? " \(state.glyphs.some)\(counts.some)" : ""
+      parts.append("\(state.glyphs.allowed)\(counts.allowed)\(some) \(state.glyphs.denied)\(counts.denied)")
     }
     if let trap = state.trap { parts.append("TRAP \(trap.report.policy.name)") }
     if !state.filter.isEmpty { parts.append("filter: \(state.filter)") }

@@ -102,6 +102,13 @@ public struct CellChange: Hashable, Sendable {
   public var destination: String
   /// The verdict now.
   public var now: Verdict
+
+  /// Creates a change.
+  public init(source: String, destination: String, now: Verdict) {
+    self.source = source
+    self.destination = destination
+    self.now = now
+  }
 }
 
 /// Hands a buffer to concurrent workers that write disjoint elements.
