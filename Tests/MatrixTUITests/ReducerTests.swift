@@ -247,3 +247,43 @@ import Testing
     #expect(!state.isAnyProbe)
   }
 }
+
+@Suite struct ZoomTests {
+  @Test func zoomOutCountsPairsPerGroupAndEnterZoomsIn() throws {
+    var state = AppFixtures.state()
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    state.focus = .grid
+    _ = state.reduce(.key(.char("z")))
+    let zoomed = try #require(state.groupMatrix)
+    #expect(zoomed.groups.map(\.name) == ["hosts", "calico-system", "dev", "kube-system", "prod"])
+    #expect(zoomed.groups[state.groupCursorRow].name == "prod")
+    #expect(zoomed.groups[state.groupCursorColumn].name == "hosts")
+    // prod/backend -> each of the two hosts: both denied on tcp/80.
+    let cell = zoomed.cell(state.groupCursorRow, state.groupCursorColumn)
+    #expect(cell.allowed == 0 && cell.denied == 2)
+    // hosts -> hosts: two pairs, both allowed.
+    #expect(zoomed.cell(0, 0).allowed == 2)
+    // Every pair of different endpoints is counted once.
+    let total = zoomed.cells.reduce(0) { $0 + $1.total }
+    #expect(total == 6 * 5)
+    _ = state.reduce(.key(.enter))
+    #expect(state.groupMatrix == nil)
+    #expect(state.rows.map { state.endpoints[$0].id } == ["prod/backend"])
+    #expect(state.columns.map { state.endpoints[$0].id } == ["host/node-control-plane", "host/node-worker"])
+    _ = state.reduce(.key(.escape))
+    #expect(state.groupMatrix != nil)
+    _ = state.reduce(.key(.char("z")))
+    #expect(state.groupMatrix == nil)
+    #expect(state.rows.count == 6)
+  }
+
+  @Test func bigClustersOpenZoomedOut() {
+    var state = AppState(paths: [AppFixtures.lesson("host-firewall")], isWatching: false)
+    state.zoomOutAbove = 3
+    _ = state.reduce(.resize(width: 120, height: 40))
+    let paths = [AppFixtures.lesson("host-firewall")]
+    _ = state.reduce(.loaded(LoadedManifests.load(paths), nil))
+    #expect(state.groupMatrix != nil)
+    assertSnapshot(AppFixtures.portable(Screen.render(state).plainText), named: "zoomed-out-120x40", suite: "ViewSnapshotTests")
+  }
+}

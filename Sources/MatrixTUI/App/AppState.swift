@@ -90,6 +90,16 @@ struct AppState: Sendable {
   /// Lesson expectations and whether each holds now.
   var checklist: [(expectation: Expectation, holds: Bool)] = []
 
+  // MARK: Zoom
+  /// The zoomed-out view (groups of endpoints), when on.
+  var groupMatrix: GroupMatrix?
+  var groupCursorRow = 0
+  var groupCursorColumn = 0
+  /// The group pair zoomed into (rows from the first group, columns from the second).
+  var zoomedInto: (source: String, destination: String)?
+  /// Clusters larger than this open zoomed out.
+  var zoomOutAbove = 400
+
   // MARK: Navigation
   var filter = ""
   /// Endpoint indexes shown as rows and as columns (after the filter).

@@ -9,6 +9,7 @@ enum Command: Hashable, Sendable {
   case previousProbe, nextProbe
   case toggleView
   case toggleTrap
+  case zoom
   case reload
   case checklist
   case quiz
@@ -49,6 +50,7 @@ enum KeyMap {
     Binding(keys: [.char("p")], command: .setProbe, help: "set the probe (tcp/443, udp/53, tcp/http)", group: "View", hintRank: 3),
     Binding(keys: [.char("[")], command: .previousProbe, help: "previous probe the policies mention", group: "View", hintRank: nil),
     Binding(keys: [.char("]")], command: .nextProbe, help: "next probe the policies mention", group: "View", hintRank: nil),
+    Binding(keys: [.char("z")], command: .zoom, help: "zoom out to namespaces (counts per pair) / back", group: "View", hintRank: nil),
     Binding(keys: [.char("v")], command: .toggleView, help: "enforced / pending (staged) view", group: "View", hintRank: 4),
     Binding(keys: [.char("t")], command: .toggleTrap, help: "trap: widen the deciding policy's Allow peers to all()", group: "What-if", hintRank: 5),
     Binding(keys: [.char("r")], command: .reload, help: "reload the manifests", group: "What-if", hintRank: nil),

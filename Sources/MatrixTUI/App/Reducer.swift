@@ -73,6 +73,7 @@ extension AppState {
     if isFirst, cursorRow == 0, cursorColumn == 0, columns.count > 1 {
       cursorColumn = 1
     }
+    if isFirst, endpoints.count > zoomOutAbove { zoomOut() }
     if hasErrors, previous != nil {
       say("\(errors.count) error\(errors.count == 1 ? "" : "s"): the last good matrix stays on screen", .bad)
     }
@@ -112,6 +113,7 @@ extension AppState {
       }
     }
     clampCursor()
+    if groupMatrix != nil { groupMatrix = GroupMatrix(state: self) }
     guard let previous, let reason else { return }
     var changes = matrix.changes(from: previous)
     if isAnyProbe, let connections, let previousConnections {
@@ -125,6 +127,61 @@ extension AppState {
     } else {
       say("\(reason): \(changes.count) cell\(changes.count == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied", .good)
     }
+  }
+
+  /// Shows groups (hosts, namespaces, network sets) instead of endpoints, on the groups of the
+  /// selected cell.
+  mutating func zoomOut() {
+    let zoomed = GroupMatrix(state: self)
+    groupMatrix = zoomed
+    if let cell = selectedCell {
+      groupCursorRow = zoomed.groups.firstIndex { $0.members.contains(cell.source) } ?? 0
+      groupCursorColumn = zoomed.groups.firstIndex { $0.members.contains(cell.destination) } ?? 0
+    }
+    say("zoomed out: \(zoomed.groups.count) groups; Enter zooms into a pair, z back to endpoints", .info)
+  }
+
+  /// Keys while zoomed out; nil hands the command to the usual handling.
+  private mutating func performZoomedOut(_ command: Command) -> [Effect]? {
+    guard let zoomed = groupMatrix else { return nil }
+    let last = zoomed.groups.count - 1
+    switch command {
+    case .moveUp: groupCursorRow -= 1
+    case .moveDown: groupCursorRow += 1
+    case .moveLeft: groupCursorColumn -= 1
+    case .moveRight: groupCursorColumn += 1
+    case .pageUp: groupCursorRow -= max(1, gridHeight - 1)
+    case .pageDown: groupCursorRow += max(1, gridHeight - 1)
+    case .top: groupCursorRow = 0
+    case .bottom: groupCursorRow = last
+    case .rowStart: groupCursorColumn = 0
+    case .rowEnd: groupCursorColumn = last
+    case .select:
+      // Zoom into the pair: its sources as rows, its destinations as columns.
+      let source = zoomed.groups[groupCursorRow]
+      let destination = zoomed.groups[groupCursorColumn]
+      groupMatrix = nil
+      filter = ""
+      zoomedInto = (source.name, destination.name)
+      applyFilter()
+      cursorRow = 0
+      cursorColumn = rows.first == columns.first && columns.count > 1 ? 1 : 0
+      rowOffset = 0
+      columnOffset = 0
+      say("\(source.name) -> \(destination.name): Esc or z zooms out", .info)
+    case .zoom, .close:
+      groupMatrix = nil
+      applyFilter()
+      clampCursor()
+    case .switchFocus, .filter:
+      return [] 
+    default:
+      return nil
+    }
+    groupCursorRow = max(0, min(groupCursorRow, last))
+    groupCursorColumn = max(0, min(groupCursorColumn, last))
+    scrollToCursor()
+    return []
   }
 
   /// Pairs whose connection set changed (`now` is allow when the new set is not empty).
@@ -195,6 +252,7 @@ extension AppState {
   /// Runs a command of the key map.
   mutating func perform(_ command: Command) -> [Effect] {
     let page = max(1, gridHeight - 1)
+    if groupMatrix != nil, let effects = performZoomedOut(command) { return effects }
     switch command {
     case .quit:
       hasQuit = true
@@ -206,6 +264,9 @@ extension AppState {
         overlay = nil
       } else if focus == .trace {
         focus = .grid
+      } else if zoomedInto != nil {
+        zoomedInto = nil
+        zoomOut()
       }
     case .moveUp:
       if focus == .trace { moveTraceCursor(-1) } else { cursorRow -= 1 }
@@ -242,6 +303,9 @@ extension AppState {
       say(view == .pending ? "pending view: staged policies as if enforced; \(differing) cell\(differing == 1 ? "" : "s") would change" : "enforced view", .info)
     case .toggleTrap:
       toggleTrap()
+    case .zoom:
+      zoomedInto = nil
+      zoomOut()
     case .reload:
       return [.reload]
     case .checklist:
@@ -514,26 +578,34 @@ extension AppState {
 
   /// Recomputes the visible rows and columns from the filter.
   mutating func applyFilter() {
-    let all = Array(endpoints.indices)
+    let list = endpoints
+    var all = Array(endpoints.indices)
+    var allColumns = all
+    if let zoomedInto {
+      all = all.filter { MatrixText.group(list[$0]) == zoomedInto.source }
+      allColumns = allColumns.filter { MatrixText.group(list[$0]) == zoomedInto.destination }
+    }
     let trimmed = filter.trimmingSpaces
     guard !trimmed.isEmpty else {
       rows = all
-      columns = all
+      columns = allColumns
       return
     }
-    let list = endpoints
     if Self.looksLikeSelector(trimmed), let selector = try? Selector.parse(trimmed) {
       rows = all.filter { selector.matches(list[$0].selectorLabels) }
+      columns = allColumns.filter { selector.matches(list[$0].selectorLabels) }
     } else {
       let needle = trimmed.lowercased()
       rows = all.filter { list[$0].id.lowercased().contains(needle) }
+      columns = allColumns.filter { list[$0].id.lowercased().contains(needle) }
     }
-    columns = rows
   }
 
   mutating func moveCursor(toSource source: Int, destination: Int) {
+    groupMatrix = nil
     if !rows.contains(source) || !columns.contains(destination) {
       filter = ""
+      zoomedInto = nil
       applyFilter()
     }
     cursorRow = rows.firstIndex(of: source) ?? cursorRow
@@ -555,6 +627,15 @@ extension AppState {
     let layout = ScreenLayout(state: self)
     let visibleRows = max(1, layout.gridRows)
     let visibleColumns = max(1, layout.gridColumns)
+    if groupMatrix != nil {
+      if groupCursorRow < rowOffset { rowOffset = groupCursorRow }
+      if groupCursorRow >= rowOffset + visibleRows { rowOffset = groupCursorRow - visibleRows + 1 }
+      if groupCursorColumn < columnOffset { columnOffset = groupCursorColumn }
+      if groupCursorColumn >= columnOffset + visibleColumns { columnOffset = groupCursorColumn - visibleColumns + 1 }
+      rowOffset = max(0, rowOffset)
+      columnOffset = max(0, columnOffset)
+      return
+    }
     if cursorRow < rowOffset { rowOffset = cursorRow }
     if cursorRow >= rowOffset + visibleRows { rowOffset = cursorRow - visibleRows + 1 }
     if cursorColumn < columnOffset { columnOffset = cursorColumn }

@@ -126,6 +126,9 @@ enum Screen {
     HeaderView.render(state, layout, theme, into: &canvas)
     if state.matrix == nil {
       canvas.draw("loading…", at: 1, y: 2, style: theme.muted)
+    } else if let zoomed = state.groupMatrix {
+      GroupMatrixView.render(state, zoomed, layout, theme, into: &canvas)
+      GroupMatrixView.renderSummary(state, zoomed, layout, theme, into: &canvas)
     } else {
       MatrixView.render(state, layout, theme, into: &canvas)
       TracePane.render(state, layout, theme, into: &canvas)

@@ -32,25 +32,28 @@ struct ScreenLayout {
     errorBar = Rect(x: 0, y: max(0, height - 1 - errorHeight), width: width, height: errorHeight)
     let body = Rect(x: 0, y: 1, width: width, height: max(0, height - 2 - errorHeight))
     traceOnRight = width >= 110
+    let labels = state.groupMatrix.map { $0.groups.map { GroupMatrixView.label($0) } }
+      ?? state.endpoints.map(\.id)
+    let itemCount = labels.count
     if traceOnRight {
       // The grid takes what its columns need (at least 30%); the trace gets the rest.
-      let count = state.endpoints.count
-      let longest = min(40, state.endpoints.map { $0.id.count }.max() ?? 8)
+      let count = itemCount
+      let longest = min(40, labels.map(\.count).max() ?? 8)
       let gridNeeded = String(max(1, count)).count + longest + 2 + 2 * count + 3
       let traceWidth = max(46, min(width * 70 / 100, width - gridNeeded))
       grid = Rect(x: 0, y: body.y, width: width - traceWidth, height: body.height)
       trace = Rect(x: width - traceWidth, y: body.y, width: traceWidth, height: body.height)
     } else {
       // The grid takes what its rows need (up to 60%); the trace gets the rest.
-      let digitRows = String(max(1, state.endpoints.count)).count
-      let needed = 1 + digitRows + max(1, state.rows.count) + 1
+      let digitRows = String(max(1, itemCount)).count
+      let needed = 1 + digitRows + max(1, state.groupMatrix == nil ? state.rows.count : itemCount) + 1
       let gridHeight = max(4, min(body.height * 60 / 100, needed))
       grid = Rect(x: 0, y: body.y, width: width, height: gridHeight)
       trace = Rect(x: 0, y: body.y + gridHeight, width: width, height: max(0, body.height - gridHeight))
     }
-    let count = state.endpoints.count
+    let count = itemCount
     let digits = String(max(1, count)).count
-    let longest = state.endpoints.map { $0.id.count }.max() ?? 8
+    let longest = labels.map(\.count).max() ?? 8
     let needed = digits + 1 + longest + 1
     let allColumns = 2 * count + 1
     if grid.width - allColumns >= min(needed, 16) {
