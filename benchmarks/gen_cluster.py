@@ -146,12 +146,25 @@ class Cluster:
         base = int(POD_NETWORK.network_address)
         addresses = set()
         apps = list(APPS)
-        for i in range(self.args.pods):
-            namespace, _ = self.namespaces[i % len(self.namespaces)]
+        # With --label-sets N, pods are replicas of N templates (namespace and labels), as
+        # Deployments make them; otherwise every pod draws its own labels.
+        templates = []
+        for t in range(self.args.label_sets):
             app = self.rng.choice(apps)
             labels = {"app": app, "tier": APPS[app], "version": self.rng.choice(VERSIONS)}
             if self.rng.random() < 0.05:
                 labels["quarantine"] = "true"
+            templates.append((self.namespaces[t % len(self.namespaces)][0], app, labels))
+        for i in range(self.args.pods):
+            if templates:
+                namespace, app, template_labels = templates[i % len(templates)]
+                labels = dict(template_labels)
+            else:
+                namespace, _ = self.namespaces[i % len(self.namespaces)]
+                app = self.rng.choice(apps)
+                labels = {"app": app, "tier": APPS[app], "version": self.rng.choice(VERSIONS)}
+                if self.rng.random() < 0.05:
+                    labels["quarantine"] = "true"
             while True:
                 offset = self.rng.randrange(256, size - 256)
                 if offset % 256 in (0, 255) or offset in addresses:
@@ -530,6 +543,9 @@ def main(argv=None):
     parser.add_argument("--policies", type=int, default=50,
                         help="policies of every kind together (default 50)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--label-sets", type=int, default=0, metavar="N",
+                        help="pods are replicas of N label sets (namespace + labels); "
+                             "0 (default): every pod draws its own labels")
     parser.add_argument("--tiers", action="store_true",
                         help="add Calico tiers security (Pass) and platform (Deny) and put some policies in them")
     parser.add_argument("--hosts", type=int, default=0, metavar="N",

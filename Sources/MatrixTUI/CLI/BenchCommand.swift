@@ -10,6 +10,9 @@ struct BenchCommand: ParsableCommand {
 
   @OptionGroup var options: EvaluationOptions
 
+  @Flag(help: "Also time connection sets for every pair (--probe any).")
+  var anyProbe = false
+
   @Option(help: "Repetitions (the median is reported).")
   var repetitions: Int = 3
 
@@ -25,6 +28,7 @@ struct BenchCommand: ParsableCommand {
     }
     var summary = ""
     for _ in 0..<max(1, repetitions) {
+      time("scan") { for file in files { _ = YAMLReader.countEvents(file.bytes) } }
       var result: LoadResult?
       time("load") { result = ManifestLoader.load(files, options: options.loadOptions) }
       guard let cluster = result?.cluster else { continue }
@@ -34,13 +38,25 @@ struct BenchCommand: ParsableCommand {
       var matrix: ConnectivityMatrix?
       time("matrix") { matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe) }
       time("counts") { _ = matrix?.counts }
+      if anyProbe {
+        time("any") { _ = ConnectionMatrix(evaluator: evaluator) }
+      }
       summary = "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     var lines = [summary]
-    for name in ["load", "prepare", "matrix", "counts"] {
+    for name in ["scan", "load", "prepare", "matrix", "counts", "any"] {
       let values = (results[name] ?? []).sorted()
       guard !values.isEmpty else { continue }
       lines.append("\(name.padded(8)) \(String(format: "%9.1f", values[values.count / 2])) ms")
+    }
+    let median = { (name: String) -> Double in
+      let values = (results[name] ?? [0]).sorted()
+      return values[values.count / 2]
+    }
+    let single = median("load") + median("prepare") + median("matrix")
+    lines.append(String(format: "load+prepare+matrix %.1f ms = %.2f x scan", single, single / max(0.001, median("scan"))))
+    if anyProbe {
+      lines.append(String(format: "any (prepare+sets) = %.2f x single-probe evaluation (prepare+matrix)", (median("prepare") + median("any")) / max(0.001, median("prepare") + median("matrix"))))
     }
     lines.append("peak RSS \(peakRSSMegabytes()) MiB")
     writeOut(lines.joined(separator: "\n") + "\n")

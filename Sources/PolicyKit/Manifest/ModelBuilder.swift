@@ -129,11 +129,13 @@ struct ModelBuilder {
     buildWorkloadEndpoints()
     finishHostsAndSets()
     validatePolicyTiers()
-    cluster.endpoints.sort { a, b in
-      if a.kind.rank != b.kind.rank { return a.kind.rank < b.kind.rank }
-      if a.isNetworkSet { return a.id < b.id }
-      return (a.namespace ?? "", a.name, a.id) < (b.namespace ?? "", b.name, b.id)
+    // Sort keys once and move each endpoint once (endpoints are large values).
+    let keys = cluster.endpoints.map { endpoint in
+      (endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
+        endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id)
     }
+    let order = keys.indices.sorted { keys[$0] < keys[$1] }
+    cluster.endpoints = order.map { cluster.endpoints[$0] }
     cluster.policies.sort { $0.id < $1.id }
     diagnostics.sort()
     return LoadResult(cluster: cluster, diagnostics: diagnostics)
@@ -190,6 +192,7 @@ struct ModelBuilder {
     for workload in kept { nameCount["\(workload.namespace)/\(workload.name)", default: 0] += 1 }
 
     // Addresses: real ones first, so made-up ones never collide with them.
+    var inheritedLabels: [String: [String: String]] = [:]
     var used: Set<IPAddress> = []
     for workload in kept {
       if let ip = workload.podIP { used.insert(ip) }
@@ -226,15 +229,26 @@ struct ModelBuilder {
       }
       let namespace = workload.namespace
       let serviceAccount = workload.serviceAccount
-      var labels = workload.labels
-      labels["projectcalico.org/namespace"] = namespace
-      labels["projectcalico.org/orchestrator"] = "k8s"
-      labels["projectcalico.org/serviceaccount"] = serviceAccount
-      for (key, value) in cluster.namespaceLabels(namespace) { labels["pcns.\(key)"] = value }
-      labels["pcns.projectcalico.org/name"] = namespace
-      let accountLabels = cluster.serviceAccountLabels["\(namespace)/\(serviceAccount)"] ?? [:]
-      for (key, value) in accountLabels { labels["pcsa.\(key)"] = value }
-      labels["pcsa.projectcalico.org/name"] = serviceAccount
+      // The labels Calico adds are the same for every pod of a namespace and service
+      // account: build them once per pair and merge.
+      let inherited: [String: String]
+      if let known = inheritedLabels["\(namespace)/\(serviceAccount)"] {
+        inherited = known
+      } else {
+        var labels: [String: String] = [
+          "projectcalico.org/namespace": namespace,
+          "projectcalico.org/orchestrator": "k8s",
+          "projectcalico.org/serviceaccount": serviceAccount,
+        ]
+        for (key, value) in cluster.namespaceLabels(namespace) { labels["pcns.\(key)"] = value }
+        labels["pcns.projectcalico.org/name"] = namespace
+        let accountLabels = cluster.serviceAccountLabels["\(namespace)/\(serviceAccount)"] ?? [:]
+        for (key, value) in accountLabels { labels["pcsa.\(key)"] = value }
+        labels["pcsa.projectcalico.org/name"] = serviceAccount
+        inheritedLabels["\(namespace)/\(serviceAccount)"] = labels
+        inherited = labels
+      }
+      let labels = workload.labels.merging(inherited) { _, calico in calico }
       endpoint.selectorLabels = labels
       endpoint.profiles = ["kns.\(namespace)", "ksa.\(namespace).\(serviceAccount)"]
       cluster.endpoints.append(endpoint)

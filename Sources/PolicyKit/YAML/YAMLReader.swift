@@ -63,6 +63,27 @@ public struct YAMLReader {
     return diagnostics
   }
 
+  /// Runs libyaml's parser over `bytes` and only counts its events (no tree, no strings):
+  /// the baseline the loader's speed is measured against.
+  public static func countEvents(_ bytes: [UInt8]) -> Int {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else { return 0 }
+    defer { yaml_parser_delete(&parser) }
+    var count = 0
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      yaml_parser_set_input_string(&parser, base, buffer.count)
+      var event = yaml_event_t()
+      while yaml_parser_parse(&parser, &event) == 1 {
+        count += 1
+        let done = event.type == YAML_STREAM_END_EVENT
+        yaml_event_delete(&event)
+        if done { break }
+      }
+    }
+    return count
+  }
+
   /// Finds the first `---` line strictly after `line` (1-based, relative to `from`).
   private static func nextDocumentStart(
     in buffer: UnsafeBufferPointer<UInt8>, from: Int, afterLine line: Int
