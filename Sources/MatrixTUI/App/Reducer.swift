@@ -652,13 +652,3 @@ extension AppState {
     status = StatusMessage(text: text, tone: tone, until: now + 6)
   }
 }
-
-extension String {
-  /// Without leading and trailing whitespace.
-  var trimmingSpaces: String {
-    var scalars = Substring(self)
-    while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-    while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-    return String(scalars)
-  }
-}

@@ -78,18 +78,8 @@ extension ModelBuilder {
     let scope: CalicoScope = namespace.map { .namespaced($0) } ?? .global
     policy.ingress = calicoRules(spec["ingress"], .ingress, scope, &context)
     policy.egress = calicoRules(spec["egress"], .egress, scope, &context)
-    if let types = context.stringList(spec["types"], "spec.types") {
-      policy.appliesToIngress = false
-      for (index, type) in types.enumerated() {
-        switch type {
-        case "Ingress": policy.appliesToIngress = true
-        case "Egress": policy.appliesToEgress = true
-        default:
-          context.error(
-            "unknown policy type `\(type)` (expected Ingress or Egress)",
-            at: spec["types"]?.sequence?[index] ?? spec)
-        }
-      }
+    if let types = context.policyTypes(spec, field: "types") {
+      (policy.appliesToIngress, policy.appliesToEgress) = types
     } else {
       // Calico's defaulting: egress rules alone make an Egress policy; otherwise Ingress, plus
       // Egress when there are egress rules too.

@@ -145,6 +145,24 @@ struct DecodeContext {
     }
   }
 
+  /// A policy's written types (`types` in Calico, `policyTypes` in Kubernetes) as (ingress,
+  /// egress); nil when absent, so that each kind applies its own defaulting.
+  mutating func policyTypes(_ spec: YAMLNode, field: String) -> (Bool, Bool)? {
+    guard let types = stringList(spec[field], "spec.\(field)") else { return nil }
+    var result = (false, false)
+    for (index, type) in types.enumerated() {
+      switch type {
+      case "Ingress": result.0 = true
+      case "Egress": result.1 = true
+      default:
+        error(
+          "unknown policy type `\(type)` (expected Ingress or Egress)",
+          at: spec[field]?.sequence?[index] ?? spec)
+      }
+    }
+    return result
+  }
+
   // MARK: - Selectors
 
   /// Parses a Calico selector written in `node`, reporting errors at the column inside it.

@@ -23,17 +23,8 @@ extension ModelBuilder {
     if kind.isStaged { policy.stagedAction = stagedAction(object.node["spec"], &context) }
 
     // policyTypes: as written; absent means Ingress, plus Egress when egress rules exist.
-    if let types = context.stringList(spec["policyTypes"], "spec.policyTypes") {
-      policy.appliesToIngress = false
-      for (index, type) in types.enumerated() {
-        switch type {
-        case "Ingress": policy.appliesToIngress = true
-        case "Egress": policy.appliesToEgress = true
-        default:
-          let node = spec["policyTypes"]?.sequence?[index] ?? spec
-          context.error("unknown policy type `\(type)` (expected Ingress or Egress)", at: node)
-        }
-      }
+    if let types = context.policyTypes(spec, field: "policyTypes") {
+      (policy.appliesToIngress, policy.appliesToEgress) = types
     } else {
       policy.appliesToIngress = true
       // Kubernetes' defaulting adds Egress only for a non-empty `egress` list.

@@ -209,7 +209,7 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
 
 extension String {
   /// The string without leading and trailing spaces, tabs and newlines.
-  var trimmingSpaces: String {
+  public var trimmingSpaces: String {
     var scalars = Substring(self)
     while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
     while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
