@@ -76,7 +76,7 @@ wait_for() {
 grid_rows=6
 grid_drawn() { grep -qE "^ *$grid_rows [^ ]+ +[✓✗·]" <<<"$scr"; }
 # For big clusters: the first row is drawn, with the header's counts.
-big_grid_drawn() { grep -qE '^ *1 [^ ]+ +[✓✗·]' <<<"$scr" && [[ $scr == *" allowed"* ]]; }
+big_grid_drawn() { grep -qE '^ *1 [^ ]+ +[✓✗·]' <<<"$scr" && grep -qE '│ ✓[0-9]+' <<<"$scr"; }
 ready() { [[ $scr == *ready* ]]; }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -182,7 +182,7 @@ echo_runs=("${latencies[@]}")
 close echo
 
 t0=$(now_us)
-open keys "exec '$bin' --no-watch '$c500'"
+open keys "exec '$bin' --no-watch --zoom endpoints '$c500'"
 if ! wait_for keys "$LOAD_TIMEOUT" big_grid_drawn; then
   echo "(b): the 500-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
   exit 1
@@ -202,7 +202,7 @@ log "(b) last cursor row: $last_label"
 # (c) file save to redraw on SAVE_PODS + 4 endpoints
 
 t0=$(now_us)
-open save "exec '$bin' '$c1000'"
+open save "exec '$bin' --zoom endpoints '$c1000'"
 if ! wait_for save "$LOAD_TIMEOUT" big_grid_drawn; then
   echo "(c): the 1,000-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
   exit 1

@@ -24,6 +24,13 @@ struct ExploreCommand: ParsableCommand {
   @Flag(help: "Watch by polling modification times instead of inotify.")
   var poll = false
 
+  enum Zoom: String, ExpressibleByArgument, CaseIterable {
+    case auto, endpoints, namespaces
+  }
+
+  @Option(help: "auto (namespaces above 400 endpoints), endpoints or namespaces.")
+  var zoom: Zoom = .auto
+
   func parsedSelection() throws -> (String, String)? {
     guard let select else { return nil }
     let parts = select.components(separatedBy: "->").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -66,6 +73,11 @@ struct ExploreCommand: ParsableCommand {
     state.view = options.view
     state.glyphs = ascii ? .ascii : .unicode
     state.isMonochrome = isMonochrome
+    switch zoom {
+    case .auto: break
+    case .endpoints: state.zoomOutAbove = .max
+    case .namespaces: state.zoomOutAbove = 0
+    }
     let loadOptions = options.loadOptions
     let runtime = Runtime(
       state: state, terminal: terminal,

@@ -19,7 +19,9 @@ struct MatrixKernel {
   /// criteria (and, for egress, the destination port criteria) accept.
   let policyPeers: [[[ClassBits]]]
 
-  init(evaluator: Evaluator, probe: Probe) {
+  /// Prepares the rules of every policy, or only of `onlyPolicies` when the caller will ask
+  /// for rows those policies alone decide.
+  init(evaluator: Evaluator, probe: Probe, onlyPolicies: Set<Int>? = nil) {
     self.evaluator = evaluator
     self.probe = probe
     let classes = evaluator.classes
@@ -43,6 +45,7 @@ struct MatrixKernel {
     policyPeers.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
       DispatchQueue.concurrentPerform(iterations: policies.count) { index in
+        if let onlyPolicies, !onlyPolicies.contains(index) { return }
         let policy = policies[index]
         out.value[index] = Direction.allCases.map { direction in
           policy.rules(direction).map {
