@@ -41,6 +41,11 @@ indirect enum JSON {
 
   /// Writes `value` as a JSON string; control characters become `\u00XX`.
   static func quote(_ value: String, into out: inout String) {
+    // Most strings need no escaping: append them whole.
+    if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) {
+      out += "\"" + value + "\""
+      return
+    }
     out += "\""
     for scalar in value.unicodeScalars {
       switch scalar {

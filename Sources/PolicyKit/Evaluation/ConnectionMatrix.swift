@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Sorted, disjoint, merged port ranges.
 public struct PortRanges: Hashable, Sendable, CustomStringConvertible {
   /// The ranges, ascending.

@@ -34,6 +34,9 @@ public final class Evaluator: Sendable {
   let applied: [[[AppliedTier]]]
   /// Classes by label, namespace, kind and CIDR.
   let classIndex: ClassIndex
+  /// Per policy, per direction (ingress, egress), per rule: the classes its peer side accepts,
+  /// ports aside (the same for every probe).
+  let peerClasses: [[[ClassBits]]]
 
   /// Prepares an evaluator.
   public init(cluster: Cluster, view: View = .enforced) {
@@ -60,6 +63,16 @@ public final class Evaluator: Sendable {
     let classIndex = ClassIndex(
       cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
     self.classIndex = classIndex
+    var peerClasses = [[[ClassBits]]](repeating: [], count: policies.count)
+    peerClasses.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: policies.count) { index in
+        out.value[index] = Direction.allCases.map { direction in
+          policies[index].rules(direction).map { Self.peerClasses($0, classIndex) }
+        }
+      }
+    }
+    self.peerClasses = peerClasses
     // Which classes each policy selects, for all classes at once; then per class and
     // direction, the tiers in order with their selecting policies in order.
     var selected: [[Int]] = Array(repeating: [], count: classes.count)
@@ -118,6 +131,19 @@ public final class Evaluator: Sendable {
         tiers.flatMap { applied in applied.policies.map { "\(applied.tier.name)/\(policies[$0].id)" } }
       }
     }
+  }
+
+  /// The classes a rule's peer side accepts, ports aside: its peers, nets and notSelector,
+  /// and for ingress rules the source's IP version.
+  static func peerClasses(_ rule: Rule, _ classIndex: ClassIndex) -> ClassBits {
+    var bits = classIndex.select(rule.peerSide)
+    if rule.direction == .ingress, let version = rule.ipVersion {
+      let family = classIndex.ipv4
+      bits = version == 4
+        ? bits.intersection(family.union(classIndex.hasAddress.complement()))
+        : bits.subtracting(family)
+    }
+    return bits
   }
 
   /// The policies that count in `view`: enforced ones, and for `pending` the staged ones in

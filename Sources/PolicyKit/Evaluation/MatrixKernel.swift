@@ -47,9 +47,11 @@ struct MatrixKernel {
       DispatchQueue.concurrentPerform(iterations: policies.count) { index in
         if let onlyPolicies, !onlyPolicies.contains(index) { return }
         let policy = policies[index]
-        out.value[index] = Direction.allCases.map { direction in
-          policy.rules(direction).map {
-            Self.peerBits($0, evaluator: evaluator, representatives: representatives, portAt: portAt, uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count)
+        out.value[index] = Direction.allCases.enumerated().map { list, direction in
+          policy.rules(direction).enumerated().map { ruleIndex, rule in
+            Self.withPorts(
+              evaluator.peerClasses[index][list][ruleIndex], rule, representatives: representatives,
+              portAt: portAt, uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count)
           }
         }
       }
@@ -63,33 +65,37 @@ struct MatrixKernel {
     _ rule: Rule, evaluator: Evaluator, representatives: [Endpoint], portAt: [Int?],
     uniformPort: Int?, ipProtocol: IPProtocol, count: Int
   ) -> ClassBits {
-    var bits = evaluator.classIndex.select(rule.peerSide)
-    if rule.direction == .ingress {
-      if let version = rule.ipVersion {
-        let family = evaluator.classIndex.ipv4
-        bits = version == 4 ? bits.intersection(family.union(evaluator.classIndex.hasAddress.complement()))
-          : bits.subtracting(family)
+    withPorts(
+      Evaluator.peerClasses(rule, evaluator.classIndex), rule, representatives: representatives,
+      portAt: portAt, uniformPort: uniformPort, ipProtocol: ipProtocol, count: count)
+  }
+
+  /// `bits` less the destinations whose port an egress rule's ports do not accept.
+  static func withPorts(
+    _ bits: ClassBits, _ rule: Rule, representatives: [Endpoint], portAt: [Int?],
+    uniformPort: Int?, ipProtocol: IPProtocol, count: Int
+  ) -> ClassBits {
+    var bits = bits
+    guard rule.direction == .egress, rule.destination.ports != nil || !rule.destination.notPorts.isEmpty
+    else { return bits }
+    let ports = (rule.destination.ports ?? []) + rule.destination.notPorts
+    let usesNames = ports.contains { if case .named = $0 { true } else { false } }
+    if !usesNames, let number = uniformPort {
+      // Numbered ports and a numbered probe: the same answer for every destination.
+      if !Evaluator.portsAccept(rule, port: number, namedPort: { _ in nil }) {
+        bits = ClassBits(count: count)
       }
-    } else if rule.destination.ports != nil || !rule.destination.notPorts.isEmpty {
-      let ports = (rule.destination.ports ?? []) + rule.destination.notPorts
-      let usesNames = ports.contains { if case .named = $0 { true } else { false } }
-      if !usesNames, let number = uniformPort {
-        // Numbered ports and a numbered probe: the same answer for every destination.
-        if !Evaluator.portsAccept(rule, port: number, namedPort: { _ in nil }) {
-          bits = ClassBits(count: count)
-        }
-      } else {
-        for index in bits.members {
-          let named = representatives[index].namedPorts
-          guard let port = portAt[index],
-            Evaluator.portsAccept(rule, port: port, namedPort: { name in
-              named.first { $0.name == name && $0.ipProtocol == ipProtocol }?.port
-            })
-          else {
-            bits[index] = false
-            continue
-          }
-        }
+      return bits
+    }
+    for index in bits.members {
+      let named = representatives[index].namedPorts
+      guard let port = portAt[index],
+        Evaluator.portsAccept(rule, port: port, namedPort: { name in
+          named.first { $0.name == name && $0.ipProtocol == ipProtocol }?.port
+        })
+      else {
+        bits[index] = false
+        continue
       }
     }
     return bits

@@ -68,6 +68,12 @@ public struct Probe: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The port number, when the probe names one.
+  public var portNumber: Int? {
+    if case .number(let number) = port { return number }
+    return nil
+  }
+
   /// `TCP/80`.
   public var description: String { "\(ipProtocol.rawValue)/\(port)" }
 
