@@ -375,7 +375,7 @@ struct DiagnosticTests {
     #expect(result.cluster.policies.map(\.id.name) == ["fine"])
     #expect(
       result.diagnostics.contains {
-        $0.message == "GlobalNetworkPolicy `broken` is not applied because of the errors above"
+        $0.message == "GlobalNetworkPolicy `broken` is not applied because of its errors"
           && $0.location?.line == 1
       })
   }

@@ -41,6 +41,9 @@ extension AppState {
       return [.quit]
     case .reload:
       return [.reload]
+    case .watchFailed(let reason):
+      say("not watching the files (press r to reload): \(reason)", .bad)
+      return []
     case .trap(let reference):
       guard let cluster else { return [] }
       switch cluster.applyingTrap(reference) {
@@ -57,15 +60,27 @@ extension AppState {
 
   // MARK: - Loading
 
-  /// Adopts a load: a load with errors keeps the last good cluster on screen.
+  /// Adopts a load: a load with errors keeps the last good cluster on screen, and so does one
+  /// where a file that had content is now empty, for `emptyFileGraceSeconds` (an editor or a
+  /// redirection truncates before it writes; an empty matrix flashing by helps nobody).
   mutating func apply(_ loaded: LoadedManifests, lesson: Lesson?) {
     let previous = matrix
+    let hasErrors = loaded.result.diagnostics.hasErrors
+    let turnedEmpty = loaded.emptyFiles.intersection(filesWithContent).subtracting(heldEmptyFiles)
+    if cluster != nil, !hasErrors, !turnedEmpty.isEmpty {
+      heldEmptyFiles.formUnion(turnedEmpty)
+      pendingReloadAt = now + emptyFileGraceSeconds
+      let names = turnedEmpty.sorted().map { "`\(Self.displayName($0))`" }.joined(separator: ", ")
+      say("\(names) is empty (still being saved?): the matrix waits a moment", .info)
+      return
+    }
+    heldEmptyFiles = []
     diagnostics = loaded.result.diagnostics + (lesson?.diagnostics ?? [])
     self.lesson = lesson
-    let hasErrors = loaded.result.diagnostics.hasErrors
     if !hasErrors || cluster == nil {
       cluster = loaded.result.cluster
       files = loaded.files
+      filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)
     }
     let isFirst = previous == nil
     recompute(previous: previous, reason: isFirst ? nil : "reload")
@@ -523,6 +538,11 @@ extension AppState {
   }
 
   /// Shows a message in the status line for a few seconds.
+  /// The last component of a path, for short messages.
+  static func displayName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+  }
+
   mutating func say(_ text: String, _ tone: StatusMessage.Tone) {
     status = StatusMessage(text: text, tone: tone, until: now + 6)
   }
