@@ -9,17 +9,14 @@ private enum Subprocess {
   static let root = AppFixtures.root
 
   /// The executable: `MATRIX_TUI_BIN` if set (scripts/test sets it to the release build), else
-  /// the newest of the release and debug builds when it is newer than every source file, else
-  /// a debug build made for these tests in their own scratch directory (`swift test` does not
-  /// link the executable, and SwiftPM's lock on `.build` is held while tests run).
+  /// the one `swift test` built next to the test runner, else (not built yet) a debug build
+  /// made for these tests in their own scratch directory, as SwiftPM's lock on `.build` is
+  /// held while tests run.
   static let executable: Result<String, BuildFailure> = {
     if let path = ProcessInfo.processInfo.environment["MATRIX_TUI_BIN"] { return .success(path) }
-    let newestSource = newestModification(under: root.appendingPathComponent("Sources").path)
-    let candidates = [".build/release/matrix-tui", ".build/debug/matrix-tui"]
-      .map { root.appendingPathComponent($0).path }
-      .compactMap { path in modification(path).map { (path, $0) } }
-      .sorted { $0.1 > $1.1 }
-    if let (path, built) = candidates.first, built >= newestSource { return .success(path) }
+    let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let sibling = runner.deletingLastPathComponent().appendingPathComponent("matrix-tui").path
+    if FileManager.default.isExecutableFile(atPath: sibling) { return .success(sibling) }
     let scratch = root.appendingPathComponent(".build-cli-tests").path
     let build = run(
       "/usr/bin/env",
@@ -96,19 +93,6 @@ private enum Subprocess {
     let stdout = (try? Data(contentsOf: URL(fileURLWithPath: out.path + ".out"))) ?? Data()
     let stderr = (try? String(contentsOfFile: out.path + ".err", encoding: .utf8)) ?? ""
     return Outcome(status: process.terminationStatus, stdout: [UInt8](stdout), stderr: stderr)
-  }
-
-  private static func modification(_ path: String) -> Date? {
-    (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-  }
-
-  private static func newestModification(under directory: String) -> Date {
-    var newest = Date.distantPast
-    let walker = FileManager.default.enumerator(atPath: directory)
-    while let relative = walker?.nextObject() as? String {
-      if let date = modification(directory + "/" + relative), date > newest { newest = date }
-    }
-    return newest
   }
 }
 

@@ -105,7 +105,7 @@ private func denyAll(_ name: String = "deny-all") -> String {
     edit.settle()
     #expect(edit.loads == 3)
     #expect(edit.state.endpoints.map(\.id) == ["prod/cache", "prod/web"])
-    #expect(edit.state.heldEmptyFiles.isEmpty)
+    #expect(edit.state.emptySince.isEmpty)
     #expect(edit.state.errors.isEmpty)
     #expect(!edit.endpointCounts.contains(0), "\(edit.endpointCounts)")
   }
@@ -122,6 +122,27 @@ private func denyAll(_ name: String = "deny-all") -> String {
     #expect(edit.loads == 3)
     #expect(edit.state.matrix?.counts.allowed == 2, "the policy is gone: what the user meant")
     #expect(edit.state.status?.text.contains("2 cells flipped") == true)
+  }
+
+  @Test func anotherFileSavedMeanwhileDoesNotCutTheWaitShort() throws {
+    let edit = try LiveEdit()
+    try edit.dir.write("inventory.yaml", inventory)
+    try edit.dir.write("policy.yaml", denyAll())
+    edit.start(["."])
+    try edit.dir.write("policy.yaml", "")
+    edit.settle()
+    #expect(edit.state.matrix?.counts.denied == 2)
+    // A second file written 0.3 s later: its reload still finds policy.yaml empty, too soon.
+    edit.pass(0.15)
+    try edit.dir.write("other.yaml", denyAll("other"))
+    edit.settle()
+    #expect(edit.loads == 3)
+    #expect(edit.state.cluster?.policies.map(\.id.name) == ["deny-all"], "still the matrix from before")
+    // Written at last.
+    try edit.dir.write("policy.yaml", denyAll("rewritten"))
+    edit.settle()
+    #expect(edit.state.cluster?.policies.map(\.id.name).sorted() == ["other", "rewritten"])
+    #expect(!edit.endpointCounts.contains(0))
   }
 
   @Test func replacedByRenameReloadsOnce() throws {

@@ -70,8 +70,9 @@ struct AppState: Sendable {
   /// Files of the shown cluster that had content: one read empty later is probably being
   /// saved (truncated, not yet written), so the matrix waits for it.
   var filesWithContent: Set<String> = []
-  /// Files read empty and waited for once: if they are still empty, that is what the user meant.
-  var heldEmptyFiles: Set<String> = []
+  /// Files of the shown cluster read empty since a time: still empty after the grace time,
+  /// that is what the user meant.
+  var emptySince: [String: Double] = [:]
   /// How long a file that turned empty is waited for before its emptiness is believed.
   var emptyFileGraceSeconds: Double = 1
   var lesson: Lesson?

@@ -66,15 +66,19 @@ extension AppState {
   mutating func apply(_ loaded: LoadedManifests, lesson: Lesson?) {
     let previous = matrix
     let hasErrors = loaded.result.diagnostics.hasErrors
-    let turnedEmpty = loaded.emptyFiles.intersection(filesWithContent).subtracting(heldEmptyFiles)
-    if cluster != nil, !hasErrors, !turnedEmpty.isEmpty {
-      heldEmptyFiles.formUnion(turnedEmpty)
-      pendingReloadAt = now + emptyFileGraceSeconds
-      let names = turnedEmpty.sorted().map { "`\(Self.displayName($0))`" }.joined(separator: ", ")
-      say("\(names) is empty (still being saved?): the matrix waits a moment", .info)
+    let waiting = loaded.emptyFiles.intersection(filesWithContent).filter { file in
+      now < (emptySince[file] ?? now) + emptyFileGraceSeconds
+    }
+    if cluster != nil, !hasErrors, !waiting.isEmpty {
+      for file in waiting where emptySince[file] == nil { emptySince[file] = now }
+      // Look again when the first of them has been empty for the grace time.
+      let due = (waiting.compactMap { emptySince[$0] }.min() ?? now) + emptyFileGraceSeconds
+      pendingReloadAt = min(pendingReloadAt ?? due, due)
+      let names = waiting.sorted().map { "`\(Self.displayName($0))`" }.joined(separator: ", ")
+      say("\(names) \(waiting.count == 1 ? "is" : "are") empty (still being saved?): the matrix waits a moment", .info)
       return
     }
-    heldEmptyFiles = []
+    emptySince = [:]
     diagnostics = loaded.result.diagnostics + (lesson?.diagnostics ?? [])
     self.lesson = lesson
     if !hasErrors || cluster == nil {
