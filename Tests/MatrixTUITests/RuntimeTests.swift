@@ -57,4 +57,38 @@ import Testing
     #expect(runtime.state.matrix?.counts.allowed == before - 4)
     #expect(runtime.state.status?.text.contains("4 cells flipped") == true)
   }
+
+  @Test func aSignalEndsTheLoopAndIsKeptForTheExitStatus() {
+    let terminal = FakeTerminal(width: 80, height: 24)
+    let signals = FakeSignals([[.hangup]])
+    let runtime = Runtime(
+      state: AppState(paths: [AppFixtures.lesson("host-firewall")], isWatching: false),
+      terminal: terminal, events: EventLoop(terminal: terminal, signals: signals),
+      clock: FixedClock(), load: { paths in (LoadedManifests.load(paths), nil) })
+    runtime.run(maxTurns: 5)
+    #expect(runtime.state.hasQuit)
+    #expect(runtime.endingSignal == .hangup)
+    #expect(runtime.endingSignal?.exitStatus == 129)
+  }
+
+  @Test func aPathThatCannotBeWatchedIsRetriedAtTheNextReload() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let missing = dir.at("later/policy.yaml")
+    let watcher = FakeWatcher()
+    let terminal = FakeTerminal(width: 80, height: 24)
+    let runtime = Runtime(
+      state: AppState(paths: [AppFixtures.lesson("host-firewall"), missing], isWatching: true),
+      terminal: terminal, events: EventLoop(terminal: terminal, watcher: watcher),
+      clock: FixedClock(), load: { paths in (LoadedManifests.load(paths), nil) })
+    runtime.start()
+    // Its directory does not exist: the other path is still watched.
+    #expect(watcher.watchedPaths.last == [AppFixtures.lesson("host-firewall")])
+    #expect(runtime.unwatchedPaths == [missing])
+    #expect(runtime.state.errors.count == 1)
+    try dir.write("later/policy.yaml", "")
+    runtime.dispatch(.reload)
+    #expect(watcher.watchedPaths.last == [AppFixtures.lesson("host-firewall"), missing])
+    #expect(runtime.unwatchedPaths.isEmpty)
+  }
 }

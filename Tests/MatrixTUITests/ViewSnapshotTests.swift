@@ -7,6 +7,10 @@ import Testing
   static let sizes = [(80, 24), (120, 40)]
 
   private func screen(_ state: AppState, styles: Bool = false) -> String {
+    // The status bar shows the paths: relative ones keep its width the same wherever the
+    // repository is checked out.
+    var state = state
+    state.paths = state.paths.map(AppFixtures.portable)
     let canvas = Screen.render(state)
     return AppFixtures.portable(styles ? canvas.dump : canvas.plainText)
   }
@@ -75,6 +79,7 @@ import Testing
     var state = selected(width: 80, height: 24)
     state.glyphs = .ascii
     state.isMonochrome = true
+    state.paths = state.paths.map(AppFixtures.portable)
     let canvas = Screen.render(state)
     #expect(!canvas.plainText.unicodeScalars.contains { $0.value > 0x7E })
     assertSnapshot(AppFixtures.portable(canvas.dump), named: "ascii-monochrome-80x24")

@@ -20,6 +20,8 @@ enum Action: Sendable {
   case trap(String)
   /// Read the manifests now (start-up and `r`).
   case reload
+  /// The watcher could not start: changes are not followed until a reload retries it.
+  case watchFailed(String)
 }
 
 /// Work the runtime does for the reducer, feeding results back as actions.

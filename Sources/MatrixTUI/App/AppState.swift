@@ -68,6 +68,14 @@ struct AppState: Sendable {
   var files: [String] = []
   /// The diagnostics of the latest load; errors show in the error bar.
   var diagnostics: [Diagnostic] = []
+  /// Files of the shown cluster that had content: one read empty later is probably being
+  /// saved (truncated, not yet written), so the matrix waits for it.
+  var filesWithContent: Set<String> = []
+  /// Files of the shown cluster read empty since a time: still empty after the grace time,
+  /// that is what the user meant.
+  var emptySince: [String: Double] = [:]
+  /// How long a file that turned empty is waited for before its emptiness is believed.
+  var emptyFileGraceSeconds: Double = 1
   var lesson: Lesson?
 
   // MARK: What is evaluated

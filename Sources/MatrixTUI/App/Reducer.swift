@@ -41,6 +41,9 @@ extension AppState {
       return [.quit]
     case .reload:
       return [.reload]
+    case .watchFailed(let reason):
+      say("not watching the files (press r to reload): \(reason)", .bad)
+      return []
     case .trap(let reference):
       guard let cluster else { return [] }
       switch cluster.applyingTrap(reference) {
@@ -57,15 +60,31 @@ extension AppState {
 
   // MARK: - Loading
 
-  /// Adopts a load: a load with errors keeps the last good cluster on screen.
+  /// Adopts a load: a load with errors keeps the last good cluster on screen, and so does one
+  /// where a file that had content is now empty, for `emptyFileGraceSeconds` (an editor or a
+  /// redirection truncates before it writes; an empty matrix flashing by helps nobody).
   mutating func apply(_ loaded: LoadedManifests, lesson: Lesson?) {
     let previous = matrix
+    let hasErrors = loaded.result.diagnostics.hasErrors
+    let waiting = loaded.emptyFiles.intersection(filesWithContent).filter { file in
+      now < (emptySince[file] ?? now) + emptyFileGraceSeconds
+    }
+    if cluster != nil, !hasErrors, !waiting.isEmpty {
+      for file in waiting where emptySince[file] == nil { emptySince[file] = now }
+      // Look again when the first of them has been empty for the grace time.
+      let due = (waiting.compactMap { emptySince[$0] }.min() ?? now) + emptyFileGraceSeconds
+      pendingReloadAt = min(pendingReloadAt ?? due, due)
+      let names = waiting.sorted().map { "`\(Self.displayName($0))`" }.joined(separator: ", ")
+      say("\(names) \(waiting.count == 1 ? "is" : "are") empty (still being saved?): the matrix waits a moment", .info)
+      return
+    }
+    emptySince = [:]
     diagnostics = loaded.result.diagnostics + (lesson?.diagnostics ?? [])
     self.lesson = lesson
-    let hasErrors = loaded.result.diagnostics.hasErrors
     if !hasErrors || cluster == nil {
       cluster = loaded.result.cluster
       files = loaded.files
+      filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)
     }
     let isFirst = previous == nil
     recompute(previous: previous, reason: isFirst ? nil : "reload")
@@ -648,6 +667,11 @@ extension AppState {
   }
 
   /// Shows a message in the status line for a few seconds.
+  /// The last component of a path, for short messages.
+  static func displayName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+  }
+
   mutating func say(_ text: String, _ tone: StatusMessage.Tone) {
     status = StatusMessage(text: text, tone: tone, until: now + 6)
   }

@@ -13,6 +13,11 @@ final class Runtime {
   let load: ([String]) -> (LoadedManifests, Lesson?)
   /// A trap to apply once the manifests are loaded (`--trap`).
   var pendingTrap: String?
+  /// Arguments the watcher could not watch (not even their directory exists): retried at
+  /// every reload, so they are picked up once they reappear.
+  private(set) var unwatchedPaths: [String] = []
+  /// The signal that ended the loop, if one did (the process then exits with 128 + its number).
+  private(set) var endingSignal: SignalKind?
 
   init(
     state: AppState, terminal: Terminal, events: EventLoop, clock: Clock,
@@ -33,6 +38,7 @@ final class Runtime {
       for effect in state.reduce(next) {
         switch effect {
         case .reload:
+          if !unwatchedPaths.isEmpty { watch() }
           let (loaded, lesson) = load(state.paths)
           queue.append(.loaded(loaded, lesson))
         case .quit:
@@ -42,9 +48,59 @@ final class Runtime {
     }
   }
 
+  /// (Re)starts the watcher on every argument that can be watched now. One missing path does
+  /// not stop the others from being watched.
+  func watch() {
+    guard let watcher = events.watcher, state.isWatching else { return }
+    var watchable: [String] = []
+    var missing: [String] = []
+    for path in state.paths {
+      if (try? WatchTargets.resolve([path])) != nil {
+        watchable.append(path)
+      } else {
+        missing.append(path)
+      }
+    }
+    do {
+      try watcher.watch(paths: watchable)
+      unwatchedPaths = missing
+    } catch {
+      unwatchedPaths = state.paths
+      dispatch(.watchFailed("\(error)"))
+    }
+  }
+
+  /// Whether `changes` alter what has to be watched: an argument itself appeared or went
+  /// (a directory argument removed and made again), or events were lost.
+  func needsRewatch(_ changes: [FileChange]) -> Bool {
+    let arguments = Set(state.paths.map(Self.trimmed))
+    return changes.contains { change in
+      change.kind == .rescan
+        || (change.kind == .created || change.kind == .deleted)
+          && arguments.contains(Self.trimmed(change.path))
+    }
+  }
+
+  private static func trimmed(_ path: String) -> String {
+    var result = path
+    while result.count > 1, result.hasSuffix("/") { result.removeLast() }
+    return result
+  }
+
   /// Loads, opens on `selection` if given, and loops until the user quits.
   func run(selection: (String, String)? = nil, maxTurns: Int = .max) {
+    start(selection: selection)
+    var turns = 0
+    while !state.hasQuit && turns < maxTurns {
+      turns += 1
+      turn(timeoutMs: timeoutMs())
+    }
+  }
+
+  /// Starts watching, loads, opens on `selection` if given, and presents the first screen.
+  func start(selection: (String, String)? = nil) {
     state.now = clock.now
+    watch()
     let size = terminal.size
     dispatch(.resize(width: size.width, height: size.height))
     // A first frame at once ("loading…"), so a big cluster never shows a blank screen.
@@ -55,30 +111,33 @@ final class Runtime {
       dispatch(.select(source: source, destination: destination))
     }
     terminal.present(Screen.render(state))
-    var turns = 0
-    while !state.hasQuit && turns < maxTurns {
-      turns += 1
-      for event in events.next(timeoutMs: timeoutMs()) {
-        state.now = clock.now
-        switch event {
-        case .key(.resize):
-          let size = terminal.size
-          dispatch(.resize(width: size.width, height: size.height))
-        case .key(let key):
-          dispatch(.key(key))
-        case .filesChanged:
-          dispatch(.filesChanged(now: clock.now))
-        case .signal:
-          dispatch(.terminate)
-        case .resumed:
-          let size = terminal.size
-          dispatch(.resize(width: size.width, height: size.height))
-        }
-        if state.hasQuit { return }
+  }
+
+  /// One turn of the loop: waits up to `timeoutMs` for input, file changes and signals,
+  /// handles them, lets the clock's time pass (debounced reloads fire), and presents.
+  func turn(timeoutMs: Int) {
+    for event in events.next(timeoutMs: timeoutMs) {
+      state.now = clock.now
+      switch event {
+      case .key(.resize):
+        let size = terminal.size
+        dispatch(.resize(width: size.width, height: size.height))
+      case .key(let key):
+        dispatch(.key(key))
+      case .filesChanged(let changes):
+        if needsRewatch(changes) { watch() }
+        dispatch(.filesChanged(now: clock.now))
+      case .signal(let kind):
+        endingSignal = kind
+        dispatch(.terminate)
+      case .resumed:
+        let size = terminal.size
+        dispatch(.resize(width: size.width, height: size.height))
       }
-      dispatch(.tick(now: clock.now))
-      terminal.present(Screen.render(state))
+      if state.hasQuit { return }
     }
+    dispatch(.tick(now: clock.now))
+    terminal.present(Screen.render(state))
   }
 
   /// How long to wait: until the next debounced reload, highlight fade or status expiry.

@@ -83,7 +83,7 @@ struct CheckCommand: ParsableCommand {
     var lines: [String] = []
     for result in results where !result.holds {
       let expectation = result.expectation
-      lines.append("\(expectation.location): broken: expected \(expectation.summary)")
+      lines.append("\(expectation.location): broken: expected \(expectation.summary)".visible)
       if let note = expectation.note { lines.append("  note: \(note.visible)") }
       lines.append(explanation(result, &checker).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     }

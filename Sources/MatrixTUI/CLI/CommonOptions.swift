@@ -64,11 +64,17 @@ struct EvaluationOptions: ParsableArguments {
   }
 }
 
-/// Writes diagnostics to standard error, coloured on a terminal (never with `NO_COLOR`).
+/// Writes diagnostics to standard error, coloured on a terminal that has colour (never with
+/// `NO_COLOR`, an unset `TERM` or `TERM=dumb`).
 enum DiagnosticPrinter {
-  static func print(_ diagnostics: [Diagnostic]) {
+  /// Prints `diagnostics`; `plain` never colours (for a terminal that could not be opened).
+  static func print(_ diagnostics: [Diagnostic], plain: Bool = false) {
     guard !diagnostics.isEmpty else { return }
-    let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    let environment = ProcessInfo.processInfo.environment
+    // Colour only on a terminal that has it: not with TERM unset or `dumb`, nor NO_COLOR.
+    let colour =
+      !plain && isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil
+      && !["", "dumb"].contains(environment["TERM"] ?? "")
     var text = ""
     for diagnostic in diagnostics {
       var line = diagnostic.description.visibleKeepingNewlines

@@ -53,7 +53,8 @@ struct ExploreCommand: ParsableCommand {
     do {
       terminal = try NcursesTerminal(options: .init(monochrome: isMonochrome, asciiOnly: ascii))
     } catch {
-      DiagnosticPrinter.print([.error("cannot open the explorer: \(error)", at: nil)])
+      // Not a byte the terminal could take for a command: it may be one terminfo does not know.
+      DiagnosticPrinter.print([.error("cannot open the explorer: \(error)", at: nil)], plain: true)
       throw ExitCode(2)
     }
     defer { terminal.restore() }
@@ -66,7 +67,7 @@ struct ExploreCommand: ParsableCommand {
       } else {
         watcher = (try? InotifyWatcher()) ?? PollingWatcher(clock: clock)
       }
-      try? watcher?.watch(paths: options.paths)
+      // The runtime starts it, and restarts it when a watched directory goes and comes back.
     }
     var state = AppState(paths: options.paths, isWatching: watcher != nil)
     state.probe = probe
@@ -87,5 +88,9 @@ struct ExploreCommand: ParsableCommand {
       runtime.pendingTrap = trap
     }
     runtime.run(selection: selection)
+    if let signal = runtime.endingSignal {
+      // Restored first (the deferred restore runs before the exit status is returned).
+      throw ExitCode(signal.exitStatus)
+    }
   }
 }

@@ -1,6 +1,10 @@
 import Foundation
 import PolicyKit
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Turns the paths a user gave into manifest files: files as given, directories searched
 /// recursively for `*.yaml`, `*.yml` and `*.json`, `-` for standard input.
 ///
@@ -17,56 +21,95 @@ struct ManifestInput {
   /// Names in a lesson folder that are not manifests.
   static let lessonFiles: Set<String> = ["expect.yaml", "expect.yml", "quiz.json"]
 
+  /// At most this many directories are searched.
+  var maxDirectories = 100_000
+
   /// The manifest file paths the arguments stand for, in a stable order, with diagnostics for
-  /// paths that do not exist.
+  /// paths that do not exist or cannot be searched.
   func expand() -> (files: [String], diagnostics: [Diagnostic]) {
-    var files: [String] = []
-    var diagnostics: [Diagnostic] = []
-    var visited: Set<String> = []
-    let manager = FileManager.default
+    var walk = Walk(input: self)
     for path in paths {
       if path == "-" {
-        files.append(path)
+        walk.found.append(path)
         continue
       }
-      var isDirectory: ObjCBool = false
-      guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        diagnostics.append(.error("cannot read `\(path)`: no such file or directory", at: nil))
+      var info = stat()
+      guard stat(path, &info) == 0 else {
+        walk.diagnostics.append(.error("cannot read `\(path)`: \(Self.reason(errno))", at: nil))
         continue
       }
-      if !isDirectory.boolValue {
-        files.append(path)
+      if info.st_mode & S_IFMT != S_IFDIR {
+        // Named explicitly: read whatever it is (a pipe from `<(kubectl ...)` included).
+        walk.found.append(path)
         continue
       }
-      var found: [String] = []
-      walk(path, into: &found, visited: &visited, diagnostics: &diagnostics)
-      files.append(contentsOf: found.sorted())
+      let before = walk.found.count
+      let problemsBefore = walk.diagnostics.count
+      walk.visit(path)
+      walk.found[before...].sort()
+      if walk.found.count == before, walk.diagnostics.count == problemsBefore {
+        walk.diagnostics.append(
+          .warning("no manifest files (*.yaml, *.yml, *.json) under `\(path)`", at: nil))
+      }
     }
-    return (files, diagnostics)
+    return (walk.found, walk.diagnostics)
   }
 
-  private func walk(
-    _ directory: String, into found: inout [String], visited: inout Set<String>,
-    diagnostics: inout [Diagnostic]
-  ) {
-    let real = (directory as NSString).resolvingSymlinksInPath
-    guard visited.insert(real).inserted else { return }
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-      diagnostics.append(.error("cannot read directory `\(directory)`", at: nil))
-      return
+  /// A recursive search of directory arguments.
+  private struct Walk {
+    let input: ManifestInput
+    var found: [String] = []
+    var diagnostics: [Diagnostic] = []
+    /// Directories already searched, by device and inode: a symlink back up the tree (or a
+    /// second route to the same directory) is searched once.
+    var visited: Set<[UInt64]> = []
+    var isFull = false
+
+    init(input: ManifestInput) {
+      self.input = input
     }
-    for name in names.sorted() where !name.hasPrefix(".") {
-      let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-      if isDirectory.boolValue {
-        walk(path, into: &found, visited: &visited, diagnostics: &diagnostics)
-      } else if Self.isManifest(name) {
-        guard found.count < maxFiles else {
-          diagnostics.append(.error("more than \(maxFiles) manifest files under `\(directory)`; the rest are skipped", at: nil))
-          return
+
+    mutating func visit(_ directory: String) {
+      guard !isFull else { return }
+      var info = stat()
+      guard stat(directory, &info) == 0 else { return }
+      guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return }
+      guard visited.count <= input.maxDirectories else {
+        diagnostics.append(
+          .error("more than \(input.maxDirectories) directories to search; the rest are skipped", at: nil))
+        isFull = true
+        return
+      }
+      let names: [String]
+      do {
+        names = try FileManager.default.contentsOfDirectory(atPath: directory)
+      } catch {
+        diagnostics.append(.error("cannot read directory `\(directory)`", at: nil))
+        return
+      }
+      for name in names.sorted() where !name.hasPrefix(".") {
+        let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+        var entry = stat()
+        // Dangling symlinks and entries deleted meanwhile are skipped like other non-files.
+        guard stat(path, &entry) == 0 else { continue }
+        switch entry.st_mode & S_IFMT {
+        case S_IFDIR:
+          visit(path)
+        case S_IFREG where ManifestInput.isManifest(name):
+          // Only regular files: a FIFO or device named `*.yaml` in a tree would block or never end.
+          guard found.count < input.maxFiles else {
+            if !isFull {
+              diagnostics.append(
+                .error("more than \(input.maxFiles) manifest files to read; the rest are skipped", at: nil))
+            }
+            isFull = true
+            return
+          }
+          found.append(path)
+        default:
+          continue
         }
-        found.append(path)
+        if isFull { return }
       }
     }
   }
@@ -82,25 +125,64 @@ struct ManifestInput {
     var (paths, diagnostics) = expand()
     var files: [SourceFile] = []
     for path in paths {
-      if path == "-" {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        files.append(SourceFile(path: "<stdin>", bytes: [UInt8](data)))
+      let isStandardInput = path == "-"
+      let name = isStandardInput ? "standard input" : "`\(path)`"
+      let descriptor = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else {
+        diagnostics.append(.error("cannot read \(name): \(Self.reason(errno))", at: nil))
         continue
       }
-      if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-        let size = attributes[.size] as? Int, size > maxFileBytes
-      {
-        diagnostics.append(.error("`\(path)` is larger than \(maxFileBytes / 1_048_576) MiB; it is skipped", at: nil))
-        continue
+      defer { if !isStandardInput { close(descriptor) } }
+      switch Self.readAll(descriptor, limit: maxFileBytes) {
+      case .success(let bytes):
+        if isStandardInput && bytes.isEmpty {
+          diagnostics.append(.warning("standard input is empty: no manifests were read", at: nil))
+        }
+        files.append(SourceFile(path: isStandardInput ? "<stdin>" : path, bytes: bytes))
+      case .failure(.tooLarge):
+        diagnostics.append(
+          .error("\(name) is larger than \(Self.size(maxFileBytes)); it is skipped", at: nil))
+      case .failure(.system(let code)):
+        diagnostics.append(.error("cannot read \(name): \(Self.reason(code))", at: nil))
       }
-      guard let data = FileManager.default.contents(atPath: path) else {
-        diagnostics.append(.error("cannot read `\(path)`", at: nil))
-        continue
-      }
-      files.append(SourceFile(path: path, bytes: [UInt8](data)))
     }
     paths.removeAll()
     return (files, diagnostics)
+  }
+
+  /// Why reading failed.
+  enum ReadFailure: Error {
+    case tooLarge
+    case system(Int32)
+  }
+
+  /// Reads `descriptor` to its end, refusing more than `limit` bytes (a device or a pipe that
+  /// never ends is cut off there instead of filling memory).
+  static func readAll(_ descriptor: Int32, limit: Int) -> Result<[UInt8], ReadFailure> {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count == 0 { return .success(bytes) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return .failure(.system(errno))
+      }
+      guard bytes.count + count <= limit else { return .failure(.tooLarge) }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+  }
+
+  /// `512 MiB`, or a number of bytes below a mebibyte.
+  static func size(_ bytes: Int) -> String {
+    bytes >= 1_048_576 ? "\(bytes / 1_048_576) MiB" : "\(bytes) bytes"
+  }
+
+  /// The system's reason for `code`, lowercased to read as part of a message.
+  static func reason(_ code: Int32) -> String {
+    let text = String(cString: strerror(code))
+    guard let first = text.first else { return "error \(code)" }
+    return first.lowercased() + text.dropFirst()
   }
 }
 
@@ -108,6 +190,8 @@ struct ManifestInput {
 struct LoadedManifests {
   var result: LoadResult
   var files: [String]
+  /// Files that were read empty (no bytes, or only whitespace): caught mid-save, perhaps.
+  var emptyFiles: Set<String> = []
 
   /// Reads and loads `paths`.
   static func load(_ paths: [String], options: LoadOptions = LoadOptions()) -> LoadedManifests {
@@ -115,6 +199,8 @@ struct LoadedManifests {
     let (files, pathDiagnostics) = input.read()
     var result = ManifestLoader.load(files, options: options)
     result.diagnostics = pathDiagnostics + result.diagnostics
-    return LoadedManifests(result: result, files: files.map(\.path))
+    let empty = files.filter { file in file.bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) } }
+    return LoadedManifests(
+      result: result, files: files.map(\.path), emptyFiles: Set(empty.map(\.path)))
   }
 }

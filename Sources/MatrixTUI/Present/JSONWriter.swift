@@ -39,7 +39,7 @@ indirect enum JSON {
     }
   }
 
-  /// Writes `value` as a JSON string; control characters become `\u00XX`.
+  /// Writes `value` as a JSON string; control and format characters become `\uXXXX`.
   static func quote(_ value: String, into out: inout String) {
     // Most strings need no escaping: append them whole.
     if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) {
@@ -55,8 +55,16 @@ indirect enum JSON {
       case "\r": out += "\\r"
       case "\t": out += "\\t"
       default:
-        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-          out += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
+        // Format characters (bidirectional overrides) and line separators too: valid JSON
+        // either way, but escaped they cannot reorder what a terminal shows around them.
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+          || scalar.properties.generalCategory == .format || scalar.value == 0x2028
+          || scalar.value == 0x2029
+        {
+          // Beyond U+FFFF JSON needs the UTF-16 surrogate pair.
+          for unit in String(scalar).utf16 {
+            out += "\\u" + String(unit, radix: 16).leftPadded(4)
+          }
         } else {
           out.unicodeScalars.append(scalar)
         }

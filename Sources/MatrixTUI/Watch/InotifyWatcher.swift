@@ -155,6 +155,16 @@ final class InotifyWatcher: FileWatcher {
     }
     guard !event.name.isEmpty else { return }
     let path = WatchTargets.join(directory.path, event.name)
+    if event.mask & Mask.isDirectory != 0, let argument = directory.files[event.name] {
+      // A directory argument that was missing (watched by name in its parent) came back, or
+      // went again: report it, so the runtime can watch it as a tree.
+      if event.mask & (Mask.create | Mask.movedTo) != 0 {
+        changes.append(FileChange(path: argument, kind: .created))
+      } else if event.mask & (Mask.delete | Mask.movedFrom) != 0 {
+        changes.append(FileChange(path: argument, kind: .deleted))
+      }
+      if !directory.isTree { return }
+    }
     if event.mask & Mask.isDirectory != 0 {
       guard directory.isTree,
         !WatchTargets.skippedDirectoryNames.contains(event.name)

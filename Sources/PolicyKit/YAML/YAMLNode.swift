@@ -71,6 +71,12 @@ public struct YAMLNode: Sendable {
     return nil
   }
 
+  /// Whether this is the plain key `<<`, which merges mappings into the one holding it.
+  public var isMergeKey: Bool {
+    if case .scalar("<<", isPlain: true) = content { return true }
+    return false
+  }
+
   /// Whether this is a plain `null`, `~` or empty scalar.
   public var isNull: Bool {
     if case .scalar(let text, let isPlain) = content, isPlain {

@@ -6,6 +6,9 @@ public struct YAMLLimits: Sendable {
   public var maxDepth: Int = 256
   /// The most nodes one document may expand to through aliases.
   public var maxExpandedNodes: Int = 2_000_000
+  /// The most nodes one document (or one item of a `kind: List`) may hold as written, so a
+  /// huge document costs bounded memory before it is refused.
+  public var maxDocumentNodes: Int = 1_000_000
 
   /// The defaults.
   public init() {}
@@ -35,25 +38,54 @@ public struct YAMLReader {
   }
 
   /// Parses `bytes`, calling `deliver` for every document (or list item) and returning the
-  /// syntax diagnostics. Documents before and after a broken one are still delivered.
+  /// syntax diagnostics and warnings. Documents before and after a broken one are still
+  /// delivered.
   public func read(_ bytes: [UInt8], deliver: (YAMLUnit) -> Void) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     var start = 0
     var lineOffset = 0
     var documentIndex = 0
     bytes.withUnsafeBufferPointer { buffer in
+      var unreadable = Self.firstUnreadable(in: buffer, from: 0)
       while start <= buffer.count {
+        if let bad = unreadable, bad.offset < start {
+          unreadable = Self.firstUnreadable(in: buffer, from: start)
+        }
+        // libyaml decodes ahead and refuses the whole input when any character in it is
+        // unreadable (a binary file, a stray control character), so the documents before the
+        // one holding it are parsed on their own.
+        let end = unreadable.map { Self.documentStart(in: buffer, from: start, before: $0.offset) }
+          ?? buffer.count
         var session = ParseSession(
           file: file, limits: limits, lineOffset: lineOffset, firstDocument: documentIndex)
-        let slice = UnsafeBufferPointer(rebasing: buffer[start...])
+        let slice = UnsafeBufferPointer(rebasing: buffer[start..<end])
         let outcome = session.run(slice, deliver: deliver)
+        diagnostics.append(contentsOf: session.diagnostics)
         documentIndex = session.nextDocument
-        guard let failure = outcome else { return }
-        diagnostics.append(failure.diagnostic)
+        let failedLine: Int
+        var resumeOnFailedLine = false
+        if let failure = outcome {
+          diagnostics.append(failure.diagnostic)
+          failedLine = failure.line - lineOffset
+          // A document marker where a scalar or collection was still open (an unclosed quote
+          // or bracket): the document it starts is fine, so resume right there.
+          resumeOnFailedLine = failure.column == 1 && failedLine > 1
+        } else if let bad = unreadable {
+          let position = Self.position(of: bad.offset, in: buffer, from: start)
+          failedLine = position.line
+          diagnostics.append(
+            .error(
+              bad.message,
+              at: SourceLocation(
+                file: file, line: position.line + lineOffset, column: position.column,
+                document: documentIndex)))
+        } else {
+          return
+        }
         // Resume at the next line that starts a document, after the failing one.
         guard
           let resume = Self.nextDocumentStart(
-            in: buffer, from: start, afterLine: failure.line - lineOffset)
+            in: buffer, from: start, fromLine: resumeOnFailedLine ? failedLine : failedLine + 1)
         else { return }
         lineOffset += resume.lines
         start = resume.offset
@@ -84,20 +116,15 @@ public struct YAMLReader {
     return count
   }
 
-  /// Finds the first `---` line strictly after `line` (1-based, relative to `from`).
+  /// Finds the first `---` line at or after `line` (1-based, relative to `from`).
   private static func nextDocumentStart(
-    in buffer: UnsafeBufferPointer<UInt8>, from: Int, afterLine line: Int
+    in buffer: UnsafeBufferPointer<UInt8>, from: Int, fromLine line: Int
   ) -> (offset: Int, lines: Int)? {
     var currentLine = 1
     var index = from
     while index < buffer.count {
-      if currentLine > line, index + 2 < buffer.count, buffer[index] == 0x2D,
-        buffer[index + 1] == 0x2D, buffer[index + 2] == 0x2D
-      {
-        let after = index + 3
-        if after == buffer.count || [0x20, 0x0A, 0x0D, 0x09].contains(buffer[after]) {
-          return (index, currentLine - 1)
-        }
+      if currentLine >= line, isDocumentMarker(in: buffer, at: index) {
+        return (index, currentLine - 1)
       }
       while index < buffer.count && buffer[index] != 0x0A { index += 1 }
       index += 1
@@ -105,12 +132,112 @@ public struct YAMLReader {
     }
     return nil
   }
+
+  /// Whether a `---` document marker starts at `index`.
+  private static func isDocumentMarker(in buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool
+  {
+    guard index + 2 < buffer.count, buffer[index] == 0x2D, buffer[index + 1] == 0x2D,
+      buffer[index + 2] == 0x2D
+    else { return false }
+    let after = index + 3
+    return after == buffer.count || [0x20, 0x0A, 0x0D, 0x09].contains(buffer[after])
+  }
+
+  /// Where the document holding byte `offset` begins: the start of the nearest document
+  /// marker line at or before it, or `from` when there is none after `from`.
+  private static func documentStart(
+    in buffer: UnsafeBufferPointer<UInt8>, from: Int, before offset: Int
+  ) -> Int {
+    var lineStart = offset
+    while true {
+      while lineStart > from && buffer[lineStart - 1] != 0x0A { lineStart -= 1 }
+      if lineStart == from { return from }
+      if isDocumentMarker(in: buffer, at: lineStart) { return lineStart }
+      lineStart -= 1
+    }
+  }
+
+  /// The 1-based line (relative to `from`) and column (in characters) of byte `offset`.
+  private static func position(
+    of offset: Int, in buffer: UnsafeBufferPointer<UInt8>, from: Int
+  ) -> (line: Int, column: Int) {
+    var line = 1
+    var column = 1
+    var index = from
+    while index < offset {
+      if buffer[index] == 0x0A {
+        line += 1
+        column = 1
+      } else if buffer[index] & 0xC0 != 0x80 {
+        column += 1
+      }
+      index += 1
+    }
+    return (line, column)
+  }
+
+  /// The first character libyaml would refuse at or after `from`: a byte sequence that is not
+  /// UTF-8, or a control character YAML does not allow (everything below U+0020 except tab,
+  /// line feed and carriage return, DEL, the C1 controls but NEL, surrogates, U+FFFE/U+FFFF).
+  /// Input starting with a UTF-16 byte order mark is left to libyaml.
+  static func firstUnreadable(in buffer: UnsafeBufferPointer<UInt8>, from: Int)
+    -> (offset: Int, message: String)?
+  {
+    let count = buffer.count
+    if from == 0, count >= 2,
+      (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)
+    {
+      return nil
+    }
+    let notUTF8 = "invalid YAML: the text is not valid UTF-8 here (is this a binary file?)"
+    var index = from
+    while index < count {
+      let lead = buffer[index]
+      if lead < 0x80 {
+        if lead < 0x20 && lead != 0x09 && lead != 0x0A && lead != 0x0D || lead == 0x7F {
+          return (index, controlMessage(UInt32(lead)))
+        }
+        index += 1
+        continue
+      }
+      let width: Int
+      var value: UInt32
+      switch lead {
+      case 0xC2...0xDF: width = 2; value = UInt32(lead & 0x1F)
+      case 0xE0...0xEF: width = 3; value = UInt32(lead & 0x0F)
+      case 0xF0...0xF4: width = 4; value = UInt32(lead & 0x07)
+      default: return (index, notUTF8)
+      }
+      guard index + width <= count else { return (index, notUTF8) }
+      for next in 1..<width {
+        let byte = buffer[index + next]
+        guard byte & 0xC0 == 0x80 else { return (index, notUTF8) }
+        value = value << 6 | UInt32(byte & 0x3F)
+      }
+      let shortest: UInt32 = width == 2 ? 0x80 : width == 3 ? 0x800 : 0x10000
+      guard value >= shortest, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
+        return (index, notUTF8)
+      }
+      if (0x80...0x9F).contains(value) && value != 0x85 || value == 0xFFFE || value == 0xFFFF {
+        return (index, controlMessage(value))
+      }
+      index += width
+    }
+    return nil
+  }
+
+  private static func controlMessage(_ value: UInt32) -> String {
+    let hex = String(value, radix: 16, uppercase: true)
+    let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    return "invalid YAML: control character U+\(code) is not allowed (is this a binary file?)"
+  }
 }
 
 /// A failure inside one parse session: the diagnostic and the absolute line it happened on.
 private struct ParseFailure: Error {
   var diagnostic: Diagnostic
   var line: Int
+  var column: Int
 }
 
 /// One run of libyaml over a slice of the input.
@@ -120,8 +247,14 @@ private struct ParseSession {
   let lineOffset: Int
   var nextDocument: Int
   private var parser = yaml_parser_t()
+  /// The bytes being parsed (to place reader errors, which come as a byte offset).
+  private var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
   private var anchors: [String: YAMLNode] = [:]
   private var expanded = 0
+  /// Nodes built for the current document (or list item), as written.
+  private var built = 0
+  /// Diagnostics that do not stop the parse: ignored YAML tags, repeated keys, bad merges.
+  private(set) var diagnostics: [Diagnostic] = []
 
   init(file: String, limits: YAMLLimits, lineOffset: Int, firstDocument: Int) {
     self.file = file
@@ -137,9 +270,10 @@ private struct ParseSession {
     guard yaml_parser_initialize(&parser) == 1 else {
       return ParseFailure(
         diagnostic: .error("cannot start the YAML parser", at: location(line: 1, column: 1)),
-        line: 1)
+        line: 1, column: 1)
     }
     defer { yaml_parser_delete(&parser) }
+    input = slice
     if let base = slice.baseAddress {
       yaml_parser_set_input_string(&parser, base, slice.count)
     } else {
@@ -155,6 +289,7 @@ private struct ParseSession {
         case YAML_DOCUMENT_START_EVENT:
           anchors.removeAll(keepingCapacity: true)
           expanded = 0
+          built = 0
           let index = nextDocument
           nextDocument += 1
           var first = try nextEvent()
@@ -188,24 +323,69 @@ private struct ParseSession {
   }
 
   private func parserFailure() -> ParseFailure {
-    let mark = parser.problem_mark
+    var mark = parser.problem_mark
+    if parser.error == YAML_READER_ERROR {
+      // Reader errors carry a byte offset, not a mark.
+      mark = Self.mark(ofByte: Int(parser.problem_offset), in: input)
+    }
     let line = Int(mark.line) + 1 + lineOffset
     let column = Int(mark.column) + 1
-    var message = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+    let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+    var message = problem
+    var notes: [Diagnostic.Note] = []
     if let context = parser.context.map({ String(cString: $0) }) {
       message = "\(message) \(context)"
+      // Where the unfinished thing began (an unclosed quote, bracket or block), when that is
+      // on another line than the problem.
+      let start = parser.context_mark
+      if start.line != mark.line, let what = Self.subject(of: context) {
+        notes.append(
+          .init(
+            "\(what) starts here",
+            at: location(line: Int(start.line) + 1 + lineOffset, column: Int(start.column) + 1)))
+      }
     }
-    message = Self.friendly(message)
+    message = friendly(message)
     return ParseFailure(
-      diagnostic: .error(message, at: location(line: line, column: column)), line: line)
+      diagnostic: Diagnostic(.error, message, at: location(line: line, column: column), notes: notes),
+      line: line, column: column)
+  }
+
+  /// `the quoted scalar` for libyaml's `while scanning a quoted scalar`.
+  private static func subject(of context: String) -> String? {
+    for prefix in ["while scanning a ", "while parsing a ", "while scanning an ", "while parsing an "]
+    where context.hasPrefix(prefix) {
+      return "the " + context.dropFirst(prefix.count)
+    }
+    return nil
+  }
+
+  /// The line and column (both 0-based) of byte `offset` in `input`.
+  private static func mark(ofByte offset: Int, in input: UnsafeBufferPointer<UInt8>) -> yaml_mark_t {
+    var mark = yaml_mark_t()
+    var index = 0
+    while index < min(offset, input.count) {
+      if input[index] == 0x0A {
+        mark.line += 1
+        mark.column = 0
+      } else if input[index] & 0xC0 != 0x80 {
+        mark.column += 1
+      }
+      index += 1
+    }
+    return mark
   }
 
   /// Rewords libyaml's messages where a common mistake deserves a plainer one.
-  private static func friendly(_ message: String) -> String {
+  private func friendly(_ message: String) -> String {
     if message.contains("found character that cannot start any token")
       || message.contains("found a tab character")
     {
       return "invalid YAML: \(message) (tabs cannot indent YAML; use spaces)"
+    }
+    if message.contains("Maximum nesting level reached") {
+      // libyaml's own limit (1000 levels, counted ahead of the parser) is above ours.
+      return "nesting is deeper than \(limits.maxDepth) levels"
     }
     return "invalid YAML: \(message)"
   }
@@ -216,9 +396,10 @@ private struct ParseSession {
 
   private func failure(_ message: String, _ mark: yaml_mark_t) -> ParseFailure {
     let line = Int(mark.line) + 1 + lineOffset
+    let column = Int(mark.column) + 1
     return ParseFailure(
-      diagnostic: .error(message, at: location(line: line, column: Int(mark.column) + 1)),
-      line: line)
+      diagnostic: .error(message, at: location(line: line, column: column)), line: line,
+      column: column)
   }
 
   /// Builds the node that starts with `event` (consumed). With `streamItems`, the values of a
@@ -233,11 +414,19 @@ private struct ParseSession {
     if depth > limits.maxDepth {
       throw failure("nesting is deeper than \(limits.maxDepth) levels", mark)
     }
+    built += 1
+    if built > limits.maxDocumentNodes {
+      throw failure(
+        "this document is too large: it has more than \(limits.maxDocumentNodes) nodes", mark)
+    }
     switch event.type {
     case YAML_SCALAR_EVENT:
       let scalar = event.data.scalar
       let text = Self.string(scalar.value, count: scalar.length)
-      let isPlain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.tag == nil
+      let tag = checkTag(scalar.tag, mark)
+      // `!!int 80` is a number like a plain `80`; `!!str 80` and `"80"` are strings.
+      let isPlain =
+        scalar.style == YAML_PLAIN_SCALAR_STYLE && tag == nil || tag.map(Self.typedTags.contains) == true
       var result = YAMLNode(.scalar(text, isPlain: isPlain), line: line, column: column)
       switch scalar.style {
       case YAML_SINGLE_QUOTED_SCALAR_STYLE: result.style = .singleQuoted
@@ -263,6 +452,7 @@ private struct ParseSession {
       return copy
     case YAML_SEQUENCE_START_EVENT:
       let anchor = event.data.sequence_start.anchor
+      _ = checkTag(event.data.sequence_start.tag, mark)
       var items: [YAMLNode] = []
       var size = 1
       while true {
@@ -278,6 +468,7 @@ private struct ParseSession {
       return result
     case YAML_MAPPING_START_EVENT:
       let anchor = event.data.mapping_start.anchor
+      _ = checkTag(event.data.mapping_start.tag, mark)
       var entries: [(key: YAMLNode, value: YAMLNode)] = []
       var size = 1
       while true {
@@ -299,6 +490,7 @@ private struct ParseSession {
             onItem(try node(from: &child, depth: depth + 2))
             anchors.removeAll(keepingCapacity: true)
             expanded = 0
+            built = 0
           }
           let placeholder = YAMLNode(
             .sequence([]), line: Int(valueMark.line) + 1 + lineOffset,
@@ -310,12 +502,103 @@ private struct ParseSession {
         size += key.size + value.size
         entries.append((key, value))
       }
+      entries = mergingKeys(checkingDuplicates(entries))
       let result = YAMLNode(.mapping(entries), line: line, column: column, size: size)
       try register(anchor, result, mark)
       return result
     default:
       throw failure("unexpected YAML event", mark)
     }
+  }
+
+  /// The entries with each repeated key after its first reported and dropped: YAML does not
+  /// allow a key twice, and Kubernetes refuses such a manifest, so a half-edited file with two
+  /// `ingress:` keys is an error rather than a silent choice.
+  private mutating func checkingDuplicates(_ entries: [(key: YAMLNode, value: YAMLNode)])
+    -> [(key: YAMLNode, value: YAMLNode)]
+  {
+    guard entries.count > 1 else { return entries }
+    var first: [String: YAMLNode] = [:]
+    var kept: [(key: YAMLNode, value: YAMLNode)] = []
+    kept.reserveCapacity(entries.count)
+    for entry in entries {
+      guard let name = entry.key.scalar, !entry.key.isMergeKey else {
+        kept.append(entry)
+        continue
+      }
+      if let original = first[name] {
+        diagnostics.append(
+          Diagnostic(
+            .error, "duplicate key `\(name)`: only the first value is read",
+            at: location(line: entry.key.line, column: entry.key.column),
+            notes: [.init("first defined here", at: location(line: original.line, column: original.column))]))
+        continue
+      }
+      first[name] = entry.key
+      kept.append(entry)
+    }
+    return kept
+  }
+
+  /// Resolves YAML merge keys (`<<: *base` or `<<: [*a, *b]`), as Kubernetes' YAML reader does:
+  /// the merged mappings' entries are added unless the mapping already has the key (earlier
+  /// mappings in a list win over later ones).
+  private mutating func mergingKeys(_ entries: [(key: YAMLNode, value: YAMLNode)])
+    -> [(key: YAMLNode, value: YAMLNode)]
+  {
+    guard entries.contains(where: { $0.key.isMergeKey }) else { return entries }
+    var result = entries.filter { !$0.key.isMergeKey }
+    var present = Set(result.compactMap { $0.key.scalar })
+    for entry in entries where entry.key.isMergeKey {
+      let sources: [YAMLNode]
+      switch entry.value.content {
+      case .mapping: sources = [entry.value]
+      case .sequence(let items) where items.allSatisfy({ $0.mapping != nil }): sources = items
+      default:
+        diagnostics.append(
+          .error(
+            "a merge key `<<` needs a mapping or a list of mappings, not \(entry.value.typeDescription)",
+            at: location(line: entry.value.line, column: entry.value.column)))
+        continue
+      }
+      for source in sources {
+        for merged in source.mapping ?? [] {
+          guard let name = merged.key.scalar else { continue }
+          if present.insert(name).inserted { result.append(merged) }
+        }
+      }
+    }
+    return result
+  }
+
+  /// Tags of the YAML core schema that name a type a plain scalar may already have.
+  private static let typedTags: Set<String> = [
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+  ]
+
+  /// Tags that only restate what the node is.
+  private static let plainTags: Set<String> = [
+    "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+  ]
+
+  /// The node's tag, warning about any tag outside the core schema: manifests are only data,
+  /// so `!include`, `!!python/object` and the like are read as the text they tag, never acted
+  /// on.
+  private mutating func checkTag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ mark: yaml_mark_t)
+    -> String?
+  {
+    guard let pointer else { return nil }
+    let tag = Self.cString(pointer)
+    if !Self.typedTags.contains(tag) && !Self.plainTags.contains(tag) {
+      let shown =
+        tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
+      diagnostics.append(
+        .warning(
+          "YAML tag `\(shown)` is ignored: manifests are read as plain data",
+          at: location(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1)))
+    }
+    return tag
   }
 
   private mutating func register(

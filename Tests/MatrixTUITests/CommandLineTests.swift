@@ -1,0 +1,254 @@
+import Foundation
+import Testing
+
+@testable import MatrixTUI
+
+/// The built `matrix-tui`, run as a separate process: exit codes, what goes to standard output
+/// and standard error, and that nothing from a manifest reaches either raw.
+private enum Subprocess {
+  static let root = AppFixtures.root
+
+  /// The executable: `MATRIX_TUI_BIN` if set (scripts/test sets it to the release build), else
+  /// the one `swift test` built next to the test runner, else (not built yet) a debug build
+  /// made for these tests in their own scratch directory, as SwiftPM's lock on `.build` is
+  /// held while tests run.
+  static let executable: Result<String, BuildFailure> = {
+    if let path = ProcessInfo.processInfo.environment["MATRIX_TUI_BIN"] { return .success(path) }
+    let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let sibling = runner.deletingLastPathComponent().appendingPathComponent("matrix-tui").path
+    if FileManager.default.isExecutableFile(atPath: sibling) { return .success(sibling) }
+    let scratch = root.appendingPathComponent(".build-cli-tests").path
+    let build = run(
+      "/usr/bin/env",
+      ["swift", "build", "--product", "matrix-tui", "--scratch-path", scratch, "--package-path", root.path],
+      timeout: 1200)
+    guard build.status == 0 else { return .failure(BuildFailure(log: build.stderr + build.stdoutText)) }
+    return .success(scratch + "/debug/matrix-tui")
+  }()
+
+  struct BuildFailure: Error, CustomStringConvertible {
+    var log: String
+    var description: String { "cannot build matrix-tui:\n\(log.suffix(2000))" }
+  }
+
+  struct Outcome {
+    var status: Int32
+    var stdout: [UInt8]
+    var stderr: String
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+  }
+
+  /// Runs `matrix-tui` with `arguments`; standard input from `stdin` (a path).
+  static func matrixTUI(
+    _ arguments: [String], stdin: String = "/dev/null", asUnprivilegedUser: Bool = false
+  ) throws -> Outcome {
+    let binary = try executable.get()
+    if asUnprivilegedUser && geteuid() == 0 {
+      // Root reads every file whatever its mode: drop to `nobody` so a chmod 000 file is
+      // really unreadable, as it is for the people who run this.
+      return run(
+        "/usr/bin/setpriv",
+        ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments, stdin: stdin)
+    }
+    return run(binary, arguments, stdin: stdin)
+  }
+
+  /// Runs a shell command line with `$0` set to the executable.
+  static func shell(_ script: String) throws -> Outcome {
+    run("/bin/sh", ["-c", script, try executable.get()])
+  }
+
+  static func run(
+    _ executable: String, _ arguments: [String], stdin: String = "/dev/null", timeout: Double = 60
+  ) -> Outcome {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
+    FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
+    defer {
+      try? FileManager.default.removeItem(atPath: out.path + ".out")
+      try? FileManager.default.removeItem(atPath: out.path + ".err")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = FileManager.default.temporaryDirectory
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    process.standardInput = FileHandle(forReadingAtPath: stdin)
+    process.standardOutput = FileHandle(forWritingAtPath: out.path + ".out")
+    process.standardError = FileHandle(forWritingAtPath: out.path + ".err")
+    do {
+      try process.run()
+    } catch {
+      return Outcome(status: -1, stdout: [], stderr: "cannot run \(executable): \(error)")
+    }
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+      return Outcome(status: -2, stdout: [], stderr: "timed out after \(timeout)s")
+    }
+    let stdout = (try? Data(contentsOf: URL(fileURLWithPath: out.path + ".out"))) ?? Data()
+    let stderr = (try? String(contentsOfFile: out.path + ".err", encoding: .utf8)) ?? ""
+    return Outcome(status: process.terminationStatus, stdout: [UInt8](stdout), stderr: stderr)
+  }
+}
+
+private let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n"
+
+private func pod(_ name: String) -> String {
+  "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: prod}\nspec: {containers: [{name: c}]}\n"
+}
+
+@Suite struct CommandLineTests {
+  @Test func aMissingFileIsExit2WithAMessageAndNoOutput() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let good = try dir.write("good.yaml", namespace + "---\n" + pod("a"))
+    let result = try Subprocess.matrixTUI(["eval", good, dir.at("missing.yaml")])
+    #expect(result.status == 2)
+    #expect(result.stderr == "matrix-tui: error: cannot read `\(dir.at("missing.yaml"))`: no such file or directory\n")
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func anUnreadableFileIsExit2() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let secret = try dir.write("secret.yaml", namespace)
+    #expect(chmod(secret, 0) == 0)
+    let result = try Subprocess.matrixTUI(["eval", secret], asUnprivilegedUser: true)
+    #expect(result.status == 2)
+    #expect(result.stderr == "matrix-tui: error: cannot read `\(secret)`: permission denied\n")
+    #expect(result.stdout.isEmpty)
+    // Unreadable even for root: a file used as if it were a directory.
+    let inside = secret + "/policy.yaml"
+    let asRoot = try Subprocess.matrixTUI(["eval", inside])
+    #expect(asRoot.status == 2)
+    #expect(asRoot.stderr == "matrix-tui: error: cannot read `\(inside)`: not a directory\n")
+  }
+
+  @Test func symlinkLoopsEndAndEachFileIsReadOnce() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    try dir.write("tree/a.yaml", namespace + "---\n" + pod("a"))
+    try dir.write("tree/sub/b.yaml", pod("b"))
+    try FileManager.default.createSymbolicLink(atPath: dir.at("tree/sub/up"), withDestinationPath: "..")
+    try FileManager.default.createSymbolicLink(atPath: dir.at("tree/self"), withDestinationPath: ".")
+    try FileManager.default.createSymbolicLink(atPath: dir.at("tree/dangling.yaml"), withDestinationPath: "nowhere.yaml")
+    #expect(mkfifo(dir.at("tree/fifo.yaml"), 0o644) == 0, "a FIFO in a tree would block a reader")
+    let result = try Subprocess.matrixTUI(["endpoints", dir.at("tree")])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.isEmpty)
+    #expect(result.stdoutText.split(separator: "\n").map { $0.split(separator: "\t")[0] } == ["prod/a", "prod/b", "* address made up from the pod CIDR (the manifest has no status.podIP)"])
+  }
+
+  @Test func emptyAndClosedStandardInput() throws {
+    let empty = try Subprocess.matrixTUI(["eval", "-"])
+    #expect(empty.status == 0)
+    #expect(empty.stderr == "matrix-tui: warning: standard input is empty: no manifests were read\n")
+    let closed = try Subprocess.shell(#"exec "$0" eval - <&-"#)
+    #expect(closed.status == 2)
+    #expect(closed.stderr == "matrix-tui: error: cannot read standard input: bad file descriptor\n")
+    #expect(closed.stdout.isEmpty)
+    // A writer that stops mid-document.
+    let cut = try Subprocess.shell(#"printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "a' | "$0" eval -"#)
+    #expect(cut.status == 2)
+    #expect(cut.stderr == "<stdin>:4:11: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar\n")
+  }
+
+  @Test func usageErrorsAreExit64() throws {
+    for arguments in [["eval"], ["eval", "--format", "nope", "x.yaml"], ["eval", "--probe", "icmp/x", "x.yaml"], ["trace", "x.yaml"]] {
+      let result = try Subprocess.matrixTUI(arguments)
+      #expect(result.status == 64, "\(arguments): \(result.stderr)")
+      #expect(result.stdout.isEmpty)
+      #expect(result.stderr.contains("Error:"))
+    }
+  }
+
+  @Test func aBinaryFileIsOneErrorAtItsStart() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let path = dir.at("tool.yaml")
+    FileManager.default.createFile(atPath: path, contents: Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0]))
+    let result = try Subprocess.matrixTUI(["eval", path])
+    #expect(result.status == 2)
+    #expect(result.stderr == "\(path):1:1: error: invalid YAML: control character U+007F is not allowed (is this a binary file?)\n")
+  }
+
+  @Test func hostileNamesNeverReachTheOutputRaw() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let evil = "evil\u{1B}[2J\u{7}\u{202E}"
+    let path = try dir.write(
+      "evil.yaml",
+      namespace + "---\n" + pod("web") + """
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: "evil\\e[2J\\a\\u202e"
+          namespace: prod
+          labels: {"k\\e]0;title\\a": "v\\e[31m"}
+        spec: {containers: [{name: c}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: "deny\\e[5m", namespace: prod}
+        spec: {podSelector: {}, policyTypes: [Ingress]}
+        """)
+    let runs: [(String, [String])] = [
+      ("table", ["eval", path]),
+      ("csv", ["eval", "--format", "csv", path]),
+      ("markdown", ["eval", "--format", "markdown", path]),
+      ("json", ["eval", "--format", "json", path]),
+      ("trace", ["trace", path, "--from", "prod/web", "--to", "prod/" + evil]),
+      ("trace json", ["trace", path, "--from", "prod/" + evil, "--to", "prod/web", "--format", "json"]),
+      ("endpoints", ["endpoints", path]),
+    ]
+    for (name, arguments) in runs {
+      let result = try Subprocess.matrixTUI(arguments)
+      #expect(result.status == 0, "\(name): \(result.stderr)")
+      #expect(!result.stdout.isEmpty, "\(name)")
+      #expect(!result.stdout.contains(0x1B) && !result.stdout.contains(0x07), "\(name): a raw control byte")
+      #expect(!result.stdoutText.contains("\u{202E}"), "\(name): a raw direction override")
+      if name.hasPrefix("json") || name == "trace json" {
+        #expect(result.stdoutText.contains(#"evil\u001b[2J\u0007\u202e"#), "\(name)")
+      } else {
+        #expect(result.stdoutText.contains(#"evil\e[2J\x07"#), "\(name): \(result.stdoutText.prefix(400))")
+      }
+    }
+    // Diagnostics naming it go to standard error escaped too.
+    let twice = try Subprocess.matrixTUI(["eval", path, path])
+    #expect(twice.status == 2)
+    #expect(twice.stderr.contains(#"duplicate Pod `prod/evil\e[2J\x07\x202e`"#), "\(twice.stderr)")
+    #expect(!twice.stderr.utf8.contains(0x1B))
+  }
+
+  @Test func theExplorerWithoutATerminalSaysSoAndWritesNothing() throws {
+    let result = try Subprocess.matrixTUI([AppFixtures.lesson("host-firewall")])
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(
+      result.stderr
+        == "matrix-tui: error: the explorer needs a terminal; use `matrix-tui eval` to print the matrix\n")
+  }
+
+  @Test(arguments: [
+    (nil, "the TERM environment variable is not set: cannot drive the terminal"),
+    ("dumb", "TERM is `dumb`: this terminal cannot move the cursor"),
+    ("no-such-terminal", "unknown terminal type `no-such-terminal`: no terminfo entry (try TERM=xterm-256color)"),
+  ] as [(String?, String)])
+  func theExplorerOnATerminalItCannotDriveLeavesItUntouched(term: String?, reason: String) throws {
+    // A pseudo-terminal from script(1) (util-linux), so only TERM is wrong.
+    let setTerm = term.map { "TERM=\($0); export TERM" } ?? "unset TERM"
+    let lesson = AppFixtures.lesson("host-firewall")
+    let result = try Subprocess.shell(
+      #"\#(setTerm); exec script -qec "\"$0\" '\#(lesson)'" /dev/null"#)
+    #expect(result.status == 2)
+    // Every byte the terminal got: the message, and no escape sequence (no alternate screen,
+    // no colour, no cursor movement).
+    #expect(result.stdoutText == "matrix-tui: error: cannot open the explorer: \(reason)\r\n")
+  }
+}
