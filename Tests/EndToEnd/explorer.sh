@@ -115,7 +115,7 @@ status_line() { printf '%s' "${lines[${#lines[@]} - 1]:-}"; }
 allowed_count() {
   local h
   h=$(header)
-  [[ $h =~ ✓\ ([0-9]+)\ allowed ]] && echo "${BASH_REMATCH[1]}" || echo -1
+  [[ $h =~ ✓([0-9]+)\ ✗ ]] && echo "${BASH_REMATCH[1]}" || echo -1
 }
 exited() { [[ $scr =~ matrix-tui\ exited:\ ([0-9]+) ]]; }
 
