@@ -27,7 +27,7 @@ import Testing
       return
     }
     let block = String(text[start.upperBound..<end.lowerBound])
-    #expect(block == screen.trimmingTrailingNewlines, "re-capture the README's screen (scripts/update-readme-screen)")
+    #expect(block == screen.trimmingTrailingNewlines, "re-capture the README's screen: UPDATE_SCREENSHOT=1 Tests/EndToEnd/explorer.sh .build/release/matrix-tui")
   }
 }
 

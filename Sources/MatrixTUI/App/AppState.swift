@@ -104,7 +104,7 @@ struct AppState: Sendable {
   var groupCursorRow = 0
   var groupCursorColumn = 0
   /// The group pair zoomed into (rows from the first group, columns from the second).
-  var zoomedInto: (source: String, destination: String)?
+  var zoomedInto: (source: EndpointGroup, destination: EndpointGroup)?
   /// Clusters larger than this open zoomed out.
   var zoomOutAbove = 400
 

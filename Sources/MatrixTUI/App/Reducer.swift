@@ -181,7 +181,7 @@ extension AppState {
       let destination = zoomed.groups[groupCursorColumn]
       groupMatrix = nil
       filter = ""
-      zoomedInto = (source.name, destination.name)
+      zoomedInto = (source.group, destination.group)
       applyFilter()
       cursorRow = 0
       cursorColumn = rows.first == columns.first && columns.count > 1 ? 1 : 0
@@ -601,8 +601,8 @@ extension AppState {
     var all = Array(endpoints.indices)
     var allColumns = all
     if let zoomedInto {
-      all = all.filter { MatrixText.group(list[$0]) == zoomedInto.source }
-      allColumns = allColumns.filter { MatrixText.group(list[$0]) == zoomedInto.destination }
+      all = all.filter { EndpointGroup(list[$0]) == zoomedInto.source }
+      allColumns = allColumns.filter { EndpointGroup(list[$0]) == zoomedInto.destination }
     }
     let trimmed = filter.trimmingSpaces
     guard !trimmed.isEmpty else {

@@ -81,32 +81,66 @@ struct MatrixText {
     return set.isAll ? glyphs.allowed : (set.isEmpty ? glyphs.denied : glyphs.some)
   }
 
-  /// Counts over the shown cells (self cells left out): allowed, some ports, denied.
-  func counts() -> (allowed: Int, some: Int, denied: Int) {
+  /// Cell counts: all allowed, some ports (with `any`), denied.
+  struct Tally: Hashable, Sendable {
+    var allowed = 0
+    var some = 0
+    var denied = 0
+
+    var total: Int { allowed + some + denied }
+  }
+
+  /// Counts the shown cells (self cells left out) per pair of `key`s of their endpoints, a
+  /// pair of endpoint classes at a time: a class lies in one group, as namespaces are part of
+  /// what makes classes differ.
+  func tallies<Key: Hashable>(by key: (Endpoint) -> Key) -> [Pair<Key>: Tally] {
     let classCount = matrix?.classCount ?? connections?.classCount ?? 0
     let classOf = matrix?.classOf ?? connections?.classOf ?? []
+    var classKey = [Key?](repeating: nil, count: classCount)
     var rowCount = [Int](repeating: 0, count: classCount)
     var columnCount = [Int](repeating: 0, count: classCount)
     var both = [Int](repeating: 0, count: classCount)
     let columnSet = Set(columns)
     for row in rows {
-      rowCount[Int(classOf[row])] += 1
-      if columnSet.contains(row) { both[Int(classOf[row])] += 1 }
+      let cls = Int(classOf[row])
+      rowCount[cls] += 1
+      classKey[cls] = key(endpoints[row])
+      if columnSet.contains(row) { both[cls] += 1 }
     }
-    for column in columns { columnCount[Int(classOf[column])] += 1 }
-    var result = (allowed: 0, some: 0, denied: 0)
+    for column in columns {
+      columnCount[Int(classOf[column])] += 1
+      classKey[Int(classOf[column])] = key(endpoints[column])
+    }
+    var result: [Pair<Key>: Tally] = [:]
     for a in 0..<classCount where rowCount[a] > 0 {
       for b in 0..<classCount where columnCount[b] > 0 {
         let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
-        guard pairs > 0 else { continue }
+        guard pairs > 0, let keyA = classKey[a], let keyB = classKey[b] else { continue }
+        var tally = result[Pair(source: keyA, destination: keyB)] ?? Tally()
         if let matrix {
-          if matrix.classAllows(a, b) { result.allowed += pairs } else { result.denied += pairs }
+          if matrix.classAllows(a, b) { tally.allowed += pairs } else { tally.denied += pairs }
         } else if let set = connections?.classConnections(a, b) {
-          if set.isAll { result.allowed += pairs } else if set.isEmpty { result.denied += pairs } else { result.some += pairs }
+          if set.isAll { tally.allowed += pairs } else if set.isEmpty { tally.denied += pairs } else { tally.some += pairs }
         }
+        result[Pair(source: keyA, destination: keyB)] = tally
       }
     }
     return result
+  }
+
+  /// A source and a destination key.
+  struct Pair<Key: Hashable>: Hashable {
+    var source: Key
+    var destination: Key
+  }
+
+  /// Counts over the shown cells (self cells left out).
+  func counts() -> Tally {
+    tallies { _ in 0 }.values.reduce(into: Tally()) { total, tally in
+      total.allowed += tally.allowed
+      total.some += tally.some
+      total.denied += tally.denied
+    }
   }
 
   /// One header line: probe, view and counts.
@@ -316,64 +350,21 @@ struct MatrixText {
 
   /// Counts per pair of groups (namespaces, `hosts`, `networks`) and in total.
   func summary() -> String {
-    let classCount = matrix?.classCount ?? connections?.classCount ?? 0
-    let classOf = matrix?.classOf ?? connections?.classOf ?? []
-    // Each class lies in one group: namespaces are part of what makes classes differ.
-    var classGroup = [String](repeating: "", count: classCount)
-    var rowCount = [Int](repeating: 0, count: classCount)
-    var columnCount = [Int](repeating: 0, count: classCount)
-    var both = [Int](repeating: 0, count: classCount)
-    let columnSet = Set(columns)
-    for row in rows {
-      let cls = Int(classOf[row])
-      rowCount[cls] += 1
-      classGroup[cls] = Self.group(endpoints[row])
-      if columnSet.contains(row) { both[cls] += 1 }
-    }
-    for column in columns {
-      columnCount[Int(classOf[column])] += 1
-      classGroup[Int(classOf[column])] = Self.group(endpoints[column])
-    }
-    var totals: [String: (allowed: Int, some: Int, denied: Int)] = [:]
-    for a in 0..<classCount where rowCount[a] > 0 {
-      for b in 0..<classCount where columnCount[b] > 0 {
-        let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
-        guard pairs > 0 else { continue }
-        let key = classGroup[a] + "\u{0}" + classGroup[b]
-        var entry = totals[key] ?? (0, 0, 0)
-        if let matrix {
-          if matrix.classAllows(a, b) { entry.allowed += pairs } else { entry.denied += pairs }
-        } else if let set = connections?.classConnections(a, b) {
-          if set.isAll { entry.allowed += pairs } else if set.isEmpty { entry.denied += pairs } else { entry.some += pairs }
-        }
-        totals[key] = entry
-      }
-    }
+    let tallies = tallies(by: EndpointGroup.init)
     let isAny = connections != nil
     var lines = [headline, ""]
-    let header = isAny ? "source -> destination\tall\tsome\tdenied" : "source -> destination\tallowed\tdenied"
-    lines.append(header)
-    var total = (allowed: 0, some: 0, denied: 0)
-    for key in totals.keys.sorted() {
-      guard let entry = totals[key] else { continue }
-      let parts = key.components(separatedBy: "\u{0}")
-      let name = "\(parts[0].visible) -> \(parts[1].visible)"
-      lines.append(isAny ? "\(name)\t\(entry.allowed)\t\(entry.some)\t\(entry.denied)" : "\(name)\t\(entry.allowed)\t\(entry.denied)")
-      total.allowed += entry.allowed
-      total.some += entry.some
-      total.denied += entry.denied
+    lines.append(isAny ? "source -> destination\tall\tsome\tdenied" : "source -> destination\tallowed\tdenied")
+    var total = Tally()
+    for pair in tallies.keys.sorted(by: { ($0.source, $0.destination) < ($1.source, $1.destination) }) {
+      guard let tally = tallies[pair] else { continue }
+      let name = "\(pair.source.name.visible) -> \(pair.destination.name.visible)"
+      lines.append(isAny ? "\(name)\t\(tally.allowed)\t\(tally.some)\t\(tally.denied)" : "\(name)\t\(tally.allowed)\t\(tally.denied)")
+      total.allowed += tally.allowed
+      total.some += tally.some
+      total.denied += tally.denied
     }
     lines.append(isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)" : "total\t\(total.allowed)\t\(total.denied)")
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  /// The group a summary counts an endpoint in.
-  static func group(_ endpoint: Endpoint) -> String {
-    switch endpoint.kind {
-    case .host: "hosts"
-    case .workload: endpoint.namespace ?? "-"
-    case .networkSet: endpoint.namespace.map { "\($0) (networks)" } ?? "networks"
-    }
   }
 
   private func truncate(_ text: String, _ width: Int) -> String {

@@ -45,7 +45,7 @@ enum MatrixView {
       let source = state.rows[position]
       let endpoint = endpoints[source]
       let isCursorRow = position == state.cursorRow
-      let endsGroup = position + 1 < state.rows.count && group(endpoints[state.rows[position + 1]]) != group(endpoint)
+      let endsGroup = position + 1 < state.rows.count && EndpointGroup(endpoints[state.rows[position + 1]]) != EndpointGroup(endpoint)
       var labelStyle = isCursorRow ? theme.highlightedLabel.reversed() : theme.label
       if endsGroup { labelStyle = labelStyle.underlined() }
       let number = String(position + 1).leftPadded(digits, with: " ")
@@ -63,7 +63,7 @@ enum MatrixView {
         if endsGroup { style = style.underlined() }
         canvas.draw(state.glyphs.mark(mark), at: x, y: y, style: style, clip: area)
         if columnPosition > 0, slot > 0,
-          group(endpoints[state.columns[columnPosition - 1]]) != group(endpoints[destination])
+          EndpointGroup(endpoints[state.columns[columnPosition - 1]]) != EndpointGroup(endpoints[destination])
         {
           canvas.draw(state.glyphs == .ascii ? "|" : "│", at: x - 1, y: y, style: theme.border, clip: area)
         }
@@ -78,15 +78,6 @@ enum MatrixView {
     }
     if lastColumn < state.columns.count {
       canvas.draw("→", at: area.maxX - 1, y: area.y + 1, style: theme.muted, clip: area)
-    }
-  }
-
-  /// The group an endpoint is shown in: hosts, its namespace, or network sets.
-  static func group(_ endpoint: Endpoint) -> String {
-    switch endpoint.kind {
-    case .host: "\u{0}hosts"
-    case .workload: endpoint.namespace ?? ""
-    case .networkSet: "\u{10FFFF}networks"
     }
   }
 

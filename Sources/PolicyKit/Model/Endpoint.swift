@@ -8,7 +8,7 @@ public enum EndpointKind: Hashable, Sendable {
   case networkSet
 
   /// Sort rank for listings: hosts first, then workloads, then network sets.
-  var rank: Int {
+  public var rank: Int {
     switch self {
     case .host: 0
     case .workload: 1
