@@ -117,7 +117,6 @@ public struct ConnectionMatrix: Sendable {
     classCount = count
     let cuts = Self.cuts(evaluator)
     self.cuts = cuts
-    // Per class pair, the allowed pieces in a fixed order; then merged into sets.
     var pieces: [(IPProtocol, ClosedRange<Int>)] = []
     for ipProtocol in IPProtocol.allCases {
       let starts = cuts[ipProtocol] ?? [1]
@@ -126,31 +125,57 @@ public struct ConnectionMatrix: Sendable {
         pieces.append((ipProtocol, start...end))
       }
     }
-    let results = pieces.map { piece in
-      MatrixKernel(evaluator: evaluator, probe: Probe(piece.0, piece.1.lowerBound)).cells()
+    // Pieces that every rule treats alike share one kernel run.
+    let signatures = Self.signatures(evaluator, pieces: pieces)
+    var runOf: [[UInt8]: Int] = [:]
+    var runPieces: [[Int]] = []
+    for (index, signature) in signatures.enumerated() {
+      if let run = runOf[signature] {
+        runPieces[run].append(index)
+      } else {
+        runOf[signature] = runPieces.count
+        runPieces.append([index])
+      }
     }
-    var table: [ConnectionSet: Int32] = [:]
-    var sets: [ConnectionSet] = []
-    var cells = [Int32](repeating: 0, count: count * count)
-    for source in 0..<count {
-      for destination in 0..<count {
-        var set = ConnectionSet()
-        for (index, piece) in pieces.enumerated() {
-          let result = results[index]
-          let word = result.rows[source * result.wordsPerRow + destination >> 6]
-          if word & (UInt64(1) << UInt64(destination & 63)) != 0 {
-            set.ports[piece.0, default: PortRanges()].insert(piece.1)
+    let results = runPieces.map { members in
+      let piece = pieces[members[0]]
+      return MatrixKernel(evaluator: evaluator, probe: Probe(piece.0, piece.1.lowerBound)).cells()
+    }
+    // Per class pair, which runs allow it (a bit mask); each distinct mask becomes one set.
+    let maskWords = (results.count + 63) / 64
+    var masks = [UInt64](repeating: 0, count: count * count * maskWords)
+    for (run, result) in results.enumerated() {
+      let maskWord = run >> 6
+      let maskBit = UInt64(1) << UInt64(run & 63)
+      for source in 0..<count {
+        for offset in 0..<result.wordsPerRow {
+          var rest = result.rows[source * result.wordsPerRow + offset]
+          while rest != 0 {
+            let destination = offset * 64 + rest.trailingZeroBitCount
+            masks[(source * count + destination) * maskWords + maskWord] |= maskBit
+            rest &= rest - 1
           }
         }
-        if let known = table[set] {
-          cells[source * count + destination] = known
-        } else {
-          let next = Int32(sets.count)
-          table[set] = next
-          sets.append(set)
-          cells[source * count + destination] = next
-        }
       }
+    }
+    var table: [ArraySlice<UInt64>: Int32] = [:]
+    var sets: [ConnectionSet] = []
+    var cells = [Int32](repeating: 0, count: count * count)
+    for pair in 0..<(count * count) {
+      let mask = masks[(pair * maskWords)..<((pair + 1) * maskWords)]
+      if let known = table[mask] {
+        cells[pair] = known
+        continue
+      }
+      var set = ConnectionSet()
+      for (run, members) in runPieces.enumerated()
+      where mask[mask.startIndex + run >> 6] & (UInt64(1) << UInt64(run & 63)) != 0 {
+        for index in members { set.ports[pieces[index].0, default: PortRanges()].insert(pieces[index].1) }
+      }
+      let next = Int32(sets.count)
+      table[mask] = next
+      sets.append(set)
+      cells[pair] = next
     }
     self.sets = sets
     self.cells = cells
@@ -168,6 +193,46 @@ public struct ConnectionMatrix: Sendable {
   /// The connections from class `source` to class `destination` (two different endpoints).
   public func classConnections(_ source: Int, _ destination: Int) -> ConnectionSet {
     sets[Int(cells[source * classCount + destination])]
+  }
+
+  /// What every rule, named port and failsafe makes of each piece's ports. Two pieces with
+  /// the same signature get the same verdict everywhere: the kernel reads the probe only
+  /// through these. A piece some named port or failsafe resolves to is kept alone.
+  static func signatures(_ evaluator: Evaluator, pieces: [(IPProtocol, ClosedRange<Int>)]) -> [[UInt8]] {
+    let cluster = evaluator.cluster
+    var special: Set<String> = []
+    for endpoint in cluster.endpoints {
+      for port in endpoint.namedPorts { special.insert("\(port.ipProtocol.rawValue)/\(port.port)") }
+    }
+    if cluster.endpoints.contains(where: \.isHost) {
+      for failsafe in cluster.felix.failsafeInbound + cluster.felix.failsafeOutbound {
+        special.insert("\(failsafe.ipProtocol.rawValue)/\(failsafe.port)")
+      }
+    }
+    let rules = evaluator.policies.flatMap { $0.ingress + $0.egress }
+      + cluster.profiles.values.flatMap { $0.ingress + $0.egress }
+    return pieces.enumerated().map { index, piece in
+      let (ipProtocol, range) = piece
+      let port = range.lowerBound
+      if special.contains("\(ipProtocol.rawValue)/\(port)") {
+        // Unique: the piece's own number, as bytes that no rule vector can equal.
+        return [2] + Array("\(index)".utf8)
+      }
+      // One byte per rule for its protocols, one per port entry for whether it holds the
+      // piece (named entries resolve to nothing here: the piece is not special).
+      var signature: [UInt8] = [0]
+      for rule in rules {
+        signature.append(rule.protocols.accepts(ipProtocol) ? 1 : 0)
+        for match in (rule.destination.ports ?? []) + rule.destination.notPorts {
+          if case .range(let low, let high) = match, (low...high).contains(port) {
+            signature.append(1)
+          } else {
+            signature.append(0)
+          }
+        }
+      }
+      return signature
+    }
   }
 
   /// Where the verdict of any protocol's ports can change: the first port of each piece.
