@@ -25,12 +25,14 @@ private final class LiveEdit {
   /// Starts the explorer on `paths` (relative to the directory).
   func start(_ paths: [String]) {
     let state = AppState(paths: paths.map { dir.at($0) }, isWatching: true)
+    // The explorer's loader: files that did not change are not decoded again.
+    let session = ManifestSession(options: LoadOptions())
     runtime = Runtime(
       state: state, terminal: terminal, events: EventLoop(terminal: terminal, watcher: watcher),
       clock: clock,
       load: { [unowned self] paths in
         loads += 1
-        return (LoadedManifests.load(paths), nil)
+        return (session.load(paths), nil)
       })
     runtime.start()
   }
@@ -203,6 +205,28 @@ private func denyAll(_ name: String = "deny-all") -> String {
     try edit.dir.write("manifests/policy.yaml", denyAll("again"))
     edit.settle()
     #expect(edit.state.cluster?.policies.map(\.id.name) == ["again"])
+  }
+
+  @Test func aPolicyEditRedoesOnlyTheRowsItCanChange() throws {
+    let edit = try LiveEdit()
+    try edit.dir.write("inventory.yaml", inventory)
+    try edit.dir.write("policy.yaml", denyAll())
+    edit.start(["."])
+    #expect(edit.state.matrix?.isIncremental == false)
+
+    // The policy now selects db only: web's rows are kept, db's redone, web opens up.
+    try edit.dir.write("policy.yaml", denyAll().replacingOccurrences(of: "podSelector: {}", with: "podSelector: {matchLabels: {app: db}}"))
+    edit.settle()
+    #expect(edit.state.matrix?.isIncremental == true)
+    #expect(edit.state.matrix?.recomputedClasses == 2)
+    #expect(edit.state.matrix?.counts.allowed == 1)
+    #expect(edit.state.status?.text == "reload: 1 cell flipped: +1 allowed, +0 denied")
+
+    // A pod's labels change: classes change, everything is worked out again.
+    try edit.dir.write("inventory.yaml", inventory.replacingOccurrences(of: "app: db", with: "app: web"))
+    edit.settle()
+    #expect(edit.state.matrix?.isIncremental == false)
+    #expect(edit.state.matrix?.counts.allowed == 2)
   }
 
   @Test func aThousandEventsInABurstAreOneReload() throws {

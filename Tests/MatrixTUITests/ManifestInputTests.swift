@@ -41,6 +41,34 @@ import Testing
     #expect(problems.map(\.message) == ["more than 4 directories to search; the rest are skipped"])
   }
 
+  @Test func aRereadTakesOnlySettledUnchangedFilesFromTheCache() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    try dir.write("old.yaml", "kind: A\n")
+    try dir.write("new.yaml", "kind: B\n")
+    let hourAgo = Date(timeIntervalSinceNow: -3600)
+    try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: dir.at("old.yaml"))
+    let input = ManifestInput(paths: [dir.path])
+    var cache = ReadCache()
+    let first = input.read(cache: &cache).files
+    #expect(first.map { String(decoding: $0.bytes, as: UTF8.self) } == ["kind: B\n", "kind: A\n"])
+    #expect(cache.entries[dir.at("old.yaml")]?.isSettled == true)
+    #expect(cache.entries[dir.at("new.yaml")]?.isSettled == false, "written just now: read again next time")
+
+    // Rewritten with the same size and its old modification time put back: the change time
+    // still tells, so it is read again.
+    try dir.write("old.yaml", "kind: C\n")
+    try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: dir.at("old.yaml"))
+    try dir.write("new.yaml", "kind: D\n")
+    let second = input.read(cache: &cache).files
+    #expect(second.map { String(decoding: $0.bytes, as: UTF8.self) } == ["kind: D\n", "kind: C\n"])
+
+    // A file that went away leaves the cache.
+    try FileManager.default.removeItem(atPath: dir.at("new.yaml"))
+    #expect(input.read(cache: &cache).files.count == 1)
+    #expect(cache.entries.count == 1)
+  }
+
   @Test func aFileThatNeverEndsIsCutOff() {
     var input = ManifestInput(paths: ["/dev/zero"])
     input.maxFileBytes = 1_048_576

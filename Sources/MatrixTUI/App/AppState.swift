@@ -92,6 +92,8 @@ struct AppState: Sendable {
   var connections: ConnectionMatrix?
   /// In the pending view, the enforced matrix, to mark the cells that would change.
   var enforcedMatrix: ConnectivityMatrix?
+  /// The evaluator behind `enforcedMatrix`.
+  var enforcedEvaluator: Evaluator?
   /// Cells that flipped recently: `source \u{1} destination` -> when.
   var flips: [String: Double] = [:]
   var probesMentioned: [Probe] = []

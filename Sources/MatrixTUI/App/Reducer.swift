@@ -113,15 +113,21 @@ extension AppState {
         say("trap removed: \(error)", .bad)
       }
     }
-    let evaluator = Evaluator(cluster: cluster, view: view)
-    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
+    // What the edit cannot have changed is taken over from the last evaluation.
+    let evaluator = Evaluator(cluster: cluster, view: view, reusing: self.evaluator)
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix)
     let previousConnections = connections
     self.evaluator = evaluator
     self.matrix = matrix
     connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator) : nil
-    enforcedMatrix =
-      view == .pending
-      ? ConnectivityMatrix(evaluator: Evaluator(cluster: cluster, view: .enforced), probe: probe) : nil
+    if view == .pending {
+      let enforced = Evaluator(cluster: cluster, view: .enforced, reusing: enforcedEvaluator)
+      enforcedMatrix = ConnectivityMatrix(evaluator: enforced, probe: probe, updating: enforcedMatrix)
+      enforcedEvaluator = enforced
+    } else {
+      enforcedMatrix = nil
+      enforcedEvaluator = nil
+    }
     probesMentioned = Self.probes(in: cluster)
     updateChecklist()
     applyFilter()

@@ -16,6 +16,11 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Repetitions (the median is reported).")
   var repetitions: Int = 3
 
+  @Flag(help: ArgumentHelp(
+    "Also time an edit: one policy file's first `port:` number changes, then changes back.",
+    discussion: "Each is timed as the explorer does it: look at every file again (read those that changed), decode the changed one, re-evaluate what it can affect, compare with the previous matrix."))
+  var incremental = false
+
   func run() throws {
     let probe = try options.resolvedProbe()
     let input = ManifestInput(paths: options.paths)
@@ -27,6 +32,7 @@ struct BenchCommand: ParsableCommand {
       results[name, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
     var summary = ""
+    var editNote = ""
     for _ in 0..<max(1, repetitions) {
       time("scan") { for file in files { _ = YAMLReader.countEvents(file.bytes) } }
       var result: LoadResult?
@@ -41,10 +47,11 @@ struct BenchCommand: ParsableCommand {
       if anyProbe {
         time("any") { _ = ConnectionMatrix(evaluator: evaluator) }
       }
+      if incremental { timeEdit(files: files, probe: probe, record: { results[$0, default: []].append($1) }, note: &editNote) }
       summary = "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     var lines = [summary]
-    for name in ["scan", "load", "prepare", "matrix", "counts", "any"] {
+    for name in ["scan", "load", "prepare", "matrix", "counts", "any", "edit-read", "edit-load", "edit-prepare", "edit-matrix", "edit-changes", "edit"] {
       let values = (results[name] ?? []).sorted()
       guard !values.isEmpty else { continue }
       lines.append("\(name.padded(8)) \(String(format: "%9.1f", values[values.count / 2])) ms")
@@ -58,8 +65,92 @@ struct BenchCommand: ParsableCommand {
     if anyProbe {
       lines.append(String(format: "any (prepare+sets) = %.2f x single-probe evaluation (prepare+matrix)", (median("prepare") + median("any")) / max(0.001, median("prepare") + median("matrix"))))
     }
+    if incremental {
+      lines.append(editNote)
+      lines.append(String(format: "edit (read+load+prepare+matrix+changes) = %.3f x full evaluation (load+prepare+matrix)", median("edit") / max(0.001, single)))
+    }
     lines.append("peak RSS \(peakRSSMegabytes()) MiB")
     writeOut(lines.joined(separator: "\n") + "\n")
+  }
+}
+
+extension BenchCommand {
+  /// Times an edit and its undo the way the explorer handles them.
+  func timeEdit(
+    files: [SourceFile], probe: Probe, record: (String, Double) -> Void, note: inout String
+  ) {
+    guard let (index, edited) = Self.editedFile(files) else {
+      note = "edit: no file has a `port: N` line to change"
+      return
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "matrix-tui-bench-\(getpid())")
+    try? FileManager.default.removeItem(at: directory)
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // The files on disk, so that every reload reads them all again, as the explorer does.
+    var paths: [String] = []
+    for (position, file) in files.enumerated() {
+      let path = directory.appendingPathComponent(String(format: "%05d.yaml", position)).path
+      FileManager.default.createFile(atPath: path, contents: Data(file.bytes))
+      paths.append(path)
+    }
+    // Files of a real cluster are older than a second (fresher ones are read again anyway).
+    Thread.sleep(forTimeInterval: 1.1)
+    let options = self.options.loadOptions
+    var cache = ManifestCache()
+    var reading = ReadCache()
+    var current = ManifestLoader.load(readFiles(paths, &reading), options: options, cache: &cache)
+    var evaluator = Evaluator(cluster: current.cluster, view: self.options.view)
+    var matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
+    var flipped: [Int] = []
+    var recomputed: [Int] = []
+    for bytes in [edited, files[index].bytes] {
+      FileManager.default.createFile(atPath: paths[index], contents: Data(bytes))
+      var read: [SourceFile] = []
+      var next = evaluator
+      var updated = matrix
+      var changes: [CellChange] = []
+      var total = 0.0
+      func stage(_ name: String, _ body: () -> Void) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        record(name, elapsed)
+        total += elapsed
+      }
+      stage("edit-read") { read = readFiles(paths, &reading) }
+      stage("edit-load") { current = ManifestLoader.load(read, options: options, cache: &cache) }
+      stage("edit-prepare") {
+        next = Evaluator(cluster: current.cluster, view: self.options.view, reusing: evaluator)
+      }
+      stage("edit-matrix") { updated = ConnectivityMatrix(evaluator: next, probe: probe, updating: matrix) }
+      stage("edit-changes") { changes = updated.changes(from: matrix) }
+      record("edit", total)
+      evaluator = next
+      matrix = updated
+      flipped.append(changes.count)
+      recomputed.append(updated.recomputedClasses)
+    }
+    note = "edit: \(files[index].path) (decoded \(cache.lastDecoded) of \(files.count) files; rows redone for \(recomputed.map(String.init).joined(separator: " and ")) of \(evaluator.classes.count) classes; \(flipped.map(String.init).joined(separator: " and ")) cells flipped)"
+  }
+
+  private func readFiles(_ paths: [String], _ cache: inout ReadCache) -> [SourceFile] {
+    ManifestInput(paths: paths).read(cache: &cache).files
+  }
+
+  /// The file to edit (a policy file in the middle of the list, preferably) and its bytes
+  /// with the first `port: N` changed to another port.
+  static func editedFile(_ files: [SourceFile]) -> (Int, [UInt8])? {
+    let order = files.indices.sorted { abs($0 - files.count / 2) < abs($1 - files.count / 2) }
+    for index in order {
+      let text = String(decoding: files[index].bytes, as: UTF8.self)
+      guard let range = text.range(of: #"port: [0-9]+"#, options: .regularExpression) else { continue }
+      let number = Int(text[range].dropFirst(6)) ?? 1
+      let replaced = text.replacingCharacters(in: range, with: "port: \(number % 65535 + 1)")
+      return (index, Array(replaced.utf8))
+    }
+    return nil
   }
 }
 

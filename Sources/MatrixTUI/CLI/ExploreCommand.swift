@@ -79,11 +79,11 @@ struct ExploreCommand: ParsableCommand {
     case .endpoints: state.zoomOutAbove = .max
     case .namespaces: state.zoomOutAbove = 0
     }
-    let loadOptions = options.loadOptions
+    let session = ManifestSession(options: options.loadOptions)
     let runtime = Runtime(
       state: state, terminal: terminal,
       events: EventLoop(terminal: terminal, watcher: watcher, signals: signals), clock: clock,
-      load: { paths in (LoadedManifests.load(paths, options: loadOptions), Lesson.load(paths)) })
+      load: { paths in (session.load(paths), Lesson.load(paths)) })
     if let trap = options.trap {
       runtime.pendingTrap = trap
     }

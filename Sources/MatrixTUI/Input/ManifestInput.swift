@@ -122,10 +122,26 @@ struct ManifestInput {
 
   /// Reads every file; unreadable ones become diagnostics.
   func read() -> (files: [SourceFile], diagnostics: [Diagnostic]) {
+    var unused = ReadCache()
+    return read(cache: &unused)
+  }
+
+  /// Reads every file, taking the bytes of a file `cache` holds when `stat` says it has not
+  /// changed since; `cache` then holds the files read.
+  func read(cache: inout ReadCache) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
     var (paths, diagnostics) = expand()
     var files: [SourceFile] = []
+    var kept: [String: ReadCache.Entry] = [:]
+    defer { cache.entries = kept }
     for path in paths {
       let isStandardInput = path == "-"
+      let signature = isStandardInput ? nil : ReadCache.signature(path)
+      if let signature, let entry = cache.entries[path], entry.signature == signature, entry.isSettled {
+        files.append(SourceFile(path: path, bytes: entry.bytes))
+        kept[path] = entry
+        continue
+      }
+      let readAt = ReadCache.now()
       let name = isStandardInput ? "standard input" : "`\(path)`"
       let descriptor = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
       guard descriptor >= 0 else {
@@ -139,6 +155,10 @@ struct ManifestInput {
           diagnostics.append(.warning("standard input is empty: no manifests were read", at: nil))
         }
         files.append(SourceFile(path: isStandardInput ? "<stdin>" : path, bytes: bytes))
+        // Kept only if the file did not change while it was read.
+        if let signature, ReadCache.signature(path) == signature {
+          kept[path] = ReadCache.Entry(signature: signature, readAt: readAt, bytes: bytes)
+        }
       case .failure(.tooLarge):
         diagnostics.append(
           .error("\(name) is larger than \(Self.size(maxFileBytes)); it is skipped", at: nil))
@@ -160,7 +180,12 @@ struct ManifestInput {
   /// never ends is cut off there instead of filling memory).
   static func readAll(_ descriptor: Int32, limit: Int) -> Result<[UInt8], ReadFailure> {
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    // A regular file's size is known: one read usually does (and thousands of small files
+    // do not each pay for a large buffer).
+    var info = stat()
+    let known = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : -1
+    if known > 0 { bytes.reserveCapacity(min(known, limit)) }
+    var chunk = [UInt8](repeating: 0, count: known >= 0 ? min(max(known + 1, 512), 16 << 20) : 64 * 1024)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
       if count == 0 { return .success(bytes) }
@@ -186,6 +211,43 @@ struct ManifestInput {
   }
 }
 
+/// Files read before, with what `stat` said of them, so that a reload of thousands of files
+/// reads only those that changed.
+///
+/// A file is taken from the cache only if its device, inode, size, modification and change
+/// times are the same and it had not been modified in the second before it was read: a write
+/// in the same clock tick as the one read could leave the times unchanged.
+struct ReadCache {
+  struct Entry {
+    var signature: [Int]
+    /// When the bytes were read (seconds, wall clock).
+    var readAt: Double
+    var bytes: [UInt8]
+
+    /// Whether the file's last change was well before it was read.
+    var isSettled: Bool {
+      Double(signature[3]) + Double(signature[4]) / 1e9 < readAt - 1
+    }
+  }
+  var entries: [String: Entry] = [:]
+
+  /// Device, inode, size, modification and change times of a regular file.
+  static func signature(_ path: String) -> [Int]? {
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return [
+      Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec),
+      Int(info.st_mtim.tv_nsec), Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec),
+    ]
+  }
+
+  static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+}
+
 /// Everything one load produced: the cluster, diagnostics, and the files it came from.
 struct LoadedManifests {
   var result: LoadResult
@@ -195,12 +257,50 @@ struct LoadedManifests {
 
   /// Reads and loads `paths`.
   static func load(_ paths: [String], options: LoadOptions = LoadOptions()) -> LoadedManifests {
+    var cache = ManifestCache()
+    return load(paths, options: options, cache: &cache)
+  }
+
+  /// Reads `paths` and loads them, decoding only the files that changed since `cache` was
+  /// filled.
+  static func load(
+    _ paths: [String], options: LoadOptions = LoadOptions(), cache: inout ManifestCache
+  ) -> LoadedManifests {
+    var unused = ReadCache()
+    return load(paths, options: options, cache: &cache, reading: &unused)
+  }
+
+  /// Reads `paths` (only the files `reading` cannot vouch for) and loads them, decoding only
+  /// the files that changed since `cache` was filled.
+  static func load(
+    _ paths: [String], options: LoadOptions, cache: inout ManifestCache, reading: inout ReadCache
+  ) -> LoadedManifests {
     let input = ManifestInput(paths: paths)
-    let (files, pathDiagnostics) = input.read()
-    var result = ManifestLoader.load(files, options: options)
+    let (files, pathDiagnostics) = input.read(cache: &reading)
+    var result = ManifestLoader.load(files, options: options, cache: &cache)
     result.diagnostics = pathDiagnostics + result.diagnostics
     let empty = files.filter { file in file.bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) } }
     return LoadedManifests(
       result: result, files: files.map(\.path), emptyFiles: Set(empty.map(\.path)))
   }
+}
+
+/// Loads the same paths again and again (the explorer's reloads), decoding only the files
+/// whose bytes changed since the last load.
+final class ManifestSession {
+  let options: LoadOptions
+  private var cache = ManifestCache()
+  private var reading = ReadCache()
+
+  init(options: LoadOptions) {
+    self.options = options
+  }
+
+  /// Reads and loads `paths`.
+  func load(_ paths: [String]) -> LoadedManifests {
+    LoadedManifests.load(paths, options: options, cache: &cache, reading: &reading)
+  }
+
+  /// How many files the last load decoded.
+  var lastDecoded: Int { cache.lastDecoded }
 }

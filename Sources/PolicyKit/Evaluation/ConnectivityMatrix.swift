@@ -16,21 +16,57 @@ public struct ConnectivityMatrix: Sendable {
   private let rows: [UInt64]
   private let wordsPerRow: Int
   private let allowedPairs: Int
+  /// What each side's policy allows, kept so an edit redoes only the classes it changed.
+  private let sides: (egress: [UInt64], ingress: [UInt64])
+  /// The evaluator the matrix was computed with.
+  private let evaluatorToken: UInt64
 
   /// Computes every cell with `evaluator`'s policies, a class row at a time (`MatrixKernel`),
   /// spread over the available cores.
-  public init(evaluator: Evaluator, probe: Probe) {
+  ///
+  /// With `previous`, the matrix for the same probe from the evaluator `evaluator` reused,
+  /// only the classes whose policy changed (`Evaluator.changedClasses`) are worked out again.
+  public init(evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil) {
     let classes = evaluator.classes
     self.endpoints = evaluator.cluster.endpoints.map(\.id)
     self.probe = probe
     self.view = evaluator.view
     self.classOf = classes.classOf
     self.classCount = classes.count
-    let result = MatrixKernel(evaluator: evaluator, probe: probe).cells()
-    rows = result.rows
-    wordsPerRow = result.wordsPerRow
-    allowedPairs = result.allowedPairs
+    evaluatorToken = evaluator.token
+    if let previous, let changed = evaluator.changedClasses, previous.probe == probe,
+      previous.evaluatorToken == evaluator.previousToken, previous.classCount == classes.count
+    {
+      let locals = changed.members
+      // Only the policies of the changed classes need their rules' peers.
+      var needed: Set<Int> = []
+      for local in locals {
+        for direction in evaluator.applied[local] { for tier in direction { needed.formUnion(tier.policies) } }
+      }
+      let kernel = MatrixKernel(evaluator: evaluator, probe: probe, onlyPolicies: needed)
+      sides = locals.isEmpty ? previous.sides : kernel.sideRows(starting: previous.sides, locals: locals)
+      isIncremental = true
+      recomputedClasses = locals.count
+      let result = kernel.combine(egress: sides.egress, ingress: sides.ingress)
+      rows = result.rows
+      wordsPerRow = result.wordsPerRow
+      allowedPairs = result.allowedPairs
+    } else {
+      let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
+      sides = kernel.sideRows()
+      isIncremental = false
+      recomputedClasses = classes.count
+      let result = kernel.combine(egress: sides.egress, ingress: sides.ingress)
+      rows = result.rows
+      wordsPerRow = result.wordsPerRow
+      allowedPairs = result.allowedPairs
+    }
   }
+
+  /// Whether the matrix was updated from a previous one rather than computed whole.
+  public let isIncremental: Bool
+  /// How many classes' rows were worked out.
+  public let recomputedClasses: Int
 
   /// The number of endpoints.
   public var count: Int { endpoints.count }

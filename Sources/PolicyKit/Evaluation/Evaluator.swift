@@ -38,71 +38,147 @@ public final class Evaluator: Sendable {
   /// ports aside (the same for every probe).
   let peerClasses: [[[ClassBits]]]
 
-  /// Prepares an evaluator.
-  public init(cluster: Cluster, view: View = .enforced) {
+  /// Per policy: the classes it selects (network sets aside).
+  let subjects: [ClassBits]
+  /// The CIDRs classes were split on.
+  let cidrs: [CIDR]
+  /// Identifies this evaluator to matrices built from it (see `changedClasses`).
+  let token: UInt64
+  /// The evaluator this one reused, when it did.
+  let previousToken: UInt64?
+  /// When this evaluator reused another's classes: the classes whose policy (the tiers and
+  /// policies that apply, or those policies' contents) changed; every other class's rows are
+  /// as they were. Nil when everything was worked out afresh.
+  let changedClasses: ClassBits?
+
+  /// Prepares an evaluator. With `previous` (the evaluator of the cluster before an edit),
+  /// whatever the edit cannot have changed is taken over: when the endpoints, namespaces,
+  /// profiles, Felix settings and the CIDRs rules name are the same, the classes and their
+  /// indexes are kept, and unchanged policies keep their selected classes and rule peers.
+  public init(cluster: Cluster, view: View = .enforced, reusing previous: Evaluator? = nil) {
     self.cluster = cluster
     self.view = view
+    token = UInt64.random(in: 1...UInt64.max)
     let policies = Self.policiesInForce(cluster.policies, view: view)
     self.policies = policies
-    var index: [String: Int] = [:]
-    for (position, endpoint) in cluster.endpoints.enumerated() { index[endpoint.id] = position }
-    self.index = index
 
     // Tiers in Calico order, each with its policies in Calico order.
     let tiers = cluster.tiers.values.sorted(by: Tier.precedes)
     var byTier: [String: [Int]] = [:]
     for (position, policy) in policies.enumerated() { byTier[policy.tier, default: []].append(position) }
+    let keys = policies.map(\.orderingKey)
     let ordered: [(Tier, [Int])] = tiers.compactMap { tier in
       guard let members = byTier[tier.name] else { return nil }
-      return (tier, members.sorted { Policy.precedes(policies[$0], policies[$1]) })
+      return (tier, members.sorted { Policy.precedes(keys[$0], keys[$1]) })
     }
     let cidrs = EndpointClasses.cidrs(in: cluster, policies: policies)
-    let classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
+    self.cidrs = cidrs
+    let reusable = previous.flatMap { previous in
+      Self.canReuse(previous, cluster: cluster, cidrs: cidrs) ? previous : nil
+    }
+    previousToken = reusable?.token
+    let classes: EndpointClasses
+    let classIndex: ClassIndex
+    if let reusable {
+      index = reusable.index
+      classes = reusable.classes
+      classIndex = reusable.classIndex
+    } else {
+      var index: [String: Int] = [:]
+      for (position, endpoint) in cluster.endpoints.enumerated() { index[endpoint.id] = position }
+      self.index = index
+      classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
+      let representatives = classes.members.map { cluster.endpoints[$0[0]] }
+      classIndex = ClassIndex(
+        cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
+    }
     self.classes = classes
-    let representatives = classes.members.map { cluster.endpoints[$0[0]] }
-    let classIndex = ClassIndex(
-      cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
     self.classIndex = classIndex
+    // An unchanged policy keeps what was worked out for it.
+    var before = [Int?](repeating: nil, count: policies.count)
+    if let reusable {
+      var position: [PolicyID: Int] = [:]
+      for (index, policy) in reusable.policies.enumerated() { position[policy.id] = index }
+      for (index, policy) in policies.enumerated() {
+        if let old = position[policy.id], reusable.policies[old] == policy { before[index] = old }
+      }
+    }
+    let reused = before
     var peerClasses = [[[ClassBits]]](repeating: [], count: policies.count)
-    peerClasses.withUnsafeMutableBufferPointer { buffer in
-      let out = UncheckedSendable(buffer)
-      DispatchQueue.concurrentPerform(iterations: policies.count) { index in
-        out.value[index] = Direction.allCases.map { direction in
-          policies[index].rules(direction).map { Self.peerClasses($0, classIndex) }
+    var subjects: [ClassBits] = Array(repeating: ClassBits(count: 0), count: policies.count)
+    peerClasses.withUnsafeMutableBufferPointer { peerBuffer in
+      subjects.withUnsafeMutableBufferPointer { subjectBuffer in
+        let out = UncheckedSendable((peerBuffer, subjectBuffer))
+        DispatchQueue.concurrentPerform(iterations: policies.count) { index in
+          if let reusable, let old = reused[index] {
+            out.value.0[index] = reusable.peerClasses[old]
+            out.value.1[index] = reusable.subjects[old]
+            return
+          }
+          out.value.0[index] = Direction.allCases.map { direction in
+            policies[index].rules(direction).map { Self.peerClasses($0, classIndex) }
+          }
+          out.value.1[index] = classIndex.select(policies[index].subject, asPeer: false)
+            .subtracting(classIndex.networkSets)
         }
       }
     }
     self.peerClasses = peerClasses
-    // Which classes each policy selects, for all classes at once; then per class and
-    // direction, the tiers in order with their selecting policies in order.
+    self.subjects = subjects
+    // Per class and direction, the tiers in order with their selecting policies in order.
     var selected: [[Int]] = Array(repeating: [], count: classes.count)
-    var subjects: [ClassBits] = Array(repeating: ClassBits(count: 0), count: policies.count)
-    subjects.withUnsafeMutableBufferPointer { buffer in
-      let out = UncheckedSendable(buffer)
-      DispatchQueue.concurrentPerform(iterations: policies.count) { index in
-        out.value[index] = classIndex.select(policies[index].subject, asPeer: false)
-          .subtracting(classIndex.networkSets)
-      }
-    }
     let order = ordered.flatMap { $0.1 }
     for policyIndex in order {
       for member in subjects[policyIndex].members { selected[member].append(policyIndex) }
     }
-    let tierOf = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.0.name, $0.offset) })
-    applied = selected.map { chosen in
-      Direction.allCases.map { direction in
+    var tierOf = [Int](repeating: 0, count: policies.count)
+    for (position, (_, members)) in ordered.enumerated() { for member in members { tierOf[member] = position } }
+    let directions = policies.map { [$0.appliesToIngress, $0.appliesToEgress] }
+    let applied = selected.map { chosen in
+      (0..<2).map { list in
         var result: [AppliedTier] = []
-        for policyIndex in chosen where policies[policyIndex].applies(to: direction) {
-          let tier = ordered[tierOf[policies[policyIndex].tier] ?? 0].0
-          if result.last?.tier.name == tier.name {
+        var lastTier = -1
+        for policyIndex in chosen where directions[policyIndex][list] {
+          let tier = tierOf[policyIndex]
+          if tier == lastTier {
             result[result.count - 1].policies.append(policyIndex)
           } else {
-            result.append(AppliedTier(tier: tier, policies: [policyIndex]))
+            result.append(AppliedTier(tier: ordered[tier].0, policies: [policyIndex]))
+            lastTier = tier
           }
         }
         return result
       }
     }
+    self.applied = applied
+    // Which classes' policy changed: different tiers or policies apply, or one that applies
+    // is new or edited.
+    if let reusable {
+      var changed = ClassBits(count: classes.count)
+      for cls in 0..<classes.count {
+        let same = zip(applied[cls], reusable.applied[cls]).allSatisfy { now, then in
+          now.count == then.count
+            && zip(now, then).allSatisfy { a, b in
+              a.tier == b.tier && a.policies.count == b.policies.count
+                && zip(a.policies, b.policies).allSatisfy { before[$0] == $1 }
+            }
+        }
+        if !same { changed[cls] = true }
+      }
+      changedClasses = changed
+    } else {
+      changedClasses = nil
+    }
+  }
+
+  /// Whether an evaluator of `cluster` can take over `previous`'s classes: everything classes
+  /// and profile rules depend on is unchanged, only policies and tiers may differ.
+  private static func canReuse(_ previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> Bool {
+    previous.cidrs == cidrs && previous.cluster.felix == cluster.felix
+      && previous.cluster.profiles == cluster.profiles
+      && previous.cluster.namespaces == cluster.namespaces
+      && previous.cluster.serviceAccountLabels == cluster.serviceAccountLabels
+      && previous.cluster.endpoints == cluster.endpoints
   }
 
   /// The tiers and policies that apply to each class, found by scanning every policy's

@@ -201,24 +201,43 @@ struct MatrixKernel {
     return allowed
   }
 
-  /// Every class pair's verdict as bit rows (`rows[s * wordsPerRow + d / 64]`, bit `d % 64`
-  /// set when class `s` may connect to class `d`), with the allowed count over endpoints.
-  func cells() -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+  /// Every class's egress and ingress row (`egress[s * words + d / 64]`: class `s` lets
+  /// traffic out to `d`; `ingress[d * words + s / 64]`: class `d` lets it in from `s`), or,
+  /// given `starting` rows and `locals`, those rows with only the classes in `locals` redone.
+  func sideRows(
+    starting: (egress: [UInt64], ingress: [UInt64])? = nil, locals: [Int]? = nil
+  ) -> (egress: [UInt64], ingress: [UInt64]) {
     let count = classes.count
     let words = (count + 63) / 64
-    var egress = [UInt64](repeating: 0, count: count * words)
-    var ingress = [UInt64](repeating: 0, count: count * words)
+    var egress = starting?.egress ?? [UInt64](repeating: 0, count: count * words)
+    var ingress = starting?.ingress ?? [UInt64](repeating: 0, count: count * words)
+    let locals = locals ?? Array(0..<count)
     egress.withUnsafeMutableBufferPointer { egressBuffer in
       ingress.withUnsafeMutableBufferPointer { ingressBuffer in
         let out = UncheckedSendable((egressBuffer, ingressBuffer))
-        DispatchQueue.concurrentPerform(iterations: count * 2) { job in
-          let local = job / 2
+        DispatchQueue.concurrentPerform(iterations: locals.count * 2) { job in
+          let local = locals[job / 2]
           let bits = row(local, job % 2 == 0 ? .egress : .ingress)
           let target = job % 2 == 0 ? out.value.0 : out.value.1
           for (offset, word) in bits.words.enumerated() { target[local * words + offset] = word }
         }
       }
     }
+    return (egress, ingress)
+  }
+
+  /// Every class pair's verdict as bit rows (`rows[s * wordsPerRow + d / 64]`, bit `d % 64`
+  /// set when class `s` may connect to class `d`), with the allowed count over endpoints.
+  func cells() -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    let (egress, ingress) = sideRows()
+    return combine(egress: egress, ingress: ingress)
+  }
+
+  /// Both sides' rows made into verdicts: both must allow, a port name must resolve, and
+  /// host endpoints and their own node's pods follow their special cases.
+  func combine(egress: [UInt64], ingress: [UInt64]) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    let count = classes.count
+    let words = (count + 63) / 64
     // Ingress rows are indexed by destination; turn them into rows by source.
     var ingressBySource = [UInt64](repeating: 0, count: count * words)
     for destination in 0..<count {

@@ -6,7 +6,7 @@ enum CalicoScope {
   case global
 }
 
-extension ModelBuilder {
+extension FileDecoder {
   /// Decodes the `projectcalico.org/v3` (and `crd.projectcalico.org/v1`) kinds.
   mutating func decodeCalico(_ object: ObjectHeader, _ context: inout DecodeContext) {
     let spec = object.node["spec"].flatMap { context.mapping($0, "spec") }
@@ -95,9 +95,8 @@ extension ModelBuilder {
         Diagnostic(.note, "\(object.kind) `\(display)` is not applied because of its errors", at: object.location))
       return
     }
-    guard define("calico/\(kind.rawValue)/\(namespace ?? "")/\(name)", "\(object.kind) `\(display)`", at: object.location)
-    else { return }
-    cluster.policies.append(policy)
+    define("calico/\(kind.rawValue)/\(namespace ?? "")/\(name)", "\(object.kind) `\(display)`", at: object.location,
+           .policy(policy))
   }
 
   /// Decodes a list of Calico rules.
@@ -361,9 +360,8 @@ extension ModelBuilder {
       }
       return
     }
-    guard define("calico/Tier//\(name)", "Tier `\(name)`", at: object.location) else { return }
-    cluster.tiers[name] = Tier(
-      name: name, order: order, defaultAction: defaultAction, location: object.location)
+    define("calico/Tier//\(name)", "Tier `\(name)`", at: object.location,
+           .tier(Tier(name: name, order: order, defaultAction: defaultAction, location: object.location)))
   }
 
   private mutating func decodeHostEndpoint(
@@ -392,9 +390,6 @@ extension ModelBuilder {
       }
     }
     endpoint.hasExpectedIPs = !endpoint.addresses.isEmpty
-    if endpoint.addresses.isEmpty, let node = endpoint.node, let known = cluster.nodes[node] {
-      endpoint.addresses = known.addresses
-    }
     for port in context.list(spec["ports"], "spec.ports") ?? [] {
       guard let name = context.string(port["name"], "ports.name"),
         let number = context.integer(port["port"], "ports.port", in: 1...65535)
@@ -408,9 +403,8 @@ extension ModelBuilder {
     }
     endpoint.profiles = context.stringList(spec["profiles"], "spec.profiles") ?? []
     guard !context.failed else { return }
-    guard define("calico/HostEndpoint//\(object.name)", "HostEndpoint `\(object.name)`", at: object.location)
-    else { return }
-    otherEndpoints.append(endpoint)
+    define("calico/HostEndpoint//\(object.name)", "HostEndpoint `\(object.name)`", at: object.location,
+           .endpoint(endpoint))
   }
 
   private mutating func decodeNetworkSet(
@@ -430,9 +424,8 @@ extension ModelBuilder {
       context.warning("\(object.kind) `\(object.name)` has no `nets`; it has no address to probe", at: object.location)
     }
     guard !context.failed else { return }
-    guard define("calico/\(object.kind)/\(namespace ?? "")/\(object.name)", "\(object.kind) `\(object.name)`", at: object.location)
-    else { return }
-    otherEndpoints.append(endpoint)
+    define("calico/\(object.kind)/\(namespace ?? "")/\(object.name)", "\(object.kind) `\(object.name)`", at: object.location,
+           .endpoint(endpoint))
   }
 
   private mutating func decodeProfile(
@@ -446,9 +439,7 @@ extension ModelBuilder {
       labelsToApply: context.stringMap(spec?["labelsToApply"], "spec.labelsToApply"),
       location: object.location)
     guard !context.failed else { return }
-    guard define("calico/Profile//\(object.name)", "Profile `\(object.name)`", at: object.location)
-    else { return }
-    cluster.profiles[object.name] = profile
+    define("calico/Profile//\(object.name)", "Profile `\(object.name)`", at: object.location, .profile(profile))
   }
 
   private mutating func decodeFelixConfiguration(
@@ -460,9 +451,7 @@ extension ModelBuilder {
         at: object.location)
       return
     }
-    guard define("calico/FelixConfiguration//default", "FelixConfiguration `default`", at: object.location)
-    else { return }
-    var settings = cluster.felix
+    var settings = FelixSettings.defaults
     settings.location = object.location
     if let node = spec?["failsafeInboundHostPorts"] {
       settings.failsafeInbound = failsafePorts(node, "failsafeInboundHostPorts", &context)
@@ -481,7 +470,7 @@ extension ModelBuilder {
         context.error("unknown `defaultEndpointToHostAction` `\(text)` (expected Drop, Accept or Return)", at: node)
       }
     }
-    cluster.felix = settings
+    define("calico/FelixConfiguration//default", "FelixConfiguration `default`", at: object.location, .felix(settings))
   }
 
   private mutating func failsafePorts(

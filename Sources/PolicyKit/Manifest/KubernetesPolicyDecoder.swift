@@ -1,4 +1,4 @@
-extension ModelBuilder {
+extension FileDecoder {
   /// Decodes a Kubernetes NetworkPolicy (or the spec of a StagedKubernetesNetworkPolicy) into a
   /// policy in the `default` tier at order 1000, as Calico converts it.
   mutating func decodeKubernetesNetworkPolicy(
@@ -65,9 +65,8 @@ extension ModelBuilder {
         Diagnostic(.note, "\(object.kind) `\(namespace)/\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
-    guard define(object.key(kind.rawValue), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location)
-    else { return }
-    cluster.policies.append(policy)
+    define(object.key(kind.rawValue), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location,
+           .policy(policy))
   }
 
   /// A `from`/`to` element: podSelector and/or namespaceSelector, or ipBlock.

@@ -48,22 +48,66 @@ public enum ManifestLoader {
   /// still load.
   public static func load(_ files: [SourceFile], options: LoadOptions = LoadOptions()) -> LoadResult
   {
-    var builder = ModelBuilder(options: options)
-    for file in files {
-      let reader = YAMLReader(file: file.path, limits: options.limits)
-      var listDocuments: Set<Int> = []
-      let syntax = reader.read(file.bytes) { unit in
-        switch unit {
-        case .listItem(let node, let index):
-          listDocuments.insert(index)
-          builder.add(node, file: file.path, document: index, inList: true)
-        case .document(let node, let index):
-          builder.addDocument(node, file: file.path, document: index,
-                              hadItems: listDocuments.contains(index))
-        }
-      }
-      builder.diagnostics.append(contentsOf: syntax)
-    }
-    return builder.finish()
+    var cache = ManifestCache()
+    return load(files, options: options, cache: &cache)
   }
+
+  /// Loads `files`, decoding only those whose path or bytes are not in `cache`, and leaves the
+  /// cache holding exactly these files. (The cache belongs to one set of `options`.)
+  public static func load(
+    _ files: [SourceFile], options: LoadOptions = LoadOptions(), cache: inout ManifestCache
+  ) -> LoadResult {
+    var decodings: [FileDecoding] = []
+    var kept: [String: ManifestCache.Entry] = [:]
+    var decoded = 0
+    for file in files {
+      let decoding: FileDecoding
+      if let entry = cache.entries[file.path], entry.bytes == file.bytes {
+        decoding = entry.decoding
+      } else {
+        decoding = FileDecoder.decode(file, limits: options.limits)
+        decoded += 1
+      }
+      kept[file.path] = ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
+      decodings.append(decoding)
+    }
+    cache.entries = kept
+    cache.lastDecoded = decoded
+    // The inventory is taken over when no file changed what it is made of.
+    let parts = zip(files, decodings).map { $1.inventoryPart(path: $0.path) }
+    var inventory = cache.inventory.flatMap { $0.parts == parts ? $0 : nil }
+    var builder = ModelBuilder(options: options, inventory: inventory)
+    for decoding in decodings { builder.add(decoding) }
+    if !builder.canKeepInventory() {
+      inventory = nil
+      builder = ModelBuilder(options: options)
+      for decoding in decodings { builder.add(decoding) }
+    }
+    let (result, built) = builder.finish(parts: parts)
+    cache.inventory = built
+    cache.lastReusedInventory = inventory != nil
+    return result
+  }
+}
+
+/// Each file's decoded objects, by path, with the bytes they came from: a reload decodes only
+/// the files that changed.
+public struct ManifestCache: Sendable {
+  struct Entry: Sendable {
+    var bytes: [UInt8]
+    var decoding: FileDecoding
+  }
+  var entries: [String: Entry] = [:]
+  /// What the last load's inventory objects made.
+  var inventory: Inventory?
+  /// How many files the last load decoded (the others came from the cache).
+  public internal(set) var lastDecoded = 0
+  /// Whether the last load took the inventory over from the load before.
+  public internal(set) var lastReusedInventory = false
+
+  /// An empty cache.
+  public init() {}
+
+  /// The number of files held.
+  public var count: Int { entries.count }
 }

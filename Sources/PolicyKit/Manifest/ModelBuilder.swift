@@ -1,5 +1,5 @@
 /// A pod or workload as read, before the builder gives it an id, an address and Calico labels.
-struct RawWorkload {
+struct RawWorkload: Sendable {
   var kind: String
   var name: String
   var namespace: String
@@ -13,23 +13,107 @@ struct RawWorkload {
   var location: SourceLocation
 }
 
-/// Collects decoded objects from every file and assembles the finished `Cluster`.
-struct ModelBuilder {
-  let options: LoadOptions
-  var diagnostics: [Diagnostic] = []
-  var cluster = Cluster()
-  var workloads: [RawWorkload] = []
-  var otherEndpoints: [Endpoint] = []
-  /// Where each kind/namespace/name was first defined, to report duplicates.
-  var definitions: [String: SourceLocation] = [:]
-  /// First place each undeclared namespace was referred to.
-  var namespaceReferences: [String: SourceLocation] = [:]
-  /// Kinds that are not understood: first place and count, reported once per kind.
-  var skippedKinds: [String: (location: SourceLocation, count: Int)] = [:]
-  var hasFelixConfiguration = false
+/// An object decoded from a file, before it joins the cluster.
+enum DecodedObject: Sendable {
+  case namespace(Namespace)
+  case node(Node)
+  case serviceAccount(key: String, labels: [String: String])
+  case workload(RawWorkload)
+  case policy(Policy)
+  case tier(Tier)
+  /// A host endpoint or a network set.
+  case endpoint(Endpoint)
+  case profile(Profile)
+  case felix(FelixSettings)
+}
 
-  init(options: LoadOptions) {
-    self.options = options
+/// A decoded object with the key that makes it unique and where it was written.
+struct Definition: Sendable {
+  /// `family/kind/namespace/name`: two objects with the same key are duplicates.
+  var key: String
+  /// How diagnostics name it (``Namespace `a` ``).
+  var what: String
+  var location: SourceLocation
+  var object: DecodedObject
+}
+
+/// Everything one file yields, decoded on its own: the same bytes always decode the same way,
+/// so an unchanged file is never read again (`ManifestCache`).
+public struct FileDecoding: Sendable {
+  /// Tells this decoding from any other (a new one for every decode).
+  var token = UInt64.random(in: 1...UInt64.max)
+  var definitions: [Definition] = []
+  /// The first place each namespace was referred to in this file.
+  var namespaceReferences: [(namespace: String, location: SourceLocation)] = []
+  /// Kinds that are not understood: first place and count.
+  var skippedKinds: [(key: String, location: SourceLocation, count: Int)] = []
+  /// YAML and decoding diagnostics.
+  var diagnostics: [Diagnostic] = []
+  /// Whether the file defines anything endpoints depend on (anything but policies and tiers).
+  var definesInventory: Bool { definitions.contains { $0.isInventory } }
+
+  /// What this file gives the inventory: the inventory is built again only when this
+  /// changes for some file (or another namespace is referred to without being declared).
+  func inventoryPart(path: String) -> Inventory.Part {
+    Inventory.Part(path: path, token: definesInventory ? token : nil)
+  }
+}
+
+extension Definition {
+  /// Whether the object is part of the inventory (anything but policies and tiers).
+  var isInventory: Bool {
+    switch object {
+    case .policy, .tier: false
+    default: true
+    }
+  }
+}
+
+/// What the objects other than policies and tiers make: namespaces, nodes, endpoints,
+/// profiles and Felix settings, with the diagnostics found making them. Editing a policy file
+/// leaves it as it is, so a reload takes it over instead of building 10,000 endpoints again.
+public struct Inventory: Sendable {
+  /// One file's share, to tell whether an inventory can be taken over.
+  struct Part: Equatable, Sendable {
+    var path: String
+    /// The decoding's token when the file defines inventory objects.
+    var token: UInt64?
+  }
+  var parts: [Part]
+  /// Namespaces referred to but not declared, with the first place each (they are made up).
+  var undeclared: [String: SourceLocation]
+  var namespaces: [String: Namespace]
+  var nodes: [String: Node]
+  var serviceAccountLabels: [String: [String: String]]
+  var endpoints: [Endpoint]
+  var profiles: [String: Profile]
+  var felix: FelixSettings
+  var diagnostics: [Diagnostic]
+}
+
+/// Decodes the objects of one file (the decoders extend it, one per API family).
+struct FileDecoder {
+  var decoding = FileDecoding()
+  private var referenced: Set<String> = []
+  private var skippedIndex: [String: Int] = [:]
+
+  /// Decodes one file's bytes.
+  static func decode(_ file: SourceFile, limits: YAMLLimits) -> FileDecoding {
+    var decoder = FileDecoder()
+    let reader = YAMLReader(file: file.path, limits: limits)
+    var listDocuments: Set<Int> = []
+    let syntax = reader.read(file.bytes) { unit in
+      switch unit {
+      case .listItem(let node, let index):
+        listDocuments.insert(index)
+        decoder.add(node, file: file.path, document: index, inList: true)
+      case .document(let node, let index):
+        decoder.addDocument(
+          node, file: file.path, document: index, hadItems: listDocuments.contains(index))
+      }
+    }
+    decoder.decoding.diagnostics.append(contentsOf: syntax)
+    return decoder.decoding
   }
 
   // MARK: - Adding documents
@@ -37,7 +121,7 @@ struct ModelBuilder {
   /// Adds a whole document; `hadItems` says its `items` were already streamed as list items.
   mutating func addDocument(_ node: YAMLNode, file: String, document: Int, hadItems: Bool) {
     var context = DecodeContext(file: file, document: document)
-    defer { diagnostics.append(contentsOf: context.diagnostics) }
+    defer { decoding.diagnostics.append(contentsOf: context.diagnostics) }
     if node.isNull { return }
     guard node.mapping != nil else {
       context.error(
@@ -59,7 +143,7 @@ struct ModelBuilder {
   mutating func add(_ node: YAMLNode, file: String, document: Int, inList: Bool) {
     var context = DecodeContext(file: file, document: document)
     add(node, file: file, document: document, inList: inList, context: &context)
-    diagnostics.append(contentsOf: context.diagnostics)
+    decoding.diagnostics.append(contentsOf: context.diagnostics)
   }
 
   private mutating func add(
@@ -93,52 +177,157 @@ struct ModelBuilder {
     decode(object, context: &context)
   }
 
-  /// Records a definition; reports a duplicate and returns false if it was already defined.
-  mutating func define(_ key: String, _ what: String, at location: SourceLocation) -> Bool {
-    if let first = definitions[key] {
-      diagnostics.append(
-        Diagnostic(
-          .error, "duplicate \(what): it is already defined, this one is ignored", at: location,
-          notes: [.init("first defined here", at: first)]))
-      return false
-    }
-    definitions[key] = location
-    return true
+  /// Records a decoded object under its key (duplicates are found when files are put together).
+  mutating func define(_ key: String, _ what: String, at location: SourceLocation, _ object: DecodedObject) {
+    decoding.definitions.append(Definition(key: key, what: what, location: location, object: object))
   }
 
   /// Notes that `namespace` is used, so an undeclared one can be created with a warning.
   mutating func referNamespace(_ namespace: String, at location: SourceLocation) {
-    if namespaceReferences[namespace] == nil { namespaceReferences[namespace] = location }
+    if referenced.insert(namespace).inserted {
+      decoding.namespaceReferences.append((namespace, location))
+    }
   }
 
   mutating func skip(kind: String, apiVersion: String, at location: SourceLocation) {
     let key = "\(apiVersion) \(kind)"
-    if let seen = skippedKinds[key] {
-      skippedKinds[key] = (seen.location, seen.count + 1)
+    if let index = skippedIndex[key] {
+      decoding.skippedKinds[index].count += 1
     } else {
-      skippedKinds[key] = (location, 1)
+      skippedIndex[key] = decoding.skippedKinds.count
+      decoding.skippedKinds.append((key, location, 1))
+    }
+  }
+}
+
+/// Puts the decoded files together, in order, into the finished `Cluster`: the first
+/// definition of a key wins and later ones are reported as duplicates.
+struct ModelBuilder {
+  let options: LoadOptions
+  /// An inventory built from the same inventory objects, taken over as it is.
+  let inventory: Inventory?
+  /// Diagnostics about inventory objects (duplicates), kept with the inventory.
+  var inventoryDiagnostics: [Diagnostic] = []
+  /// Where each inventory object was first defined (its own map: its keys never meet
+  /// those of policies and tiers).
+  var inventoryDefinitions: [String: SourceLocation] = [:]
+  var diagnostics: [Diagnostic] = []
+  var cluster = Cluster()
+  var workloads: [RawWorkload] = []
+  var otherEndpoints: [Endpoint] = []
+  /// Where each kind/namespace/name was first defined, to report duplicates.
+  var definitions: [String: SourceLocation] = [:]
+  /// First place each undeclared namespace was referred to.
+  var namespaceReferences: [String: SourceLocation] = [:]
+  /// Kinds that are not understood: first place and count, reported once per kind.
+  var skippedKinds: [String: (location: SourceLocation, count: Int)] = [:]
+
+  init(options: LoadOptions, inventory: Inventory? = nil) {
+    self.options = options
+    self.inventory = inventory
+  }
+
+  /// Adds one file's objects after those of the files before it.
+  mutating func add(_ file: FileDecoding) {
+    diagnostics.append(contentsOf: file.diagnostics)
+    for (namespace, location) in file.namespaceReferences where namespaceReferences[namespace] == nil {
+      namespaceReferences[namespace] = location
+    }
+    for (key, location, count) in file.skippedKinds {
+      if let seen = skippedKinds[key] {
+        skippedKinds[key] = (seen.location, seen.count + count)
+      } else {
+        skippedKinds[key] = (location, count)
+      }
+    }
+    for definition in file.definitions {
+      let isInventory = definition.isInventory
+      // A reused inventory already holds its objects and their duplicates.
+      if isInventory, inventory != nil { continue }
+      if let first = isInventory ? inventoryDefinitions[definition.key] : definitions[definition.key] {
+        let duplicate = Diagnostic(
+          .error, "duplicate \(definition.what): it is already defined, this one is ignored",
+          at: definition.location, notes: [.init("first defined here", at: first)])
+        if isInventory {
+          inventoryDiagnostics.append(duplicate)
+        } else {
+          diagnostics.append(duplicate)
+        }
+        continue
+      }
+      if isInventory {
+        inventoryDefinitions[definition.key] = definition.location
+      } else {
+        definitions[definition.key] = definition.location
+      }
+      switch definition.object {
+      case .namespace(let namespace): cluster.namespaces[namespace.name] = namespace
+      case .node(let node): cluster.nodes[node.name] = node
+      case .serviceAccount(let key, let labels): cluster.serviceAccountLabels[key] = labels
+      case .workload(let workload): workloads.append(workload)
+      case .policy(let policy): cluster.policies.append(policy)
+      case .tier(let tier): cluster.tiers[tier.name] = tier
+      case .endpoint(let endpoint): otherEndpoints.append(endpoint)
+      case .profile(let profile): cluster.profiles[profile.name] = profile
+      case .felix(let felix): cluster.felix = felix
+      }
     }
   }
 
   // MARK: - Finishing
 
-  /// Builds the cluster from everything added.
-  mutating func finish() -> LoadResult {
+  /// Whether the inventory given at the start fits what was added: the same namespaces are
+  /// referred to without being declared, first at the same places.
+  func canKeepInventory() -> Bool {
+    guard let inventory else { return true }
+    return undeclaredReferences(declared: inventory.namespaces) == inventory.undeclared
+  }
+
+  private func undeclaredReferences(declared: [String: Namespace]) -> [String: SourceLocation] {
+    namespaceReferences.filter { declared[$0.key]?.isDeclared != true }
+  }
+
+  /// Builds the cluster from everything added; `parts` describe the files, for the
+  /// inventory returned with it.
+  mutating func finish(parts: [Inventory.Part] = []) -> (LoadResult, Inventory) {
     reportSkippedKinds()
-    createReferencedNamespaces()
-    buildWorkloadEndpoints()
-    finishHostsAndSets()
-    validatePolicyTiers()
-    // Sort keys once and move each endpoint once (endpoints are large values).
-    let keys = cluster.endpoints.map { endpoint in
-      (endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
-        endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id)
+    let built: Inventory
+    if let inventory {
+      built = inventory
+      cluster.namespaces = inventory.namespaces
+      cluster.nodes = inventory.nodes
+      cluster.serviceAccountLabels = inventory.serviceAccountLabels
+      cluster.endpoints = inventory.endpoints
+      cluster.profiles = inventory.profiles
+      cluster.felix = inventory.felix
+    } else {
+      let before = diagnostics.count
+      let undeclared = undeclaredReferences(declared: cluster.namespaces)
+      createReferencedNamespaces()
+      addressHostsByNode()
+      buildWorkloadEndpoints()
+      finishHostsAndSets()
+      // Sort keys once and move each endpoint once (endpoints are large values).
+      let keys = cluster.endpoints.map { endpoint in
+        (endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
+          endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id)
+      }
+      let order = keys.indices.sorted { keys[$0] < keys[$1] }
+      cluster.endpoints = order.map { cluster.endpoints[$0] }
+      built = Inventory(
+        parts: parts, undeclared: undeclared, namespaces: cluster.namespaces, nodes: cluster.nodes,
+        serviceAccountLabels: cluster.serviceAccountLabels, endpoints: cluster.endpoints,
+        profiles: cluster.profiles, felix: cluster.felix,
+        diagnostics: inventoryDiagnostics + diagnostics[before...])
+      diagnostics.removeSubrange(before...)
     }
-    let order = keys.indices.sorted { keys[$0] < keys[$1] }
-    cluster.endpoints = order.map { cluster.endpoints[$0] }
-    cluster.policies.sort { $0.id < $1.id }
+    diagnostics += built.diagnostics
+    validatePolicyTiers()
+    // Sort ids, then move each policy once (policies are large values).
+    let ids = cluster.policies.map(\.id)
+    cluster.policies = ids.indices.sorted { ids[$0] < ids[$1] }.map { cluster.policies[$0] }
     diagnostics.sort()
-    return LoadResult(cluster: cluster, diagnostics: diagnostics)
+    return (LoadResult(cluster: cluster, diagnostics: diagnostics), built)
   }
 
   private mutating func reportSkippedKinds() {
@@ -166,6 +355,16 @@ struct ModelBuilder {
         name: name, labels: labels,
         selectorLabels: labels.merging(["projectcalico.org/name": name]) { a, _ in a },
         isDeclared: false, location: location)
+    }
+  }
+
+  /// A host endpoint without `expectedIPs` has its node's addresses.
+  private mutating func addressHostsByNode() {
+    for index in otherEndpoints.indices where otherEndpoints[index].isHost {
+      let endpoint = otherEndpoints[index]
+      if endpoint.addresses.isEmpty, let node = endpoint.node, let known = cluster.nodes[node] {
+        otherEndpoints[index].addresses = known.addresses
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-extension ModelBuilder {
+extension FileDecoder {
   /// Decodes AdminNetworkPolicy, BaselineAdminNetworkPolicy (v1alpha1) and ClusterNetworkPolicy
   /// (v1alpha2) into policies of the `kube-admin` and `kube-baseline` tiers.
   ///
@@ -75,9 +75,7 @@ extension ModelBuilder {
       context.diagnostics.append(Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
-    guard define("npa/\(object.kind)//\(object.name)", "\(object.kind) `\(object.name)`", at: object.location)
-    else { return }
-    cluster.policies.append(policy)
+    define("npa/\(object.kind)//\(object.name)", "\(object.kind) `\(object.name)`", at: object.location, .policy(policy))
   }
 
   /// `subject: {namespaces: LabelSelector}` or `{pods: {namespaceSelector, podSelector}}`.

@@ -1,4 +1,4 @@
-extension ModelBuilder {
+extension FileDecoder {
   /// Sends an object to the decoder for its API group and kind.
   mutating func decode(_ object: ObjectHeader, context: inout DecodeContext) {
     switch (object.group, object.kind) {
@@ -35,22 +35,17 @@ extension ModelBuilder {
   // MARK: - Kubernetes inventory
 
   private mutating func decodeNamespace(_ object: ObjectHeader, _ context: inout DecodeContext) {
-    guard define(object.key("core"), "Namespace `\(object.name)`", at: object.location) else {
-      return
-    }
     var labels = object.labels
     labels["kubernetes.io/metadata.name"] = object.name
     var selectorLabels = labels
     selectorLabels["projectcalico.org/name"] = object.name
-    cluster.namespaces[object.name] = Namespace(
+    let namespace = Namespace(
       name: object.name, labels: labels, selectorLabels: selectorLabels, isDeclared: true,
       location: object.location)
+    define(object.key("core"), "Namespace `\(object.name)`", at: object.location, .namespace(namespace))
   }
 
   private mutating func decodeNode(_ object: ObjectHeader, _ context: inout DecodeContext) {
-    guard define(object.key("core"), "Node `\(object.name)`", at: object.location) else {
-      return
-    }
     var addresses: [IPAddress] = []
     for entry in context.list(object.node["status"]?["addresses"], "status.addresses") ?? [] {
       guard let text = entry["address"]?.scalar, let ip = IPAddress(text) else { continue }
@@ -60,17 +55,18 @@ extension ModelBuilder {
         addresses.append(ip)
       }
     }
-    cluster.nodes[object.name] = Node(
+    let node = Node(
       name: object.name, labels: object.labels, addresses: addresses, location: object.location)
+    define(object.key("core"), "Node `\(object.name)`", at: object.location, .node(node))
   }
 
   private mutating func decodeServiceAccount(
     _ object: ObjectHeader, _ context: inout DecodeContext
   ) {
     let namespace = namespace(of: object)
-    guard define(object.key("core"), "ServiceAccount `\(namespace)/\(object.name)`", at: object.location)
-    else { return }
-    cluster.serviceAccountLabels["\(namespace)/\(object.name)"] = object.labels
+    define(
+      object.key("core"), "ServiceAccount `\(namespace)/\(object.name)`", at: object.location,
+      .serviceAccount(key: "\(namespace)/\(object.name)", labels: object.labels))
   }
 
   /// A Pod, or a workload whose pod template stands for all its pods.
@@ -83,8 +79,6 @@ extension ModelBuilder {
       context.error("`\(object.kind)` has no pod template (`spec.template`)", at: object.node)
       return
     }
-    guard define(object.key("workload"), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location)
-    else { return }
     let spec = template["spec"]
     let labels =
       isPod ? object.labels : context.stringMap(template["metadata"]?["labels"], "metadata.labels")
@@ -130,11 +124,13 @@ extension ModelBuilder {
     }
     let serviceAccount =
       spec?["serviceAccountName"]?.scalar ?? spec?["serviceAccount"]?.scalar ?? "default"
-    workloads.append(
-      RawWorkload(
-        kind: object.kind, name: object.name, namespace: namespace, labels: labels,
-        serviceAccount: serviceAccount, podIP: podIP, extraIPs: extraIPs,
-        nodeName: spec?["nodeName"]?.scalar, namedPorts: namedPorts, owners: owners,
-        location: object.location))
+    let workload = RawWorkload(
+      kind: object.kind, name: object.name, namespace: namespace, labels: labels,
+      serviceAccount: serviceAccount, podIP: podIP, extraIPs: extraIPs,
+      nodeName: spec?["nodeName"]?.scalar, namedPorts: namedPorts, owners: owners,
+      location: object.location)
+    define(
+      object.key("workload"), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location,
+      .workload(workload))
   }
 }

@@ -139,17 +139,22 @@ public struct Policy: Hashable, Sendable, Identifiable {
   /// Calico's order within a tier (`policy_sorter.go`): order ascending with no order last,
   /// then the text `name/namespace/kind`.
   public static func precedes(_ a: Policy, _ b: Policy) -> Bool {
+    precedes(a.orderingKey, b.orderingKey)
+  }
+
+  /// What `precedes` compares, to be worked out once per policy when sorting many.
+  var orderingKey: (order: Double?, text: String) {
+    (order, "\(sortName)/\(id.namespace ?? "")/\(id.kind.rawValue)")
+  }
+
+  /// `precedes` on ordering keys.
+  static func precedes(_ a: (order: Double?, text: String), _ b: (order: Double?, text: String)) -> Bool {
     switch (a.order, b.order) {
     case let (x?, y?) where x != y: return x < y
     case (_?, nil): return true
     case (nil, _?): return false
-    default:
-      return a.sortKey < b.sortKey
+    default: return a.text < b.text
     }
-  }
-
-  private var sortKey: String {
-    "\(sortName)/\(id.namespace ?? "")/\(id.kind.rawValue)"
   }
 }
 

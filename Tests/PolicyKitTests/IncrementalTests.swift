@@ -1,0 +1,228 @@
+import Foundation
+import Testing
+@testable import PolicyKit
+
+/// After an edit, the cached loader and the re-evaluation that redoes only what the edit can
+/// affect must give exactly what loading and evaluating from scratch gives.
+@Suite struct IncrementalTests {
+  // MARK: - Loading
+
+  static let namespaces = """
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: prod, labels: {env: prod}}
+    ---
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: dev, labels: {env: dev}}
+    """
+  static let pods = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web, namespace: prod, labels: {app: web}}
+    spec: {nodeName: node-1, containers: [{name: web, ports: [{name: http, containerPort: 8080}]}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: db, namespace: prod, labels: {app: db}}
+    spec: {nodeName: node-1, containers: [{name: db}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web, namespace: dev, labels: {app: web}}
+    spec: {nodeName: node-1, containers: [{name: web}]}
+    """
+  /// A host endpoint whose addresses come from a Node defined in a later file.
+  static let host = """
+    apiVersion: projectcalico.org/v3
+    kind: HostEndpoint
+    metadata: {name: node-1-eth0, labels: {role: node}}
+    spec: {node: node-1, interfaceName: eth0, profiles: [projectcalico-default-allow]}
+    """
+  static let nodes = """
+    apiVersion: v1
+    kind: Node
+    metadata: {name: node-1}
+    status: {addresses: [{type: InternalIP, address: 192.168.1.10}]}
+    """
+  static func denyIngress(_ namespace: String, name: String = "deny") -> String {
+    """
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: \(name), namespace: \(namespace)}
+    spec: {podSelector: {}, policyTypes: [Ingress]}
+    """
+  }
+  static let allowWeb = """
+    apiVersion: projectcalico.org/v3
+    kind: GlobalNetworkPolicy
+    metadata: {name: allow-web}
+    spec:
+      order: 10
+      selector: app == 'web'
+      ingress: [{action: Allow, protocol: TCP, destination: {ports: [http, 80]}}]
+    """
+
+  static func files(_ contents: [(String, String)]) -> [SourceFile] {
+    contents.map { SourceFile(path: $0.0, text: $0.1) }
+  }
+
+  /// The parts of two loads that must agree.
+  static func expectSame(_ cached: LoadResult, _ fresh: LoadResult, _ context: String) {
+    #expect(cached.cluster.endpoints == fresh.cluster.endpoints, "\(context): endpoints")
+    #expect(cached.cluster.policies == fresh.cluster.policies, "\(context): policies")
+    #expect(cached.cluster.namespaces == fresh.cluster.namespaces, "\(context): namespaces")
+    #expect(cached.cluster.tiers == fresh.cluster.tiers, "\(context): tiers")
+    #expect(cached.cluster.profiles == fresh.cluster.profiles, "\(context): profiles")
+    #expect(cached.cluster.felix == fresh.cluster.felix, "\(context): felix")
+    #expect(cached.diagnostics == fresh.diagnostics, "\(context): diagnostics")
+  }
+
+  @Test func aCachedLoadEqualsAFreshLoadAfterEveryKindOfEdit() {
+    var contents: [(String, String)] = [
+      ("a-namespaces.yaml", Self.namespaces), ("b-pods.yaml", Self.pods), ("c-host.yaml", Self.host),
+      ("d-nodes.yaml", Self.nodes), ("e-deny.yaml", Self.denyIngress("prod")),
+      ("f-allow.yaml", Self.allowWeb),
+    ]
+    var cache = ManifestCache()
+    let first = ManifestLoader.load(Self.files(contents), cache: &cache)
+    Self.expectSame(first, ManifestLoader.load(Self.files(contents)), "first load")
+    #expect(cache.lastDecoded == 6)
+    #expect(first.cluster.endpoint("host/node-1-eth0")?.addresses.map(\.description) == ["192.168.1.10"],
+            "a Node in a later file still gives the host endpoint its address")
+
+    // Edits: (file index, new content, whether the inventory can be kept).
+    let edits: [(Int, String, Bool, String)] = [
+      (4, Self.denyIngress("dev"), true, "a policy moves to another namespace"),
+      (5, Self.allowWeb.replacingOccurrences(of: "order: 10", with: "order: 5"), true, "a policy's order"),
+      (5, Self.denyIngress("prod"), true, "a duplicate of a policy in another file"),
+      (4, Self.denyIngress("ghost"), false, "a policy in an undeclared namespace"),
+      (4, "kind: [broken", false, "a file that does not parse (ghost is no longer made up)"),
+      (4, Self.denyIngress("prod"), true, "a policy file mended"),
+      (1, Self.pods.replacingOccurrences(of: "app: db", with: "app: cache"), false, "a pod's labels"),
+      (0, Self.namespaces + "\n---\n" + Self.namespaces, false, "duplicate namespaces"),
+      (3, "", false, "the Node is gone"),
+    ]
+    for (index, text, keepsInventory, what) in edits {
+      contents[index].1 = text
+      let cached = ManifestLoader.load(Self.files(contents), cache: &cache)
+      Self.expectSame(cached, ManifestLoader.load(Self.files(contents)), what)
+      #expect(cache.lastDecoded == 1, "\(what): only the edited file is decoded")
+      #expect(cache.lastReusedInventory == keepsInventory, "\(what)")
+    }
+    // Nothing changed: nothing decoded, the inventory kept; a file dropped: forgotten.
+    _ = ManifestLoader.load(Self.files(contents), cache: &cache)
+    #expect(cache.lastDecoded == 0)
+    #expect(cache.lastReusedInventory)
+    contents.remove(at: 5)
+    let fewer = ManifestLoader.load(Self.files(contents), cache: &cache)
+    Self.expectSame(fewer, ManifestLoader.load(Self.files(contents)), "a file removed")
+    #expect(cache.count == contents.count)
+  }
+
+  @Test func duplicateErrorsPointAtTheLaterFileWhicheverWasEdited() {
+    var contents = [("a.yaml", Self.namespaces), ("b.yaml", Self.denyIngress("prod")), ("c.yaml", Self.denyIngress("prod"))]
+    var cache = ManifestCache()
+    _ = ManifestLoader.load(Self.files(contents), cache: &cache)
+    contents[1].1 = Self.denyIngress("prod") + "\n"
+    let result = ManifestLoader.load(Self.files(contents), cache: &cache)
+    let duplicates = result.diagnostics.filter { $0.message.hasPrefix("duplicate") }
+    #expect(duplicates.map { $0.location?.file } == ["c.yaml"])
+    #expect(duplicates.first?.notes.first?.location?.file == "b.yaml")
+  }
+
+  // MARK: - Re-evaluation
+
+  /// Edits of a cluster's policies that a user makes while exploring.
+  static func edits(of cluster: Cluster) -> [(String, Cluster)] {
+    var result: [(String, Cluster)] = []
+    let policies = cluster.policies
+    let picked = Array(policies.prefix(4)) + (policies.count > 4 ? [policies[policies.count - 1]] : [])
+    for policy in picked {
+      if case .success(let (trapped, _)) = cluster.applyingTrap(policy.id.description) {
+        result.append(("trap \(policy.id)", trapped))
+      }
+      var removed = cluster
+      removed.policies.removeAll { $0.id == policy.id }
+      result.append(("remove \(policy.id)", removed))
+      var flipped = cluster
+      if let index = flipped.policies.firstIndex(where: { $0.id == policy.id }) {
+        for list in [\Policy.ingress, \Policy.egress] where !flipped.policies[index][keyPath: list].isEmpty {
+          let action = flipped.policies[index][keyPath: list][0].action
+          flipped.policies[index][keyPath: list][0].action = action == .allow ? .deny : .allow
+        }
+        flipped.policies[index].order = (flipped.policies[index].order ?? 1000) + 1
+      }
+      result.append(("flip actions and order of \(policy.id)", flipped))
+    }
+    var tiers = cluster
+    for (name, tier) in tiers.tiers where tier.defaultAction == .deny && name != "default" {
+      tiers.tiers[name]?.defaultAction = .pass
+    }
+    result.append(("tier defaults", tiers))
+    return result
+  }
+
+  @Test func anUpdatedMatrixEqualsAFreshOneOnEveryCell() throws {
+    let sets = KernelAgreementTests.manifestSets()
+    var incremental = 0
+    var fallbacks = 0
+    for (name, urls) in sets {
+      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
+      let cluster = ManifestLoader.load(files).cluster
+      for view in View.allCases {
+        let base = Evaluator(cluster: cluster, view: view)
+        for text in ["tcp/80", "udp/53", "tcp/http"] {
+          let probe = try #require(Probe(parsing: text))
+          let before = ConnectivityMatrix(evaluator: base, probe: probe)
+          for (what, edited) in Self.edits(of: cluster) {
+            let reused = Evaluator(cluster: edited, view: view, reusing: base)
+            let updated = ConnectivityMatrix(evaluator: reused, probe: probe, updating: before)
+            let fresh = ConnectivityMatrix(evaluator: Evaluator(cluster: edited, view: view), probe: probe)
+            if updated.isIncremental { incremental += 1 } else { fallbacks += 1 }
+            for source in 0..<fresh.count {
+              for destination in 0..<fresh.count
+              where updated.outcome(source, destination) != fresh.outcome(source, destination) {
+                Issue.record("\(name) \(view) \(text) \(what): \(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.outcome(source, destination)), fresh \(fresh.outcome(source, destination))")
+                return
+              }
+            }
+            #expect(updated.counts == fresh.counts, "\(name) \(what)")
+            #expect(updated.changes(from: before) == fresh.changes(from: before), "\(name) \(what)")
+          }
+        }
+      }
+    }
+    #expect(incremental > 1000, "most edits keep the classes")
+    #expect(fallbacks > 0, "an edit that changes the CIDRs rules name starts over")
+  }
+
+  @Test func onlyTheClassesAnEditedPolicySelectsAreRedone() throws {
+    let result = ManifestLoader.load(
+      Self.files([("a.yaml", Self.namespaces), ("b.yaml", Self.pods), ("c.yaml", Self.denyIngress("prod"))]))
+    let base = Evaluator(cluster: result.cluster)
+    let probe = Probe(.tcp, 80)
+    let before = ConnectivityMatrix(evaluator: base, probe: probe)
+    #expect(!before.isIncremental)
+
+    // The edit touches prod's pods only: dev/web's rows are kept.
+    let edited = ManifestLoader.load(
+      Self.files([("a.yaml", Self.namespaces), ("b.yaml", Self.pods), ("c.yaml", Self.denyIngress("prod").replacingOccurrences(of: "podSelector: {}", with: "podSelector: {matchLabels: {app: db}}"))]))
+    let reused = Evaluator(cluster: edited.cluster, reusing: base)
+    let updated = ConnectivityMatrix(evaluator: reused, probe: probe, updating: before)
+    #expect(updated.isIncremental)
+    let prod = result.cluster.endpoints.filter { $0.namespace == "prod" }.count
+    #expect(updated.recomputedClasses == prod)
+    #expect(updated.changes(from: before).map { "\($0.source) -> \($0.destination)" } == [
+      "dev/web -> prod/web", "prod/db -> prod/web",
+    ])
+
+    // The same cluster again: nothing is redone.
+    let again = ConnectivityMatrix(
+      evaluator: Evaluator(cluster: edited.cluster, reusing: reused), probe: probe, updating: updated)
+    #expect(again.isIncremental && again.recomputedClasses == 0)
+    // A matrix from another evaluator, or for another probe, is not taken as a base.
+    #expect(!ConnectivityMatrix(evaluator: Evaluator(cluster: edited.cluster, reusing: base), probe: probe, updating: updated).isIncremental)
+    #expect(!ConnectivityMatrix(evaluator: Evaluator(cluster: edited.cluster, reusing: reused), probe: Probe(.udp, 53), updating: updated).isIncremental)
+  }
+}
