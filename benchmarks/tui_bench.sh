@@ -3,6 +3,7 @@
 #
 #   benchmarks/tui_bench.sh [PATH-TO-matrix-tui]      (default .build/release/matrix-tui)
 #   FIRST_RUNS=5 KEY_RUNS=20 SAVE_RUNS=5 KEY_PODS=500 SAVE_PODS=996 benchmarks/tui_bench.sh
+#   SCALE_PODS=0 benchmarks/tui_bench.sh            (skip (d) and (e), the 10,000-endpoint ones)
 #
 # (a) first frame: from starting `matrix-tui demo/host-firewall` in a tmux window (120x40) until
 #     every row of the grid is on screen; median of FIRST_RUNS.
@@ -11,6 +12,13 @@
 # (c) file save to redraw: on a 1,000-endpoint generated cluster (one file per policy), rewrite
 #     one policy file and poll until the status line shows a `reload:` message; median of
 #     SAVE_RUNS, the edit and its undo alternating, each after the previous message has gone.
+# (d) the same on a 10,000-endpoint cluster (SCALE_PODS pods, 4 host endpoints, 500 namespaces,
+#     2,000 policies, 1,000 label sets, tiers; opens zoomed out), against a full evaluation of
+#     it (`eval --format summary`, the whole process) measured in the same run. Both (c) and (d)
+#     include the explorer's 100 ms debounce (it waits for a burst of file events to end); the
+#     report also gives (d) without it.
+# (e) keypress to redraw on the 10,000-endpoint cluster: zoomed out (namespaces), and in the
+#     endpoint grid (`--zoom endpoints`).
 #
 # Polling through tmux adds latency: every poll is a tmux client round trip. Each measure has a
 # floor taken the same way with an app that takes no time, subtracted in the `net` column:
@@ -30,6 +38,8 @@ SAVE_RUNS=${SAVE_RUNS:-5}
 LOAD_TIMEOUT=${LOAD_TIMEOUT:-300} # seconds to wait for a big cluster's first frame
 KEY_PODS=${KEY_PODS:-500}         # endpoints of (b)'s cluster
 SAVE_PODS=${SAVE_PODS:-996}       # pods of (c)'s cluster, which also has 4 host endpoints
+SCALE_PODS=${SCALE_PODS:-9996}    # pods of (d) and (e)'s cluster (0: skip them)
+DEBOUNCE_MS=100                   # the explorer's wait for a burst of file events to end
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 export SHELL=/bin/sh
@@ -78,6 +88,8 @@ grid_drawn() { grep -qE "^ *$grid_rows [^ ]+ +[✓✗·]" <<<"$scr"; }
 # For big clusters: the first row is drawn, with the header's counts.
 big_grid_drawn() { grep -qE '^ *1 [^ ]+ +[✓✗·]' <<<"$scr" && grep -qE '│ ✓[0-9]+' <<<"$scr"; }
 ready() { [[ $scr == *ready* ]]; }
+# Zoomed out: the header's counts and the first group row.
+zoomed_drawn() { grep -qE '^ *1 hosts \([0-9]+\) +[✓✗◐·]' <<<"$scr" && grep -qE '│ ✓[0-9]+' <<<"$scr"; }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "matrix-tui explorer benchmark: $bin" >&2
@@ -93,6 +105,9 @@ small=(--pods "$KEY_PODS" --namespaces 20 --policies 150 --seed 1)
 big=(--pods "$SAVE_PODS" --hosts 4 --namespaces 40 --policies 300 --seed 1 --tiers --cidr-rules)
 python3 "$gen" "${small[@]}" --out "$c500" 2>/dev/null
 python3 "$gen" "${big[@]}" --out "$c1000" 2>/dev/null
+c10000=$work/c10000
+scale=(--pods "$SCALE_PODS" --hosts 4 --namespaces 500 --policies 2000 --label-sets 1000 --seed 1 --tiers)
+((SCALE_PODS > 0)) && python3 "$gen" "${scale[@]}" --out "$c10000" 2>/dev/null
 log "(b) cluster: gen_cluster.py ${small[*]}: $(head -n 1 "$c500" | sed 's/^.*: seed/seed/')"
 log "(c) cluster: gen_cluster.py ${big[*]}: $(python3 "$gen" "${big[@]}" --out - | head -n 1 | sed 's/^.*: seed/seed/')"
 
@@ -239,6 +254,63 @@ save_median=$(median "${save_runs[@]}")
 log "(c) runs (ms): $(for v in "${save_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
 
 # ---------------------------------------------------------------------------------------------
+# (d) file save to redraw and (e) keys on SCALE_PODS + 4 endpoints
+
+if ((SCALE_PODS > 0)); then
+  t0=$(now_us)
+  open scale "exec '$bin' '$c10000'"
+  if ! wait_for scale "$LOAD_TIMEOUT" zoomed_drawn; then
+    echo "(d): the 10,000-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  first10000=$(($(now_us) - t0))
+  log "first frame, $((SCALE_PODS + 4)) endpoints (zoomed out): $(ms "$first10000") ms"
+  policy=$(ls "$c10000"/policy-*-host-firewall.yaml | head -n 1)
+  original=$(cat "$policy")
+  edited=$(sed "s/selector: \"role == 'node' || tier == 'data'\"/selector: all()/" <<<"$original")
+  [ "$edited" != "$original" ] || { echo "(d): cannot edit $policy" >&2; exit 1; }
+  scale_runs=()
+  for ((i = 0; i < SAVE_RUNS; i++)); do
+    wait_for scale 10 no_reload_message || { echo "(d): the reload message never cleared" >&2; exit 1; }
+    before=$(status_line)
+    if ((i % 2 == 0)); then content=$edited; else content=$original; fi
+    t0=$(now_us)
+    printf '%s\n' "$content" >"$policy"
+    if ! wait_for scale "$LOAD_TIMEOUT" reloaded; then
+      echo "(d): no reload message within $LOAD_TIMEOUT s" >&2
+      exit 1
+    fi
+    scale_runs+=($(($(now_us) - t0)))
+    log "(d) $(status_line | sed 's/^ *//')"
+  done
+  scale_median=$(median "${scale_runs[@]}")
+  log "(d) runs (ms): $(for v in "${scale_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  # (e) keys, zoomed out, in the same window.
+  key_latency scale "$KEY_RUNS"
+  zoomed_key_runs=("${latencies[@]}")
+  zoomed_key_median=$(median "${zoomed_key_runs[@]}")
+  log "(e) zoomed out runs (ms): $(for v in "${zoomed_key_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  close scale
+  open scalekeys "exec '$bin' --no-watch --zoom endpoints '$c10000'"
+  if ! wait_for scalekeys "$LOAD_TIMEOUT" big_grid_drawn; then
+    echo "(e): the 10,000-endpoint grid did not draw within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  key_latency scalekeys "$KEY_RUNS"
+  grid_key_runs=("${latencies[@]}")
+  grid_key_median=$(median "${grid_key_runs[@]}")
+  log "(e) endpoint grid runs (ms): $(for v in "${grid_key_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  close scalekeys
+  full_runs=()
+  for ((i = 0; i < 3; i++)); do
+    t0=$(now_us)
+    "$bin" eval --format summary "$c10000" >/dev/null 2>&1
+    full_runs+=($(($(now_us) - t0)))
+  done
+  full10000=$(median "${full_runs[@]}")
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Baselines: the whole matrix without the explorer
 
 time_eval() {
@@ -269,6 +341,18 @@ row "(b) key j -> redraw, $KEY_PODS endpoints" "$(ms "$key_median")" "$(ms "$key
   "$(net "$key_median" "$key_floor")" "<16" "$(verdict $((key_median - key_floor)) 16)" "$KEY_RUNS"
 row "(c) file save -> redraw, $((SAVE_PODS + 4)) endpoints" "$(ms "$save_median")" "$(ms "$capture_floor")" \
   "$(net "$save_median" "$capture_floor")" "<150" "$(verdict $((save_median - capture_floor)) 150)" "$SAVE_RUNS"
+if ((SCALE_PODS > 0)); then
+  row "(d) file save -> redraw, $((SCALE_PODS + 4)) endpoints" "$(ms "$scale_median")" "$(ms "$capture_floor")" \
+    "$(net "$scale_median" "$capture_floor")" "" "" "$SAVE_RUNS"
+  scale_net=$((scale_median - capture_floor - DEBOUNCE_MS * 1000))
+  row "    without the ${DEBOUNCE_MS} ms debounce" "" "" "$(ms "$scale_net")" \
+    "<$(ms $((full10000 / 10)))" "$(verdict "$scale_net" "$(ms $((full10000 / 10)))")" ""
+  echo "    target: a tenth of a full evaluation (eval --format summary, median of 3: $(ms "$full10000") ms); ratio $(awk -v a="$scale_net" -v b="$full10000" 'BEGIN { printf "%.3f", a / b }')"
+  row "(e) key j -> redraw, zoomed out" "$(ms "$zoomed_key_median")" "$(ms "$key_floor")" \
+    "$(net "$zoomed_key_median" "$key_floor")" "<16" "$(verdict $((zoomed_key_median - key_floor)) 16)" "$KEY_RUNS"
+  row "(e) key j -> redraw, endpoint grid" "$(ms "$grid_key_median")" "$(ms "$key_floor")" \
+    "$(net "$grid_key_median" "$key_floor")" "<16" "$(verdict $((grid_key_median - key_floor)) 16)" "$KEY_RUNS"
+fi
 echo "baselines (one run each):"
 row "  eval --format table, $KEY_PODS endpoints" "$(ms "$table500")" "" "" "" "" "1"
 row "  eval --format table, $((SAVE_PODS + 4)) endpoints" "$(ms "$table1000")" "" "" "" "" "1"
@@ -276,6 +360,7 @@ row "  eval --format csv, $KEY_PODS endpoints" "$(ms "$eval500")" "" "" "" "" "1
 row "  eval --format csv, $((SAVE_PODS + 4)) endpoints" "$(ms "$eval1000")" "" "" "" "" "1"
 row "  explorer first frame, $KEY_PODS endpoints" "$(ms "$first500")" "" "" "" "" "1"
 row "  explorer first frame, $((SAVE_PODS + 4)) endpoints" "$(ms "$first1000")" "" "" "" "" "1"
+((SCALE_PODS > 0)) && row "  explorer first frame, $((SCALE_PODS + 4)) endpoints (zoomed out)" "$(ms "$first10000")" "" "" "" "" "1"
 echo "cells: $cells500 and $cells1000 (eval csv rows; csv gives each cell's reason, table only marks)"
 echo "one tmux capture-pane: $(ms "$capture_floor") ms"
 echo "floors: (a) a window printing 'ready'; (b) a bash loop redrawing a label per key; (c) one capture-pane"

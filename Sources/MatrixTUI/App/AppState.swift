@@ -135,6 +135,17 @@ struct AppState: Sendable {
   /// The endpoints of the cluster being shown.
   var endpoints: [Endpoint] { evaluator?.cluster.endpoints ?? [] }
 
+  /// The width of the longest endpoint id (set with the evaluator).
+  var longestEndpointID = 0
+
+  /// How many row labels there are (endpoints, or groups when zoomed out) and the width of
+  /// the longest (8 when there are none).
+  var rowLabelMeasure: (count: Int, longest: Int) {
+    if let groupMatrix { return (groupMatrix.groups.count, groupMatrix.groups.isEmpty ? 8 : groupMatrix.longestLabel) }
+    let count = endpoints.count
+    return (count, count == 0 ? 8 : longestEndpointID)
+  }
+
   /// The endpoint index under the cursor as (source, destination).
   var selectedCell: (source: Int, destination: Int)? {
     guard rows.indices.contains(cursorRow), columns.indices.contains(cursorColumn) else { return nil }

@@ -118,6 +118,7 @@ extension AppState {
     let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix)
     let previousConnections = connections
     self.evaluator = evaluator
+    longestEndpointID = evaluator.cluster.endpoints.lazy.map(\.id.count).max() ?? 0
     self.matrix = matrix
     connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator) : nil
     if view == .pending {

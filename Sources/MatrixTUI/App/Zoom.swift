@@ -19,6 +19,8 @@ struct GroupMatrix: Sendable {
   }
 
   var groups: [Group]
+  /// The width of the longest row label (`GroupMatrixView.label`).
+  var longestLabel: Int
   /// `cells[a * groups.count + b]`.
   var cells: [Cell]
 
@@ -34,6 +36,7 @@ struct GroupMatrix: Sendable {
       members[group, default: []].append(index)
     }
     groups = order.map { Group(group: $0, members: members[$0] ?? []) }
+    longestLabel = groups.map { GroupMatrixView.label($0).count }.max() ?? 0
     var cells = [Cell](repeating: Cell(), count: groups.count * groups.count)
     guard let evaluator = state.evaluator else {
       self.cells = cells
@@ -49,9 +52,15 @@ struct GroupMatrix: Sendable {
       return
     }
     let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
-    for (pair, tally) in text.tallies(by: EndpointGroup.init) {
-      guard let a = position[pair.source], let b = position[pair.destination] else { continue }
-      cells[a * groups.count + b] = Cell(allowed: tally.allowed + tally.some, denied: tally.denied)
+    let tallies = text.tallies(by: EndpointGroup.init)
+    let at = tallies.keys.map { position[$0] }
+    for source in tallies.keys.indices {
+      guard let a = at[source] else { continue }
+      for destination in tallies.keys.indices {
+        guard let b = at[destination] else { continue }
+        let tally = tallies.tally(source, destination)
+        cells[a * groups.count + b] = Cell(allowed: tally.allowed + tally.some, denied: tally.denied)
+      }
     }
     self.cells = cells
   }

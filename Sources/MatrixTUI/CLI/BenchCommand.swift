@@ -44,6 +44,10 @@ struct BenchCommand: ParsableCommand {
       var matrix: ConnectivityMatrix?
       time("matrix") { matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe) }
       time("counts") { _ = matrix?.counts }
+      if let matrix {
+        // What `eval --format summary` adds: counts per namespace pair, as text.
+        time("summary") { _ = MatrixText(evaluator: evaluator, matrix: matrix).summary() }
+      }
       if anyProbe {
         time("any") { _ = ConnectionMatrix(evaluator: evaluator) }
       }
@@ -51,7 +55,7 @@ struct BenchCommand: ParsableCommand {
       summary = "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     var lines = [summary]
-    for name in ["scan", "load", "prepare", "matrix", "counts", "any", "edit-read", "edit-load", "edit-prepare", "edit-matrix", "edit-changes", "edit"] {
+    for name in ["scan", "load", "prepare", "matrix", "counts", "summary", "any", "edit-read", "edit-load", "edit-prepare", "edit-matrix", "edit-changes", "edit"] {
       let values = (results[name] ?? []).sorted()
       guard !values.isEmpty else { continue }
       lines.append("\(name.padded(8)) \(String(format: "%9.1f", values[values.count / 2])) ms")
@@ -62,6 +66,8 @@ struct BenchCommand: ParsableCommand {
     }
     let single = median("load") + median("prepare") + median("matrix")
     lines.append(String(format: "load+prepare+matrix %.1f ms = %.2f x scan", single, single / max(0.001, median("scan"))))
+    let withSummary = single + median("summary")
+    lines.append(String(format: "eval --format summary (load+prepare+matrix+summary) %.1f ms = %.2f x scan", withSummary, withSummary / max(0.001, median("scan"))))
     if anyProbe {
       lines.append(String(format: "any (prepare+sets) = %.2f x single-probe evaluation (prepare+matrix)", (median("prepare") + median("any")) / max(0.001, median("prepare") + median("matrix"))))
     }

@@ -93,54 +93,84 @@ struct MatrixText {
   /// Counts the shown cells (self cells left out) per pair of `key`s of their endpoints, a
   /// pair of endpoint classes at a time: a class lies in one group, as namespaces are part of
   /// what makes classes differ.
-  func tallies<Key: Hashable>(by key: (Endpoint) -> Key) -> [Pair<Key>: Tally] {
+  func tallies<Key: Hashable>(by key: (Endpoint) -> Key) -> GroupTallies<Key> {
     let classCount = matrix?.classCount ?? connections?.classCount ?? 0
     let classOf = matrix?.classOf ?? connections?.classOf ?? []
-    var classKey = [Key?](repeating: nil, count: classCount)
+    var keys: [Key] = []
+    var position: [Key: Int] = [:]
+    var classGroup = [Int](repeating: -1, count: classCount)
     var rowCount = [Int](repeating: 0, count: classCount)
     var columnCount = [Int](repeating: 0, count: classCount)
     var both = [Int](repeating: 0, count: classCount)
+    func group(_ endpoint: Int) -> Int {
+      let cls = Int(classOf[endpoint])
+      if classGroup[cls] < 0 {
+        let value = key(endpoints[endpoint])
+        if let known = position[value] {
+          classGroup[cls] = known
+        } else {
+          position[value] = keys.count
+          classGroup[cls] = keys.count
+          keys.append(value)
+        }
+      }
+      return cls
+    }
     let columnSet = Set(columns)
     for row in rows {
-      let cls = Int(classOf[row])
+      let cls = group(row)
       rowCount[cls] += 1
-      classKey[cls] = key(endpoints[row])
       if columnSet.contains(row) { both[cls] += 1 }
     }
-    for column in columns {
-      columnCount[Int(classOf[column])] += 1
-      classKey[Int(classOf[column])] = key(endpoints[column])
-    }
-    var result: [Pair<Key>: Tally] = [:]
-    for a in 0..<classCount where rowCount[a] > 0 {
-      for b in 0..<classCount where columnCount[b] > 0 {
+    for column in columns { columnCount[group(column)] += 1 }
+    let groups = keys.count
+    var tallies = [Tally](repeating: Tally(), count: groups * groups)
+    let sourceClasses = (0..<classCount).filter { rowCount[$0] > 0 }
+    let destinationClasses = (0..<classCount).filter { columnCount[$0] > 0 }
+    for a in sourceClasses {
+      let rowBase = classGroup[a] * groups
+      for b in destinationClasses {
         let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
-        guard pairs > 0, let keyA = classKey[a], let keyB = classKey[b] else { continue }
-        var tally = result[Pair(source: keyA, destination: keyB)] ?? Tally()
+        guard pairs > 0 else { continue }
+        let index = rowBase + classGroup[b]
         if let matrix {
-          if matrix.classAllows(a, b) { tally.allowed += pairs } else { tally.denied += pairs }
+          if matrix.classAllows(a, b) { tallies[index].allowed += pairs } else { tallies[index].denied += pairs }
         } else if let set = connections?.classConnections(a, b) {
-          if set.isAll { tally.allowed += pairs } else if set.isEmpty { tally.denied += pairs } else { tally.some += pairs }
+          if set.isAll {
+            tallies[index].allowed += pairs
+          } else if set.isEmpty {
+            tallies[index].denied += pairs
+          } else {
+            tallies[index].some += pairs
+          }
         }
-        result[Pair(source: keyA, destination: keyB)] = tally
       }
     }
-    return result
+    return GroupTallies(keys: keys, tallies: tallies)
   }
 
-  /// A source and a destination key.
-  struct Pair<Key: Hashable>: Hashable {
-    var source: Key
-    var destination: Key
+  /// Counts per pair of groups: `tally(a, b)` for the groups `keys[a]` and `keys[b]`.
+  struct GroupTallies<Key: Hashable> {
+    /// The groups, in the order their first endpoint is shown.
+    var keys: [Key]
+    /// `tallies[a * keys.count + b]`.
+    var tallies: [Tally]
+
+    func tally(_ source: Int, _ destination: Int) -> Tally { tallies[source * keys.count + destination] }
+
+    /// All counts together.
+    var total: Tally {
+      tallies.reduce(into: Tally()) { total, tally in
+        total.allowed += tally.allowed
+        total.some += tally.some
+        total.denied += tally.denied
+      }
+    }
   }
 
   /// Counts over the shown cells (self cells left out).
   func counts() -> Tally {
-    tallies { _ in 0 }.values.reduce(into: Tally()) { total, tally in
-      total.allowed += tally.allowed
-      total.some += tally.some
-      total.denied += tally.denied
-    }
+    tallies { _ in 0 }.total
   }
 
   /// One header line: probe, view and counts.
@@ -297,13 +327,38 @@ struct MatrixText {
     var lines: [String] = []
     if let matrix {
       lines.append("from,to,verdict,reason")
-      let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
+      // A reason per class pair, named after the deciding side's endpoint for each cell
+      // (`DecisionText.reason`, which the cells of a pair of classes share but for that id).
+      let classes = evaluator.classes
+      var decisions: [Int: (verdict: String, direction: Direction, text: String)] = [:]
+      let ids = endpoints.map { $0.id.visible }
+      let fields = endpoints.map { Self.csvField($0.id) }
       for row in rows {
         for column in columns {
-          let cell = cache.cell(row, column)
+          if row == column {
+            let cell = evaluator.cell(from: row, to: column, probe: matrix.probe)
+            lines.append(
+              [ids[row], ids[column], cell.outcome.verdict.rawValue, DecisionText.reason(cell)]
+                .map(Self.csvField).joined(separator: ","))
+            continue
+          }
+          let key = Int(classes.classOf[row]) * classes.count + Int(classes.classOf[column])
+          let decision: (verdict: String, direction: Direction, text: String)
+          if let known = decisions[key] {
+            decision = known
+          } else {
+            let cell = evaluator.cell(from: row, to: column, probe: matrix.probe)
+            let side = cell.decidingSide
+            decision = (
+              cell.outcome.verdict.rawValue, side.direction,
+              DecisionText.describe(side.decider, verdict: side.verdict)
+            )
+            decisions[key] = decision
+          }
+          let at = decision.direction == .egress ? ids[row] : ids[column]
           lines.append(
-            [cell.source, cell.destination, cell.outcome.verdict.rawValue, DecisionText.reason(cell)]
-              .map(Self.csvField).joined(separator: ","))
+            fields[row] + "," + fields[column] + "," + decision.verdict + ","
+              + Self.csvField("\(decision.direction.rawValue) at \(at): \(decision.text)"))
         }
       }
     } else if let connections {
@@ -321,8 +376,10 @@ struct MatrixText {
   private static func csvField(_ text: String) -> String {
     var value = text.visible
     // A leading =, +, - or @ would be read as a formula by spreadsheets.
-    if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-    guard value.contains(where: { $0 == "," || $0 == "\"" }) else { return value }
+    if let first = value.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first) {
+      value = "'" + value
+    }
+    guard value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) else { return value }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
@@ -352,19 +409,23 @@ struct MatrixText {
   func summary() -> String {
     let tallies = tallies(by: EndpointGroup.init)
     let isAny = connections != nil
-    var lines = [headline, ""]
-    lines.append(isAny ? "source -> destination\tall\tsome\tdenied" : "source -> destination\tallowed\tdenied")
-    var total = Tally()
-    for pair in tallies.keys.sorted(by: { ($0.source, $0.destination) < ($1.source, $1.destination) }) {
-      guard let tally = tallies[pair] else { continue }
-      let name = "\(pair.source.name.visible) -> \(pair.destination.name.visible)"
-      lines.append(isAny ? "\(name)\t\(tally.allowed)\t\(tally.some)\t\(tally.denied)" : "\(name)\t\(tally.allowed)\t\(tally.denied)")
-      total.allowed += tally.allowed
-      total.some += tally.some
-      total.denied += tally.denied
+    var text = headline + "\n\n"
+    text += isAny ? "source -> destination\tall\tsome\tdenied\n" : "source -> destination\tallowed\tdenied\n"
+    let order = tallies.keys.indices.sorted { tallies.keys[$0] < tallies.keys[$1] }
+    let names = tallies.keys.map { $0.name.visible }
+    for a in order {
+      let source = names[a] + " -> "
+      for b in order {
+        let tally = tallies.tally(a, b)
+        guard tally.total > 0 else { continue }
+        text += source
+        text += names[b]
+        text += isAny ? "\t\(tally.allowed)\t\(tally.some)\t\(tally.denied)\n" : "\t\(tally.allowed)\t\(tally.denied)\n"
+      }
     }
-    lines.append(isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)" : "total\t\(total.allowed)\t\(total.denied)")
-    return lines.joined(separator: "\n") + "\n"
+    let total = tallies.total
+    text += isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)\n" : "total\t\(total.allowed)\t\(total.denied)\n"
+    return text
   }
 
   private func truncate(_ text: String, _ width: Int) -> String {

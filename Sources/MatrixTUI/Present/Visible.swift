@@ -2,6 +2,8 @@ extension String {
   /// The string with control characters (C0, DEL, C1, and so ESC) shown as escapes, so that
   /// text from a manifest can never drive the terminal or break a table.
   var visible: String {
+    // Printable ASCII, the usual case, is shown as it is.
+    if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
     guard unicodeScalars.contains(where: Self.isControl) else { return self }
     var result = ""
     for scalar in unicodeScalars {

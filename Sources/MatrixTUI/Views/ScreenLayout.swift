@@ -32,13 +32,12 @@ struct ScreenLayout {
     errorBar = Rect(x: 0, y: max(0, height - 1 - errorHeight), width: width, height: errorHeight)
     let body = Rect(x: 0, y: 1, width: width, height: max(0, height - 2 - errorHeight))
     traceOnRight = width >= 110
-    let labels = state.groupMatrix.map { $0.groups.map { GroupMatrixView.label($0) } }
-      ?? state.endpoints.map(\.id)
-    let itemCount = labels.count
+    // Measured once per matrix (not at every key: 10,000 labels take a while to measure).
+    let (itemCount, longestLabel) = state.rowLabelMeasure
     if traceOnRight {
       // The grid takes what its columns need (at least 30%); the trace gets the rest.
       let count = itemCount
-      let longest = min(40, labels.map(\.count).max() ?? 8)
+      let longest = min(40, longestLabel)
       let gridNeeded = String(max(1, count)).count + longest + 2 + 2 * count + 3
       let traceWidth = max(46, min(width * 70 / 100, width - gridNeeded))
       grid = Rect(x: 0, y: body.y, width: width - traceWidth, height: body.height)
@@ -53,7 +52,7 @@ struct ScreenLayout {
     }
     let count = itemCount
     let digits = String(max(1, count)).count
-    let longest = labels.map(\.count).max() ?? 8
+    let longest = longestLabel
     let needed = digits + 1 + longest + 1
     let allColumns = 2 * count + 1
     if grid.width - allColumns >= min(needed, 16) {

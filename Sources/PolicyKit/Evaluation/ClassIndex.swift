@@ -5,8 +5,10 @@
 /// representative; the scalar code stays the reference and the tests compare both.
 struct ClassIndex {
   let count: Int
-  private var byLabel: [String: [String: ClassBits]] = [:]
-  private var byKey: [String: ClassBits] = [:]
+  /// Classes by their own labels.
+  private var labels: LabelIndex
+  /// Namespaced classes by their namespace's labels (for namespace selectors).
+  private var namespaceLabelIndex: LabelIndex
   private var byNamespace: [String: ClassBits] = [:]
   private var byCIDR: [CIDR: ClassBits] = [:]
   private let none: ClassBits
@@ -18,7 +20,6 @@ struct ClassIndex {
   private(set) var namespaced: ClassBits
   private(set) var ipv4: ClassBits
   private(set) var hasAddress: ClassBits
-  private let namespaceLabels: [String: [String: String]]
 
   init(cluster: Cluster, classes: EndpointClasses, representatives: [Endpoint], cidrs: [CIDR]) {
     let count = classes.count
@@ -32,12 +33,11 @@ struct ClassIndex {
     namespaced = none
     ipv4 = none
     hasAddress = none
-    var labels: [String: [String: String]] = [:]
+    var labels = LabelIndex(count: count)
+    var namespaceLabelIndex = LabelIndex(count: count)
+    var namespaceLabels: [String: [String: String]] = [:]
     for (index, endpoint) in representatives.enumerated() {
-      for (key, value) in endpoint.selectorLabels {
-        byLabel[key, default: [:]][value, default: none][index] = true
-        byKey[key, default: none][index] = true
-      }
+      for (key, value) in endpoint.selectorLabels { labels.add(key, value, index) }
       switch endpoint.kind {
       case .workload: workloads[index] = true
       case .host:
@@ -48,7 +48,8 @@ struct ClassIndex {
       if let namespace = endpoint.namespace {
         namespaced[index] = true
         byNamespace[namespace, default: none][index] = true
-        if labels[namespace] == nil { labels[namespace] = cluster.namespaceLabels(namespace) }
+        if namespaceLabels[namespace] == nil { namespaceLabels[namespace] = cluster.namespaceLabels(namespace) }
+        for (key, value) in namespaceLabels[namespace] ?? [:] { namespaceLabelIndex.add(key, value, index) }
       }
       if let address = endpoint.address {
         hasAddress[index] = true
@@ -58,7 +59,83 @@ struct ClassIndex {
         }
       }
     }
-    namespaceLabels = labels
+    self.labels = labels
+    self.namespaceLabelIndex = namespaceLabelIndex
+  }
+
+  /// The classes whose labels match `selector`.
+  func select(_ selector: Selector) -> ClassBits {
+    labels.select(selector)
+  }
+
+  /// The classes an endpoint selector picks (scope, kinds and labels), like
+  /// `EndpointSelector.matches`.
+  func select(_ selector: EndpointSelector, asPeer: Bool) -> ClassBits {
+    var kinds = none
+    if selector.includesWorkloads { kinds.formUnion(workloads) }
+    if selector.includesHosts { kinds.formUnion(asPeer ? hostsWithIPs : hosts) }
+    if selector.includesNetworkSets { kinds.formUnion(networkSets) }
+    var scope: ClassBits
+    switch selector.namespaces {
+    case .any: scope = all
+    case .named(let namespace): scope = byNamespace[namespace] ?? none
+    case .matching(let namespaceSelector):
+      if namespaceSelector == .global {
+        scope = namespaced.complement()
+      } else {
+        // A class lies in one namespace: the namespace's labels stand for it.
+        scope = namespaceLabelIndex.select(namespaceSelector).intersection(namespaced)
+      }
+    }
+    return kinds.intersection(scope).intersection(select(selector.selector))
+  }
+
+  /// The classes that meet an entity's criteria other than ports (peers, nets, notNets,
+  /// notSelector), like `Evaluator.entityMismatch` returning nil.
+  func select(_ entity: EntityMatch) -> ClassBits {
+    var result = all
+    if let peers = entity.peers {
+      var any = none
+      for peer in peers {
+        switch peer {
+        case .endpoints(let selector): any.formUnion(select(selector, asPeer: true))
+        case .block(let cidr, let except):
+          var bits = byCIDR[cidr] ?? none
+          for inner in except { bits.subtract(byCIDR[inner] ?? none) }
+          any.formUnion(bits)
+        }
+      }
+      result.formIntersection(any)
+    }
+    if let nets = entity.nets {
+      var any = none
+      for cidr in nets { any.formUnion(byCIDR[cidr] ?? none) }
+      result.formIntersection(any)
+    }
+    for cidr in entity.notNets { result.subtract(byCIDR[cidr] ?? none) }
+    if let notSelector = entity.notSelector {
+      result.subtract(select(notSelector, asPeer: true))
+    }
+    return result
+  }
+}
+
+/// Classes by label: a selector is evaluated for all classes at once with set operations.
+struct LabelIndex {
+  private var byLabel: [String: [String: ClassBits]] = [:]
+  private var byKey: [String: ClassBits] = [:]
+  private let none: ClassBits
+  private let all: ClassBits
+
+  init(count: Int) {
+    none = ClassBits(count: count)
+    all = ClassBits(count: count, filled: true)
+  }
+
+  /// Notes that class `index` has label `key=value`.
+  mutating func add(_ key: String, _ value: String, _ index: Int) {
+    byLabel[key, default: [:]][value, default: none][index] = true
+    byKey[key, default: none][index] = true
   }
 
   /// The classes whose labels match `selector`.
@@ -92,59 +169,6 @@ struct ClassIndex {
     var result = none
     guard let byValue = byLabel[key] else { return result }
     for value in values { if let bits = byValue[value] { result.formUnion(bits) } }
-    return result
-  }
-
-  /// The classes an endpoint selector picks (scope, kinds and labels), like
-  /// `EndpointSelector.matches`.
-  func select(_ selector: EndpointSelector, asPeer: Bool) -> ClassBits {
-    var kinds = none
-    if selector.includesWorkloads { kinds.formUnion(workloads) }
-    if selector.includesHosts { kinds.formUnion(asPeer ? hostsWithIPs : hosts) }
-    if selector.includesNetworkSets { kinds.formUnion(networkSets) }
-    var scope: ClassBits
-    switch selector.namespaces {
-    case .any: scope = all
-    case .named(let namespace): scope = byNamespace[namespace] ?? none
-    case .matching(let namespaceSelector):
-      if namespaceSelector == .global {
-        scope = namespaced.complement()
-      } else {
-        scope = none
-        for (namespace, labels) in namespaceLabels where namespaceSelector.matches(labels) {
-          if let bits = byNamespace[namespace] { scope.formUnion(bits) }
-        }
-      }
-    }
-    return kinds.intersection(scope).intersection(select(selector.selector))
-  }
-
-  /// The classes that meet an entity's criteria other than ports (peers, nets, notNets,
-  /// notSelector), like `Evaluator.entityMismatch` returning nil.
-  func select(_ entity: EntityMatch) -> ClassBits {
-    var result = all
-    if let peers = entity.peers {
-      var any = none
-      for peer in peers {
-        switch peer {
-        case .endpoints(let selector): any.formUnion(select(selector, asPeer: true))
-        case .block(let cidr, let except):
-          var bits = byCIDR[cidr] ?? none
-          for inner in except { bits.subtract(byCIDR[inner] ?? none) }
-          any.formUnion(bits)
-        }
-      }
-      result.formIntersection(any)
-    }
-    if let nets = entity.nets {
-      var any = none
-      for cidr in nets { any.formUnion(byCIDR[cidr] ?? none) }
-      result.formIntersection(any)
-    }
-    for cidr in entity.notNets { result.subtract(byCIDR[cidr] ?? none) }
-    if let notSelector = entity.notSelector {
-      result.subtract(select(notSelector, asPeer: true))
-    }
     return result
   }
 }

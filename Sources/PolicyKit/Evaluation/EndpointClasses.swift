@@ -65,8 +65,8 @@ public struct EndpointClasses: Sendable {
   public static func cidrs(in cluster: Cluster, policies: [Policy]) -> [CIDR] {
     var found: Set<CIDR> = []
     func add(_ entity: EntityMatch) {
-      found.formUnion(entity.nets ?? [])
-      found.formUnion(entity.notNets)
+      for cidr in entity.nets ?? [] { found.insert(cidr) }
+      for cidr in entity.notNets { found.insert(cidr) }
       for peer in entity.peers ?? [] {
         if case .block(let cidr, let except) = peer {
           found.insert(cidr)
@@ -74,10 +74,19 @@ public struct EndpointClasses: Sendable {
         }
       }
     }
-    let profileRules = cluster.profiles.values.flatMap { $0.ingress + $0.egress }
-    for rule in policies.flatMap({ $0.ingress + $0.egress }) + profileRules {
-      add(rule.source)
-      add(rule.destination)
+    func add(_ rules: [Rule]) {
+      for rule in rules {
+        add(rule.source)
+        add(rule.destination)
+      }
+    }
+    for policy in policies {
+      add(policy.ingress)
+      add(policy.egress)
+    }
+    for profile in cluster.profiles.values {
+      add(profile.ingress)
+      add(profile.egress)
     }
     for port in cluster.felix.failsafeInbound + cluster.felix.failsafeOutbound {
       if let net = port.net { found.insert(net) }

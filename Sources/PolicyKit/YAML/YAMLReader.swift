@@ -518,6 +518,18 @@ private struct ParseSession {
     -> [(key: YAMLNode, value: YAMLNode)]
   {
     guard entries.count > 1 else { return entries }
+    // The usual case, no key twice, is found without building anything.
+    if entries.count <= 16 {
+      var repeated = false
+      search: for later in 1..<entries.count {
+        guard let name = entries[later].key.scalar else { continue }
+        for earlier in 0..<later where entries[earlier].key.scalar == name {
+          repeated = true
+          break search
+        }
+      }
+      if !repeated { return entries }
+    }
     var first: [String: YAMLNode] = [:]
     var kept: [(key: YAMLNode, value: YAMLNode)] = []
     kept.reserveCapacity(entries.count)
