@@ -221,12 +221,19 @@ private func denyAll(_ name: String = "deny-all") -> String {
     #expect(edit.state.matrix?.recomputedClasses == 2)
     #expect(edit.state.matrix?.counts.allowed == 1)
     #expect(edit.state.status?.text == "reload: 1 cell flipped: +1 allowed, +0 denied")
+    #expect(edit.state.endpoints.map(\.id) == ["prod/db", "prod/web"])
+    #expect(edit.state.isFlipped(0, 1) && !edit.state.isFlipped(1, 0))
 
-    // A pod's labels change: classes change, everything is worked out again.
+    // A pod's labels change: classes change, everything is worked out again, and the cell
+    // that flipped a moment ago is still highlighted with the one that flips now.
     try edit.dir.write("inventory.yaml", inventory.replacingOccurrences(of: "app: db", with: "app: web"))
     edit.settle()
     #expect(edit.state.matrix?.isIncremental == false)
     #expect(edit.state.matrix?.counts.allowed == 2)
+    #expect(edit.state.status?.text == "reload: 1 cell flipped: +1 allowed, +0 denied")
+    #expect(edit.state.isFlipped(0, 1) && edit.state.isFlipped(1, 0))
+    edit.pass(edit.state.flipHighlightSeconds)
+    #expect(!edit.state.isFlipped(0, 1) && !edit.state.isFlipped(1, 0))
   }
 
   @Test func aThousandEventsInABurstAreOneReload() throws {

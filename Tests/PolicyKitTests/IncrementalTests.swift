@@ -110,6 +110,12 @@ import Testing
       #expect(cache.lastDecoded == 1, "\(what): only the edited file is decoded")
       #expect(cache.lastReusedInventory == keepsInventory, "\(what)")
     }
+    // A policy file added: decoded alone, the inventory kept.
+    contents.append(("g-new.yaml", Self.denyIngress("dev", name: "new")))
+    let added = ManifestLoader.load(Self.files(contents), cache: &cache)
+    Self.expectSame(added, ManifestLoader.load(Self.files(contents)), "a policy file added")
+    #expect(cache.lastDecoded == 1)
+    #expect(cache.lastReusedInventory)
     // Nothing changed: nothing decoded, the inventory kept; a file dropped: forgotten.
     _ = ManifestLoader.load(Self.files(contents), cache: &cache)
     #expect(cache.lastDecoded == 0)
@@ -188,13 +194,52 @@ import Testing
               }
             }
             #expect(updated.counts == fresh.counts, "\(name) \(what)")
-            #expect(updated.changes(from: before) == fresh.changes(from: before), "\(name) \(what)")
+            let changes = fresh.changes(from: before)
+            #expect(updated.changes(from: before) == changes, "\(name) \(what)")
+            if let pairs = updated.changedClassPairs(from: before) {
+              #expect(Self.expand(pairs, updated.classOf, updated.endpoints) == Set(changes.map { "\($0.source) -> \($0.destination)" }), "\(name) \(what)")
+            }
           }
         }
       }
     }
     #expect(incremental > 1000, "most edits keep the classes")
     #expect(fallbacks > 0, "an edit that changes the CIDRs rules name starts over")
+  }
+
+  /// The endpoint pairs (`a -> b`, self pairs left out) of a set of class pairs.
+  static func expand(_ pairs: ClassPairBits, _ classOf: [Int32], _ ids: [String]) -> Set<String> {
+    var members = [[Int]](repeating: [], count: pairs.classCount)
+    for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
+    var result: Set<String> = []
+    for (source, destination) in pairs.pairs {
+      for s in members[source] { for d in members[destination] where s != d { result.insert("\(ids[s]) -> \(ids[d])") } }
+    }
+    return result
+  }
+
+  @Test func changedConnectionSetsAreFoundPerClassPair() throws {
+    var checked = 0
+    for (name, urls) in KernelAgreementTests.manifestSets() where name.hasPrefix("demo/") {
+      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
+      let cluster = ManifestLoader.load(files).cluster
+      let base = Evaluator(cluster: cluster)
+      let before = ConnectionMatrix(evaluator: base)
+      for (what, edited) in Self.edits(of: cluster) {
+        let after = ConnectionMatrix(evaluator: Evaluator(cluster: edited, reusing: base))
+        var expected: Set<String> = []
+        for s in 0..<after.count {
+          for d in 0..<after.count where s != d && after.connections(s, d) != before.connections(s, d) {
+            expected.insert("\(after.endpoints[s]) -> \(after.endpoints[d])")
+          }
+        }
+        // Nil when the edit changed the classes (a CIDR rule removed): then ids are compared.
+        guard let pairs = after.changedClassPairs(from: before) else { continue }
+        checked += 1
+        #expect(Self.expand(pairs, after.classOf, after.endpoints) == expected, "\(name) \(what)")
+      }
+    }
+    #expect(checked > 50)
   }
 
   @Test func onlyTheClassesAnEditedPolicySelectsAreRedone() throws {

@@ -95,7 +95,7 @@ struct AppState: Sendable {
   /// The evaluator behind `enforcedMatrix`.
   var enforcedEvaluator: Evaluator?
   /// Cells that flipped recently: `source \u{1} destination` -> when.
-  var flips: [String: Double] = [:]
+  var flips: [FlipRecord] = []
   var probesMentioned: [Probe] = []
   /// Lesson expectations and whether each holds now.
   var checklist: [(expectation: Expectation, holds: Bool)] = []
@@ -210,16 +210,39 @@ struct AppState: Sendable {
     return (counts.allowed, 0, counts.denied)
   }
 
-  /// The key under which a flip is remembered.
+  /// The cells one change flipped, and when. An edit of policies only flips pairs of
+  /// endpoint classes (a few thousand bits even for 10,000 endpoints); when the endpoints
+  /// changed, the flipped cells are named by their endpoints' ids.
+  struct FlipRecord {
+    enum Cells {
+      /// Pairs of the classes of `classOf` (self cells excepted).
+      case classPairs(ClassPairBits, classOf: [Int32])
+      /// `source \u{1} destination` ids.
+      case ids(Set<String>)
+    }
+    var at: Double
+    var cells: Cells
+  }
+
+  /// The key under which a flip is remembered by ids.
   static func flipKey(_ source: String, _ destination: String) -> String {
     source + "\u{1}" + destination
   }
 
   /// Whether the cell flipped within the highlight time.
   func isFlipped(_ source: Int, _ destination: Int) -> Bool {
-    let ids = endpoints
-    guard let since = flips[Self.flipKey(ids[source].id, ids[destination].id)] else { return false }
-    return now - since < flipHighlightSeconds
+    guard source != destination else { return false }
+    for record in flips where now - record.at < flipHighlightSeconds {
+      switch record.cells {
+      case .classPairs(let pairs, let classOf):
+        // Recorded against the classes shown now (kept only while they are).
+        if pairs.contains(Int(classOf[source]), Int(classOf[destination])) { return true }
+      case .ids(let keys):
+        let ids = endpoints
+        if keys.contains(Self.flipKey(ids[source].id, ids[destination].id)) { return true }
+      }
+    }
+    return false
   }
 
   /// Whether the pending view differs from the enforced one at this cell.

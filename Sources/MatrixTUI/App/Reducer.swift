@@ -141,18 +141,73 @@ extension AppState {
     clampCursor()
     if groupMatrix != nil { groupMatrix = GroupMatrix(state: self) }
     guard let previous, let reason else { return }
+    let (flipped, nowAllowed) = recordFlips(
+      previous: previous, previousConnections: isAnyProbe ? previousConnections : nil)
+    let nowDenied = flipped - nowAllowed
+    if flipped == 0 {
+      say("\(reason): no cell changed", .info)
+    } else {
+      say("\(reason): \(flipped) cell\(flipped == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied", .good)
+    }
+  }
+
+  /// Remembers the cells that changed since `previous` (and, with `any`, since
+  /// `previousConnections`) for the highlight, and counts them: how many flipped and how many
+  /// of those are now allowed (with `any`: now allow something).
+  private mutating func recordFlips(
+    previous: ConnectivityMatrix, previousConnections: ConnectionMatrix?
+  ) -> (flipped: Int, nowAllowed: Int) {
+    guard let matrix else { return (0, 0) }
+    flips.removeAll { now - $0.at >= flipHighlightSeconds }
+    let pairs: ClassPairBits?
+    if isAnyProbe {
+      pairs = connections.flatMap { now in previousConnections.flatMap { now.changedClassPairs(from: $0) } }
+    } else {
+      pairs = matrix.changedClassPairs(from: previous)
+    }
+    if let pairs {
+      // The same endpoints and classes: count class pairs by their members.
+      var sizes = [Int](repeating: 0, count: matrix.classCount)
+      for cls in matrix.classOf { sizes[Int(cls)] += 1 }
+      var flipped = 0
+      var nowAllowed = 0
+      for (source, destination) in pairs.pairs {
+        let cells = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
+        flipped += cells
+        let allows = isAnyProbe
+          ? connections.map { !$0.classConnections(source, destination).isEmpty } ?? false
+          : matrix.classAllows(source, destination)
+        if allows { nowAllowed += cells }
+      }
+      if flipped > 0 { flips.append(FlipRecord(at: now, cells: .classPairs(pairs, classOf: matrix.classOf))) }
+      return (flipped, nowAllowed)
+    }
+    // The endpoints changed: earlier highlights and this change are named by ids.
+    flips = flips.map { record in
+      guard case .classPairs(let pairs, let classOf) = record.cells else { return record }
+      return FlipRecord(at: record.at, cells: .ids(Self.idKeys(pairs, classOf: classOf, ids: previous.endpoints)))
+    }
     var changes = matrix.changes(from: previous)
     if isAnyProbe, let connections, let previousConnections {
       changes = Self.connectionChanges(connections, previousConnections)
     }
-    for change in changes { flips[Self.flipKey(change.source, change.destination)] = now }
-    let nowAllowed = changes.filter { $0.now == .allow }.count
-    let nowDenied = changes.count - nowAllowed
-    if changes.isEmpty {
-      say("\(reason): no cell changed", .info)
-    } else {
-      say("\(reason): \(changes.count) cell\(changes.count == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied", .good)
+    if !changes.isEmpty {
+      flips.append(FlipRecord(at: now, cells: .ids(Set(changes.map { Self.flipKey($0.source, $0.destination) }))))
     }
+    return (changes.count, changes.filter { $0.now == .allow }.count)
+  }
+
+  /// The id keys of the cells in class pairs.
+  private static func idKeys(_ pairs: ClassPairBits, classOf: [Int32], ids: [String]) -> Set<String> {
+    var members = [[Int]](repeating: [], count: pairs.classCount)
+    for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
+    var keys: Set<String> = []
+    for (source, destination) in pairs.pairs {
+      for s in members[source] {
+        for d in members[destination] where s != d { keys.insert(flipKey(ids[s], ids[d])) }
+      }
+    }
+    return keys
   }
 
   /// Shows groups (hosts, namespaces, network sets) instead of endpoints, on the groups of the

@@ -145,7 +145,7 @@ final class Runtime {
     var deadlines: [Double] = []
     if let due = state.pendingReloadAt { deadlines.append(due) }
     if let status = state.status { deadlines.append(status.until) }
-    if let newest = state.flips.values.max(), state.now - newest < state.flipHighlightSeconds {
+    if let newest = state.flips.map(\.at).max(), state.now - newest < state.flipHighlightSeconds {
       deadlines.append(newest + state.flipHighlightSeconds)
     }
     guard let next = deadlines.min() else { return -1 }

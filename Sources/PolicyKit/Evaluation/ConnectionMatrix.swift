@@ -190,6 +190,31 @@ public struct ConnectionMatrix: Sendable {
   /// The number of endpoints.
   public var count: Int { endpoints.count }
 
+  /// When both have the same endpoints and classes: the class pairs whose connection set
+  /// differs. Nil when the classes differ.
+  public func changedClassPairs(from other: ConnectionMatrix) -> ClassPairBits? {
+    guard other.classCount == classCount, other.endpoints == endpoints, other.classOf == classOf
+    else { return nil }
+    // Sets are numbered per matrix: compare each pair of numbers once.
+    var same: [Int: Bool] = [:]
+    var result = ClassPairBits(classCount: classCount)
+    for source in 0..<classCount {
+      for destination in 0..<classCount {
+        let index = source * classCount + destination
+        let key = Int(cells[index]) << 32 | Int(other.cells[index])
+        let equal: Bool
+        if let known = same[key] {
+          equal = known
+        } else {
+          equal = sets[Int(cells[index])] == other.sets[Int(other.cells[index])]
+          same[key] = equal
+        }
+        if !equal { result.insert(source, destination) }
+      }
+    }
+    return result
+  }
+
   /// The connections from class `source` to class `destination` (two different endpoints).
   public func classConnections(_ source: Int, _ destination: Int) -> ConnectionSet {
     sets[Int(cells[source * classCount + destination])]

@@ -89,6 +89,17 @@ public struct ConnectivityMatrix: Sendable {
     (allowedPairs, count * (count - 1) - allowedPairs)
   }
 
+  /// When both matrices have the same endpoints and classes (an edit of policies only): the
+  /// class pairs whose verdict differs, as bit rows like the matrix's own
+  /// (`bits[s * wordsPerRow + d / 64]`). Nil when the classes differ.
+  public func changedClassPairs(from other: ConnectivityMatrix) -> ClassPairBits? {
+    guard other.classCount == classCount, other.endpoints == endpoints, other.classOf == classOf
+    else { return nil }
+    var bits = [UInt64](repeating: 0, count: rows.count)
+    for index in rows.indices { bits[index] = rows[index] ^ other.rows[index] }
+    return ClassPairBits(classCount: classCount, words: bits)
+  }
+
   /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have.
   public func changes(from other: ConnectivityMatrix) -> [CellChange] {
     var result: [CellChange] = []
@@ -123,6 +134,55 @@ public struct ConnectivityMatrix: Sendable {
         let before = other.outcome(os, od).verdict
         if now != before {
           result.append(CellChange(source: source, destination: destination, now: now))
+        }
+      }
+    }
+    return result
+  }
+}
+
+/// A set of ordered pairs of endpoint classes, as bit rows.
+public struct ClassPairBits: Sendable, Equatable {
+  /// The number of classes.
+  public let classCount: Int
+  /// `words[s * wordsPerRow + d / 64]`, bit `d % 64`.
+  public var words: [UInt64]
+
+  /// An empty set.
+  public init(classCount: Int) {
+    self.classCount = classCount
+    words = [UInt64](repeating: 0, count: classCount * ((classCount + 63) / 64))
+  }
+
+  init(classCount: Int, words: [UInt64]) {
+    self.classCount = classCount
+    self.words = words
+  }
+
+  private var wordsPerRow: Int { (classCount + 63) / 64 }
+
+  /// Whether the pair is in.
+  public func contains(_ source: Int, _ destination: Int) -> Bool {
+    words[source * wordsPerRow + destination >> 6] & (UInt64(1) << UInt64(destination & 63)) != 0
+  }
+
+  /// Adds the pair.
+  public mutating func insert(_ source: Int, _ destination: Int) {
+    words[source * wordsPerRow + destination >> 6] |= UInt64(1) << UInt64(destination & 63)
+  }
+
+  /// Whether no pair is in.
+  public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+  /// Every pair in the set.
+  public var pairs: [(source: Int, destination: Int)] {
+    var result: [(Int, Int)] = []
+    for source in 0..<classCount {
+      for offset in 0..<wordsPerRow {
+        var rest = words[source * wordsPerRow + offset]
+        while rest != 0 {
+          result.append((source, offset * 64 + rest.trailingZeroBitCount))
+          rest &= rest - 1
         }
       }
     }

@@ -74,7 +74,9 @@ public enum ManifestLoader {
     cache.entries = kept
     cache.lastDecoded = decoded
     // The inventory is taken over when no file changed what it is made of.
-    let parts = zip(files, decodings).map { $1.inventoryPart(path: $0.path) }
+    let parts = zip(files, decodings).compactMap { file, decoding in
+      decoding.definesInventory ? decoding.inventoryPart(path: file.path) : nil
+    }
     var inventory = cache.inventory.flatMap { $0.parts == parts ? $0 : nil }
     var builder = ModelBuilder(options: options, inventory: inventory)
     for decoding in decodings { builder.add(decoding) }

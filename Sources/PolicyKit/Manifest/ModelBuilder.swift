@@ -52,10 +52,11 @@ public struct FileDecoding: Sendable {
   /// Whether the file defines anything endpoints depend on (anything but policies and tiers).
   var definesInventory: Bool { definitions.contains { $0.isInventory } }
 
-  /// What this file gives the inventory: the inventory is built again only when this
-  /// changes for some file (or another namespace is referred to without being declared).
+  /// What this file gives the inventory, when it defines inventory objects: the inventory is
+  /// built again only when the list of these changes (or another namespace is referred to
+  /// without being declared). Files of policies and tiers come and go without touching it.
   func inventoryPart(path: String) -> Inventory.Part {
-    Inventory.Part(path: path, token: definesInventory ? token : nil)
+    Inventory.Part(path: path, token: token)
   }
 }
 
@@ -76,8 +77,8 @@ public struct Inventory: Sendable {
   /// One file's share, to tell whether an inventory can be taken over.
   struct Part: Equatable, Sendable {
     var path: String
-    /// The decoding's token when the file defines inventory objects.
-    var token: UInt64?
+    /// The decoding's token.
+    var token: UInt64
   }
   var parts: [Part]
   /// Namespaces referred to but not declared, with the first place each (they are made up).
