@@ -23,17 +23,17 @@ REPS=${REPS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/matrix-tui-scale.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-row() { printf '%9s %8s %7s %8s %8s %8s %7s %8s %7s %7s %6s %6s %7s %7s\n' "$@"; }
+row() { printf '%9s %8s %7s %8s %8s %8s %7s %7s %8s %7s %7s %6s %6s %7s %7s\n' "$@"; }
 echo "matrix-tui scale benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "medians of $REPS runs, milliseconds; $LABEL_SETS label sets at every size"
-row endpoints classes scan load prepare matrix any edit "x scan" "any x" "edit x" "ms/1k" growth "RSS MiB"
+row endpoints classes scan load prepare matrix any edit "edit any" "x scan" "any x" "edit x" "ms/1k" growth "RSS MiB"
 first_per_endpoint=""
 for pods in $SIZES; do
   dir=$work/c$pods
   python3 "$repo/benchmarks/gen_cluster.py" --pods "$pods" --namespaces $((pods / 20)) \
     --policies $((pods / 5)) --label-sets "$LABEL_SETS" --seed 1 --out "$dir" 2>/dev/null
   out=$("$bin" bench "$dir" --any-probe --incremental --repetitions "$REPS")
-  value() { awk -v name="$1" '$1 == name { print $2 }' <<<"$out"; }
+  value() { awk -v name="$1" '$1 == name && $3 == "ms" { print $2 }' <<<"$out"; }
   summary=$(head -n 1 <<<"$out")
   endpoints=$(awk '{ print $1 }' <<<"$summary")
   classes=$(awk '{ print $3 }' <<<"$summary")
@@ -43,10 +43,11 @@ for pods in $SIZES; do
   matrix=$(value matrix)
   any=$(value any)
   edit=$(value edit)
+  edit_any=$(value edit-any)
   single=$(awk -v a="$load" -v b="$prepare" -v c="$matrix" 'BEGIN { print a + b + c }')
   per=$(awk -v s="$single" -v n="$endpoints" 'BEGIN { printf "%.1f", s / n * 1000 }')
   first_per_endpoint=${first_per_endpoint:-$per}
-  row "$endpoints" "$classes" "$scan" "$load" "$prepare" "$matrix" "$any" "$edit" \
+  row "$endpoints" "$classes" "$scan" "$load" "$prepare" "$matrix" "$any" "$edit" "$edit_any" \
     "$(awk -v s="$single" -v b="$scan" 'BEGIN { printf "%.2f", s / b }')" \
     "$(awk -v a="$any" -v p="$prepare" -v m="$matrix" -v l="$load" 'BEGIN { printf "%.2f", (l + p + a) / (l + p + m) }')" \
     "$(awk -v e="$edit" -v s="$single" 'BEGIN { printf "%.3f", e / s }')" \
@@ -57,7 +58,8 @@ cat <<'EOF'
 columns: scan = libyaml's parse events, no tree (the baseline); load = files to cluster; prepare =
 classes, indexes, the policies of each class; matrix = every pair, one probe; any = every pair's
 connection set; edit = one policy file changed (read what changed, decode it, re-evaluate the
-classes it can affect, compare); x scan = (load + prepare + matrix) / scan; any x = connection
-sets over the single probe, loading included in both; edit x = edit / (load + prepare + matrix);
-ms/1k = (load + prepare + matrix) per 1,000 endpoints; growth = ms/1k over the first size's.
+classes it can affect, compare); edit any = that edit with connection sets shown, updated the
+same way; x scan = (load + prepare + matrix) / scan; any x = connection sets over the single
+probe, loading included in both; edit x = edit / (load + prepare + matrix); ms/1k = (load +
+prepare + matrix) per 1,000 endpoints; growth = ms/1k over the first size's.
 EOF

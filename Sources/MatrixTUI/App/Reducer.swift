@@ -120,7 +120,7 @@ extension AppState {
     self.evaluator = evaluator
     longestEndpointID = evaluator.cluster.endpoints.lazy.map(\.id.count).max() ?? 0
     self.matrix = matrix
-    connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator) : nil
+    connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator, updating: previousConnections) : nil
     if view == .pending {
       let enforced = Evaluator(cluster: cluster, view: .enforced, reusing: enforcedEvaluator)
       enforcedMatrix = ConnectivityMatrix(evaluator: enforced, probe: probe, updating: enforcedMatrix)

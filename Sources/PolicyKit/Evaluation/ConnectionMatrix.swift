@@ -106,9 +106,20 @@ public struct ConnectionMatrix: Sendable {
   public let classCount: Int
   private let sets: [ConnectionSet]
   private let cells: [Int32]
+  /// Per protocol, per piece (as in `cuts`): the kernel run that settled it.
+  private let runOfPiece: [IPProtocol: [Int]]
+  /// Per run, each side's rows (`MatrixKernel.sideRows`), kept so an edit redoes only the
+  /// classes it changed.
+  private let runSides: [(egress: [UInt64], ingress: [UInt64])]
+  /// The evaluator the matrix was computed with.
+  private let evaluatorToken: UInt64
+  /// How many classes' rows were worked out per run (all of them unless updated).
+  public let recomputedClasses: Int
 
-  /// Computes every pair's connection set.
-  public init(evaluator: Evaluator) {
+  /// Computes every pair's connection set. With `previous`, the matrix from the evaluator
+  /// `evaluator` reused, only the classes whose policy changed are worked out again: every
+  /// other class's rows at a port are what they were at that port.
+  public init(evaluator: Evaluator, updating previous: ConnectionMatrix? = nil) {
     let classes = evaluator.classes
     let count = classes.count
     endpoints = evaluator.cluster.endpoints.map(\.id)
@@ -137,10 +148,40 @@ public struct ConnectionMatrix: Sendable {
         runPieces.append([index])
       }
     }
+    // Each piece's run, per protocol in port order (as `cuts`).
+    var runOfPiece: [IPProtocol: [Int]] = [:]
+    var pieceRun = [Int](repeating: 0, count: pieces.count)
+    for (run, members) in runPieces.enumerated() { for index in members { pieceRun[index] = run } }
+    for (index, piece) in pieces.enumerated() { runOfPiece[piece.0, default: []].append(pieceRun[index]) }
+    self.runOfPiece = runOfPiece
+    evaluatorToken = evaluator.token
+    let reusable = previous.flatMap { previous in
+      evaluator.changedClasses != nil && previous.evaluatorToken == evaluator.previousToken
+        && previous.classCount == count ? previous : nil
+    }
+    let changed = evaluator.changedClasses?.members ?? []
+    var needed: Set<Int> = []
+    for local in changed {
+      for direction in evaluator.applied[local] { for tier in direction { needed.formUnion(tier.policies) } }
+    }
+    recomputedClasses = reusable == nil ? count : changed.count
+    var runSides: [(egress: [UInt64], ingress: [UInt64])] = []
     let results = runPieces.map { members in
       let piece = pieces[members[0]]
-      return MatrixKernel(evaluator: evaluator, probe: Probe(piece.0, piece.1.lowerBound)).cells()
+      let probe = Probe(piece.0, piece.1.lowerBound)
+      let sides: (egress: [UInt64], ingress: [UInt64])
+      let kernel: MatrixKernel
+      if let reusable, let before = reusable.sides(at: piece.0, piece.1.lowerBound) {
+        kernel = MatrixKernel(evaluator: evaluator, probe: probe, onlyPolicies: needed)
+        sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
+      } else {
+        kernel = MatrixKernel(evaluator: evaluator, probe: probe)
+        sides = kernel.sideRows()
+      }
+      runSides.append(sides)
+      return kernel.combine(egress: sides.egress, ingress: sides.ingress)
     }
+    self.runSides = runSides
     // Per class pair, which runs allow it (a bit mask); each distinct mask becomes one set.
     let maskWords = (results.count + 63) / 64
     var masks = [UInt64](repeating: 0, count: count * count * maskWords)
@@ -158,27 +199,66 @@ public struct ConnectionMatrix: Sendable {
         }
       }
     }
-    var table: [ArraySlice<UInt64>: Int32] = [:]
     var sets: [ConnectionSet] = []
     var cells = [Int32](repeating: 0, count: count * count)
-    for pair in 0..<(count * count) {
-      let mask = masks[(pair * maskWords)..<((pair + 1) * maskWords)]
-      if let known = table[mask] {
-        cells[pair] = known
-        continue
-      }
+    func set(of mask: ArraySlice<UInt64>) -> ConnectionSet {
       var set = ConnectionSet()
       for (run, members) in runPieces.enumerated()
       where mask[mask.startIndex + run >> 6] & (UInt64(1) << UInt64(run & 63)) != 0 {
         for index in members { set.ports[pieces[index].0, default: PortRanges()].insert(pieces[index].1) }
       }
-      let next = Int32(sets.count)
-      table[mask] = next
-      sets.append(set)
-      cells[pair] = next
+      return set
+    }
+    if maskWords == 1 {
+      // Up to 64 runs, the usual case: a mask is one word, and neighbours often share it.
+      var table: [UInt64: Int32] = [:]
+      var last: (mask: UInt64, id: Int32)? = nil
+      for pair in 0..<(count * count) {
+        let mask = masks[pair]
+        if let last, last.mask == mask {
+          cells[pair] = last.id
+          continue
+        }
+        let id: Int32
+        if let known = table[mask] {
+          id = known
+        } else {
+          id = Int32(sets.count)
+          table[mask] = id
+          sets.append(set(of: masks[pair...pair]))
+        }
+        cells[pair] = id
+        last = (mask, id)
+      }
+    } else {
+      var table: [ArraySlice<UInt64>: Int32] = [:]
+      for pair in 0..<(count * count) {
+        let mask = masks[(pair * maskWords)..<((pair + 1) * maskWords)]
+        if let known = table[mask] {
+          cells[pair] = known
+          continue
+        }
+        let next = Int32(sets.count)
+        table[mask] = next
+        sets.append(set(of: mask))
+        cells[pair] = next
+      }
     }
     self.sets = sets
     self.cells = cells
+  }
+
+  /// The side rows of the run that settled `port` of `ipProtocol`.
+  private func sides(at ipProtocol: IPProtocol, _ port: Int) -> (egress: [UInt64], ingress: [UInt64])? {
+    guard let starts = cuts[ipProtocol], let runs = runOfPiece[ipProtocol], !starts.isEmpty else { return nil }
+    // The last piece that starts at or below the port.
+    var low = 0
+    var high = starts.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if starts[middle] <= port { low = middle } else { high = middle - 1 }
+    }
+    return runSides[runs[low]]
   }
 
   /// The allowed connections from row `source` to column `destination` (all for self).
