@@ -130,5 +130,17 @@ struct PreparedEvaluation {
 
 /// Writes to standard output.
 func writeOut(_ text: String) {
-  FileHandle.standardOutput.write(Data(text.utf8))
+  var text = text
+  // Straight from the string's own bytes (output can be hundreds of megabytes).
+  text.withUTF8 { bytes in
+    var offset = 0
+    while offset < bytes.count {
+      let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return  // a closed pipe (`| head`): nothing more to say
+      }
+      offset += written
+    }
+  }
 }

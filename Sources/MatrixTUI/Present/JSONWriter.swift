@@ -6,6 +6,9 @@ indirect enum JSON {
   case null
   case array([JSON])
   case object([(String, JSON)])
+  /// JSON text written as it is (already valid JSON, e.g. a fragment rendered once and
+  /// repeated).
+  case raw(String)
 
   /// Compact JSON text.
   var text: String {
@@ -20,6 +23,7 @@ indirect enum JSON {
     case .number(let value): out += String(value)
     case .bool(let value): out += value ? "true" : "false"
     case .null: out += "null"
+    case .raw(let text): out += text
     case .array(let items):
       out += "["
       for (index, item) in items.enumerated() {

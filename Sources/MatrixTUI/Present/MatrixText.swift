@@ -223,33 +223,15 @@ struct MatrixText {
 
   /// `{"probe": ..., "view": ..., "endpoints": [...], "cells": [...]}`.
   func json(trap: TrapReport?) -> String {
-    var cells: [JSON] = []
-    cells.reserveCapacity(rows.count * columns.count)
     var probe: [(String, JSON)] = []
     if let matrix {
-      let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
       probe.append(("protocol", .string(matrix.probe.ipProtocol.rawValue)))
       switch matrix.probe.port {
       case .number(let port): probe.append(("port", .number(port)))
       case .name(let name): probe.append(("port", .string(name)))
       }
-      for row in rows {
-        for column in columns { cells.append(Self.cellJSON(cache.cell(row, column))) }
-      }
-    } else if let connections {
+    } else {
       probe.append(("protocol", .string("any")))
-      for row in rows {
-        for column in columns {
-          let set = connections.connections(row, column)
-          cells.append(
-            .object([
-              ("from", .string(endpoints[row].id)),
-              ("to", .string(endpoints[column].id)),
-              ("verdict", .string(set.isEmpty ? "deny" : "allow")),
-              ("allowed", Self.connectionsJSON(set)),
-            ]))
-        }
-      }
     }
     var entries: [(String, JSON)] = [
       ("probe", .object(probe)),
@@ -261,8 +243,57 @@ struct MatrixText {
     var shown = rows
     for column in columns where !rows.contains(column) { shown.append(column) }
     entries.append(("endpoints", .array(shown.map { .string(endpoints[$0].id) })))
-    entries.append(("cells", .array(cells)))
-    return JSON.object(entries).text + "\n"
+    // The cells come last and are written straight into the text (millions of them, at scale).
+    var out = JSON.object(entries).text
+    out.removeLast()
+    out.reserveCapacity(out.utf8.count + rows.count * columns.count * 120)
+    out += #","cells":["#
+    var first = true
+    func next() {
+      if !first { out += "," }
+      first = false
+    }
+    if let matrix {
+      let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
+      for row in rows {
+        for column in columns {
+          next()
+          Self.cellJSON(cache.cell(row, column)).write(into: &out)
+        }
+      }
+    } else if let connections {
+      // Pairs of classes share their set: each id and each set is rendered once.
+      let ids = endpoints.map { JSON.string($0.id).text }
+      var rendered: [Int: String] = [:]
+      let all = #""verdict":"allow","allowed":"# + Self.connectionsJSON(.all).text
+      for row in rows {
+        for column in columns {
+          let tail: String
+          if let number = connections.setNumber(row, column) {
+            if let known = rendered[number] {
+              tail = known
+            } else {
+              let set = connections.connections(row, column)
+              tail = #""verdict":""# + (set.isEmpty ? "deny" : "allow") + #"","allowed":"#
+                + Self.connectionsJSON(set).text
+              rendered[number] = tail
+            }
+          } else {
+            tail = all
+          }
+          next()
+          out += #"{"from":"#
+          out += ids[row]
+          out += #","to":"#
+          out += ids[column]
+          out += ","
+          out += tail
+          out += "}"
+        }
+      }
+    }
+    out += "]}\n"
+    return out
   }
 
   /// `"all"`, or `{"TCP": ["80", "8080-8090"], ...}` with only the protocols that have ports.

@@ -270,6 +270,13 @@ public struct ConnectionMatrix: Sendable {
   /// The number of endpoints.
   public var count: Int { endpoints.count }
 
+  /// Which of the matrix's distinct sets row `source` to column `destination` has (nil for
+  /// self, which allows everything): cells with the same number have equal sets.
+  public func setNumber(_ source: Int, _ destination: Int) -> Int? {
+    if source == destination { return nil }
+    return Int(cells[Int(classOf[source]) * classCount + Int(classOf[destination])])
+  }
+
   /// When both have the same endpoints and classes: the class pairs whose connection set
   /// differs. Nil when the classes differ.
   public func changedClassPairs(from other: ConnectionMatrix) -> ClassPairBits? {

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A manifest file's name and bytes. The caller reads files; PolicyKit never touches the disk.
 public struct SourceFile: Sendable {
   /// The path as the user gave it (`<stdin>` for standard input).
@@ -57,20 +59,30 @@ public enum ManifestLoader {
   public static func load(
     _ files: [SourceFile], options: LoadOptions = LoadOptions(), cache: inout ManifestCache
   ) -> LoadResult {
-    var decodings: [FileDecoding] = []
-    var kept: [String: ManifestCache.Entry] = [:]
-    var decoded = 0
-    for file in files {
-      let decoding: FileDecoding
+    // Files not in the cache are decoded on every core (each file on its own).
+    var slots = [FileDecoding?](repeating: nil, count: files.count)
+    var missing: [Int] = []
+    for (index, file) in files.enumerated() {
       if let entry = cache.entries[file.path], entry.bytes == file.bytes {
-        decoding = entry.decoding
+        slots[index] = entry.decoding
       } else {
-        decoding = FileDecoder.decode(file, limits: options.limits)
-        decoded += 1
+        missing.append(index)
       }
-      kept[file.path] = ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
-      decodings.append(decoding)
     }
+    let toDecode = missing
+    slots.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: toDecode.count) { job in
+        let index = toDecode[job]
+        out.value[index] = FileDecoder.decode(files[index], limits: options.limits)
+      }
+    }
+    var kept: [String: ManifestCache.Entry] = [:]
+    let decodings = slots.map { $0! }
+    for (file, decoding) in zip(files, decodings) {
+      kept[file.path] = ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
+    }
+    let decoded = missing.count
     cache.entries = kept
     cache.lastDecoded = decoded
     // The inventory is taken over when no file changed what it is made of.
