@@ -277,6 +277,22 @@ import Testing
     #expect(state.rows.count == 6)
   }
 
+  @Test func aReloadOrATrapKeepsTheZoomedOutView() throws {
+    var state = AppFixtures.state()
+    _ = state.reduce(.key(.char("z")))
+    let before = try #require(state.groupMatrix)
+    let paths = [AppFixtures.lesson("host-firewall")]
+    _ = state.reduce(.loaded(LoadedManifests.load(paths), nil))
+    #expect(state.groupMatrix?.groups.map(\.name) == before.groups.map(\.name))
+    // A broken load keeps the last good matrix, zoomed out as it was.
+    _ = state.reduce(.loaded(AppFixtures.loaded("kind: [broken"), nil))
+    #expect(!state.errors.isEmpty)
+    #expect(state.groupMatrix != nil)
+    _ = state.reduce(.trap("node-host-firewall"))
+    #expect(state.trap != nil)
+    #expect(state.groupMatrix != nil)
+  }
+
   @Test func bigClustersOpenZoomedOut() {
     var state = AppState(paths: [AppFixtures.lesson("host-firewall")], isWatching: false)
     state.zoomOutAbove = 3

@@ -135,7 +135,13 @@ extension AppState {
     if let (source, destination) = selected {
       let ids = evaluator.cluster.endpoints.map(\.id)
       if let s = ids.firstIndex(of: source), let d = ids.firstIndex(of: destination) {
-        moveCursor(toSource: s, destination: d)
+        if groupMatrix != nil {
+          // Zoomed out stays zoomed out; the endpoint cursor keeps its cell for zooming in.
+          cursorRow = rows.firstIndex(of: s) ?? cursorRow
+          cursorColumn = columns.firstIndex(of: d) ?? cursorColumn
+        } else {
+          moveCursor(toSource: s, destination: d)
+        }
       }
     }
     clampCursor()
