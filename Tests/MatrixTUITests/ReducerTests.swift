@@ -290,7 +290,11 @@ import Testing
     #expect(state.groupMatrix != nil)
     _ = state.reduce(.trap("node-host-firewall"))
     #expect(state.trap != nil)
-    #expect(state.groupMatrix != nil)
+    // The trap flips class pairs: the counts are adjusted, and equal counting afresh.
+    let adjusted = try #require(state.groupMatrix)
+    #expect(state.status?.text.contains("4 cells flipped") == true)
+    #expect(adjusted.cells == GroupMatrix(state: state).cells)
+    #expect(adjusted.cells != before.cells)
   }
 
   @Test func bigClustersOpenZoomedOut() {

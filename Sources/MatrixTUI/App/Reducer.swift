@@ -145,10 +145,20 @@ extension AppState {
       }
     }
     clampCursor()
-    if groupMatrix != nil { groupMatrix = GroupMatrix(state: self) }
-    guard let previous, let reason else { return }
-    let (flipped, nowAllowed) = recordFlips(
+    guard let previous, let reason else {
+      if groupMatrix != nil { groupMatrix = GroupMatrix(state: self) }
+      return
+    }
+    let (flipped, nowAllowed, pairs) = recordFlips(
       previous: previous, previousConnections: isAnyProbe ? previousConnections : nil)
+    if let zoomed = groupMatrix {
+      // An edit of policies alone: the flipped class pairs adjust the counts.
+      if !isAnyProbe, let pairs, let updated = zoomed.updated(flipped: pairs, in: matrix) {
+        groupMatrix = updated
+      } else {
+        groupMatrix = GroupMatrix(state: self)
+      }
+    }
     let nowDenied = flipped - nowAllowed
     if flipped == 0 {
       say("\(reason): no cell changed", .info)
@@ -162,8 +172,8 @@ extension AppState {
   /// of those are now allowed (with `any`: now allow something).
   private mutating func recordFlips(
     previous: ConnectivityMatrix, previousConnections: ConnectionMatrix?
-  ) -> (flipped: Int, nowAllowed: Int) {
-    guard let matrix else { return (0, 0) }
+  ) -> (flipped: Int, nowAllowed: Int, pairs: ClassPairBits?) {
+    guard let matrix else { return (0, 0, nil) }
     flips.removeAll { now - $0.at >= flipHighlightSeconds }
     let pairs: ClassPairBits?
     if isAnyProbe {
@@ -186,7 +196,7 @@ extension AppState {
         if allows { nowAllowed += cells }
       }
       if flipped > 0 { flips.append(FlipRecord(at: now, cells: .classPairs(pairs, classOf: matrix.classOf))) }
-      return (flipped, nowAllowed)
+      return (flipped, nowAllowed, pairs)
     }
     // The endpoints changed: earlier highlights and this change are named by ids.
     flips = flips.map { record in
@@ -200,7 +210,7 @@ extension AppState {
     if !changes.isEmpty {
       flips.append(FlipRecord(at: now, cells: .ids(Set(changes.map { Self.flipKey($0.source, $0.destination) }))))
     }
-    return (changes.count, changes.filter { $0.now == .allow }.count)
+    return (changes.count, changes.filter { $0.now == .allow }.count, nil)
   }
 
   /// The id keys of the cells in class pairs.

@@ -23,6 +23,11 @@ struct GroupMatrix: Sendable {
   var longestLabel: Int
   /// `cells[a * groups.count + b]`.
   var cells: [Cell]
+  /// The endpoint classes the counts were made with, and each class's group and size, so an
+  /// edit that flips class pairs adjusts the counts instead of making them again.
+  var classOf: [Int32] = []
+  var classGroup: [Int] = []
+  var classSize: [Int] = []
 
   func cell(_ a: Int, _ b: Int) -> Cell { cells[a * groups.count + b] }
 
@@ -41,6 +46,13 @@ struct GroupMatrix: Sendable {
     guard let evaluator = state.evaluator else {
       self.cells = cells
       return
+    }
+    let classes = evaluator.classes
+    classOf = classes.classOf
+    classSize = classes.members.map(\.count)
+    classGroup = [Int](repeating: 0, count: classes.count)
+    for (position, group) in groups.enumerated() {
+      for member in group.members { classGroup[Int(classes.classOf[member])] = position }
     }
     let text: MatrixText
     if state.isAnyProbe, let connections = state.connections {
@@ -63,5 +75,24 @@ struct GroupMatrix: Sendable {
       }
     }
     self.cells = cells
+  }
+
+  /// The counts after the class pairs in `flipped` changed verdict in `matrix` (a single
+  /// probe), or nil when `matrix` has other classes than these counts were made with.
+  func updated(flipped: ClassPairBits, in matrix: ConnectivityMatrix) -> GroupMatrix? {
+    guard matrix.classOf == classOf, flipped.classCount == classSize.count else { return nil }
+    var result = self
+    for (source, destination) in flipped.pairs {
+      let pairs = classSize[source] * classSize[destination] - (source == destination ? classSize[source] : 0)
+      let index = classGroup[source] * groups.count + classGroup[destination]
+      if matrix.classAllows(source, destination) {
+        result.cells[index].allowed += pairs
+        result.cells[index].denied -= pairs
+      } else {
+        result.cells[index].allowed -= pairs
+        result.cells[index].denied += pairs
+      }
+    }
+    return result
   }
 }

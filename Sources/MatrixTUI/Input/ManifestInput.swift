@@ -27,6 +27,12 @@ struct ManifestInput {
   /// The manifest file paths the arguments stand for, in a stable order, with diagnostics for
   /// paths that do not exist or cannot be searched.
   func expand() -> (files: [String], diagnostics: [Diagnostic]) {
+    let (files, diagnostics, _) = expandWithSignatures()
+    return (files, diagnostics)
+  }
+
+  /// `expand`, with what `stat` said of each file found in a directory (`ReadCache`).
+  func expandWithSignatures() -> (files: [String], diagnostics: [Diagnostic], signatures: [String: [Int]]) {
     var walk = Walk(input: self)
     for path in paths {
       if path == "-" {
@@ -52,7 +58,7 @@ struct ManifestInput {
           .warning("no manifest files (*.yaml, *.yml, *.json) under `\(path)`", at: nil))
       }
     }
-    return (walk.found, walk.diagnostics)
+    return (walk.found, walk.diagnostics, walk.signatures)
   }
 
   /// A recursive search of directory arguments.
@@ -63,6 +69,8 @@ struct ManifestInput {
     /// Directories already searched, by device and inode: a symlink back up the tree (or a
     /// second route to the same directory) is searched once.
     var visited: Set<[UInt64]> = []
+    /// What `stat` said of each file found.
+    var signatures: [String: [Int]] = [:]
     var isFull = false
 
     init(input: ManifestInput) {
@@ -106,6 +114,7 @@ struct ManifestInput {
             return
           }
           found.append(path)
+          signatures[path] = ReadCache.signature(of: entry)
         default:
           continue
         }
@@ -129,13 +138,16 @@ struct ManifestInput {
   /// Reads every file, taking the bytes of a file `cache` holds when `stat` says it has not
   /// changed since; `cache` then holds the files read.
   func read(cache: inout ReadCache) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
-    var (paths, diagnostics) = expand()
+    let expanded = expandWithSignatures()
+    var paths = expanded.files
+    var diagnostics = expanded.diagnostics
+    let walked = expanded.signatures
     var files: [SourceFile] = []
     var kept: [String: ReadCache.Entry] = [:]
     defer { cache.entries = kept }
     for path in paths {
       let isStandardInput = path == "-"
-      let signature = isStandardInput ? nil : ReadCache.signature(path)
+      let signature = isStandardInput ? nil : walked[path] ?? ReadCache.signature(path)
       if let signature, let entry = cache.entries[path], entry.signature == signature, entry.isSettled {
         files.append(SourceFile(path: path, bytes: entry.bytes))
         kept[path] = entry
@@ -235,7 +247,12 @@ struct ReadCache {
   static func signature(_ path: String) -> [Int]? {
     var info = stat()
     guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-    return [
+    return signature(of: info)
+  }
+
+  /// The signature of a regular file's `stat`.
+  static func signature(of info: stat) -> [Int] {
+    [
       Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec),
       Int(info.st_mtim.tv_nsec), Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec),
     ]
