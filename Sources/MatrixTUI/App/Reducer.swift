@@ -85,6 +85,9 @@ extension AppState {
       cluster = loaded.result.cluster
       files = loaded.files
       filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)
+      // The probes the policies name (for the probe prompt), once per load: a trap only
+      // widens peers.
+      probesMentioned = Self.probes(in: loaded.result.cluster)
     }
     let isFirst = previous == nil
     recompute(previous: previous, reason: isFirst ? nil : "reload")
@@ -129,7 +132,6 @@ extension AppState {
       enforcedMatrix = nil
       enforcedEvaluator = nil
     }
-    probesMentioned = Self.probes(in: cluster)
     updateChecklist()
     applyFilter()
     if let (source, destination) = selected {

@@ -34,6 +34,8 @@ public final class Evaluator: Sendable {
   let applied: [[[AppliedTier]]]
   /// Classes by label, namespace, kind and CIDR.
   let classIndex: ClassIndex
+  /// One endpoint standing for each class.
+  let representatives: [Endpoint]
   /// Per policy, per direction (ingress, egress), per rule: the classes its peer side accepts,
   /// ports aside (the same for every probe).
   let peerClasses: [[[ClassBits]]]
@@ -83,12 +85,14 @@ public final class Evaluator: Sendable {
       index = reusable.index
       classes = reusable.classes
       classIndex = reusable.classIndex
+      representatives = reusable.representatives
     } else {
       var index: [String: Int] = [:]
       for (position, endpoint) in cluster.endpoints.enumerated() { index[endpoint.id] = position }
       self.index = index
       classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
       let representatives = classes.members.map { cluster.endpoints[$0[0]] }
+      self.representatives = representatives
       classIndex = ClassIndex(
         cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
     }
@@ -225,6 +229,8 @@ public final class Evaluator: Sendable {
   /// The policies that count in `view`: enforced ones, and for `pending` the staged ones in
   /// place of their enforced twins.
   static func policiesInForce(_ all: [Policy], view: View) -> [Policy] {
+    // No staged policy (the usual case): the array as it is, nothing copied.
+    if !all.contains(where: \.isStaged) { return all }
     let enforced = all.filter { !$0.isStaged }
     guard view == .pending else { return enforced }
     let staged = all.filter(\.isStaged)

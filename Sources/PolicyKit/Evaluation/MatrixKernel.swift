@@ -26,8 +26,7 @@ struct MatrixKernel {
     self.probe = probe
     let classes = evaluator.classes
     self.classes = classes
-    let endpoints = evaluator.cluster.endpoints
-    let representatives = classes.members.map { endpoints[$0[0]] }
+    let representatives = evaluator.representatives
     self.representatives = representatives
     let portAt: [Int?] = representatives.map { endpoint in
       switch probe.port {
