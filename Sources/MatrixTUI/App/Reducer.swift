@@ -121,7 +121,10 @@ extension AppState {
     let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix)
     let previousConnections = connections
     self.evaluator = evaluator
-    longestEndpointID = evaluator.cluster.endpoints.lazy.map(\.id.count).max() ?? 0
+    if !evaluator.reusedClasses {
+      // New endpoints (otherwise the same ones, measured before).
+      longestEndpointID = evaluator.ids.lazy.map(\.count).max() ?? 0
+    }
     self.matrix = matrix
     connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator, updating: previousConnections) : nil
     if view == .pending {
@@ -135,8 +138,7 @@ extension AppState {
     updateChecklist()
     applyFilter()
     if let (source, destination) = selected {
-      let ids = evaluator.cluster.endpoints.map(\.id)
-      if let s = ids.firstIndex(of: source), let d = ids.firstIndex(of: destination) {
+      if let s = evaluator.index[source], let d = evaluator.index[destination] {
         if groupMatrix != nil {
           // Zoomed out stays zoomed out; the endpoint cursor keeps its cell for zooming in.
           cursorRow = rows.firstIndex(of: s) ?? cursorRow

@@ -122,7 +122,7 @@ public struct ConnectionMatrix: Sendable {
   public init(evaluator: Evaluator, updating previous: ConnectionMatrix? = nil) {
     let classes = evaluator.classes
     let count = classes.count
-    endpoints = evaluator.cluster.endpoints.map(\.id)
+    endpoints = evaluator.ids
     view = evaluator.view
     classOf = classes.classOf
     classCount = count

@@ -28,7 +28,7 @@ public struct ConnectivityMatrix: Sendable {
   /// only the classes whose policy changed (`Evaluator.changedClasses`) are worked out again.
   public init(evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil) {
     let classes = evaluator.classes
-    self.endpoints = evaluator.cluster.endpoints.map(\.id)
+    self.endpoints = evaluator.ids
     self.probe = probe
     self.view = evaluator.view
     self.classOf = classes.classOf

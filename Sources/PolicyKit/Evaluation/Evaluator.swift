@@ -36,6 +36,8 @@ public final class Evaluator: Sendable {
   let classIndex: ClassIndex
   /// One endpoint standing for each class.
   let representatives: [Endpoint]
+  /// The endpoints' ids, in order.
+  public let ids: [String]
   /// Per policy, per direction (ingress, egress), per rule: the classes its peer side accepts,
   /// ports aside (the same for every probe).
   let peerClasses: [[[ClassBits]]]
@@ -53,6 +55,9 @@ public final class Evaluator: Sendable {
   /// as they were. Nil when everything was worked out afresh.
   let changedClasses: ClassBits?
 
+  /// Whether this evaluator took over another's classes (so its endpoints are the same).
+  public var reusedClasses: Bool { changedClasses != nil }
+
   /// Prepares an evaluator. With `previous` (the evaluator of the cluster before an edit),
   /// whatever the edit cannot have changed is taken over: when the endpoints, namespaces,
   /// profiles, Felix settings and the CIDRs rules name are the same, the classes and their
@@ -67,8 +72,9 @@ public final class Evaluator: Sendable {
     // Tiers in Calico order, each with its policies in Calico order.
     let tiers = cluster.tiers.values.sorted(by: Tier.precedes)
     var byTier: [String: [Int]] = [:]
-    for (position, policy) in policies.enumerated() { byTier[policy.tier, default: []].append(position) }
-    let keys = policies.map(\.orderingKey)
+    // (Big values are read in place, by index: enumerating or mapping key paths copies them.)
+    for position in policies.indices { byTier[policies[position].tier, default: []].append(position) }
+    let keys = policies.indices.map { policies[$0].orderingKey }
     let ordered: [(Tier, [Int])] = tiers.compactMap { tier in
       guard let members = byTier[tier.name] else { return nil }
       return (tier, members.sorted { Policy.precedes(keys[$0], keys[$1]) })
@@ -86,13 +92,15 @@ public final class Evaluator: Sendable {
       classes = reusable.classes
       classIndex = reusable.classIndex
       representatives = reusable.representatives
+      ids = reusable.ids
     } else {
       var index: [String: Int] = [:]
-      for (position, endpoint) in cluster.endpoints.enumerated() { index[endpoint.id] = position }
+      for position in cluster.endpoints.indices { index[cluster.endpoints[position].id] = position }
       self.index = index
       classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
       let representatives = classes.members.map { cluster.endpoints[$0[0]] }
       self.representatives = representatives
+      ids = cluster.endpoints.indices.map { cluster.endpoints[$0].id }
       classIndex = ClassIndex(
         cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
     }
@@ -102,9 +110,9 @@ public final class Evaluator: Sendable {
     var before = [Int?](repeating: nil, count: policies.count)
     if let reusable {
       var position: [PolicyID: Int] = [:]
-      for (index, policy) in reusable.policies.enumerated() { position[policy.id] = index }
-      for (index, policy) in policies.enumerated() {
-        if let old = position[policy.id], reusable.policies[old] == policy { before[index] = old }
+      for index in reusable.policies.indices { position[reusable.policies[index].id] = index }
+      for index in policies.indices {
+        if let old = position[policies[index].id], reusable.policies[old] == policies[index] { before[index] = old }
       }
     }
     let reused = before

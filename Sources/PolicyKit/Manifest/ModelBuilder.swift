@@ -325,7 +325,7 @@ struct ModelBuilder {
     diagnostics += built.diagnostics
     validatePolicyTiers()
     // Sort ids, then move each policy once (policies are large values).
-    let ids = cluster.policies.map(\.id)
+    let ids = cluster.policies.indices.map { cluster.policies[$0].id }
     cluster.policies = ids.indices.sorted { ids[$0] < ids[$1] }.map { cluster.policies[$0] }
     diagnostics.sort()
     return (LoadResult(cluster: cluster, diagnostics: diagnostics), built)
