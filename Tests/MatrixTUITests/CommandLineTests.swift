@@ -62,8 +62,9 @@ private enum Subprocess {
     _ executable: String, _ arguments: [String], stdin: String = "/dev/null", timeout: Double = 60
   ) -> Outcome {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
-    FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
+    // Plain writes: an atomic one (createFile's way) leaves a TemporaryDirectory.* behind.
+    try? Data().write(to: URL(fileURLWithPath: out.path + ".out"))
+    try? Data().write(to: URL(fileURLWithPath: out.path + ".err"))
     defer {
       try? FileManager.default.removeItem(atPath: out.path + ".out")
       try? FileManager.default.removeItem(atPath: out.path + ".err")
@@ -171,7 +172,7 @@ private func pod(_ name: String) -> String {
     let dir = try TempDirectory()
     defer { dir.remove() }
     let path = dir.at("tool.yaml")
-    FileManager.default.createFile(atPath: path, contents: Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0]))
+    try? Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0]).write(to: URL(fileURLWithPath: path))
     let result = try Subprocess.matrixTUI(["eval", path])
     #expect(result.status == 2)
     #expect(result.stderr == "\(path):1:1: error: invalid YAML: control character U+007F is not allowed (is this a binary file?)\n")

@@ -29,7 +29,7 @@ import Testing
     let policy = directory.appendingPathComponent("10-host-firewall.yaml")
     let text = try String(contentsOf: policy, encoding: .utf8)
     try text.replacingOccurrences(of: "role == 'node' || has(k8s-app) || tier == 'control-plane'", with: "all()")
-      .write(to: policy, atomically: true, encoding: .utf8)
+      .write(to: policy, atomically: false, encoding: .utf8)
 
     let clock = FixedClock()
     let watcher = FakeWatcher()
@@ -41,7 +41,7 @@ import Testing
       events: EventLoop(terminal: terminal, watcher: watcher), clock: clock,
       load: { paths in
         defer {
-          if loads == 0 { try? text.write(to: policy, atomically: true, encoding: .utf8) }
+          if loads == 0 { try? text.write(to: policy, atomically: false, encoding: .utf8) }
           loads += 1
         }
         return (LoadedManifests.load(paths), Lesson.load(paths))

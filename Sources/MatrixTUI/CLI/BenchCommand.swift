@@ -99,7 +99,7 @@ extension BenchCommand {
     var paths: [String] = []
     for (position, file) in files.enumerated() {
       let path = directory.appendingPathComponent(String(format: "%05d.yaml", position)).path
-      _ = FileManager.default.createFile(atPath: path, contents: Data(file.bytes))
+      try? Data(file.bytes).write(to: URL(fileURLWithPath: path))
       paths.append(path)
     }
     // Files of a real cluster are older than a second (fresher ones are read again anyway).
@@ -114,7 +114,7 @@ extension BenchCommand {
     var flipped: [Int] = []
     var recomputed: [Int] = []
     for bytes in [edited, files[index].bytes] {
-      _ = FileManager.default.createFile(atPath: paths[index], contents: Data(bytes))
+      try? Data(bytes).write(to: URL(fileURLWithPath: paths[index]))
       var read: [SourceFile] = []
       var next = evaluator
       var updated = matrix
