@@ -214,6 +214,31 @@ log "(b) runs (ms): $(for v in "${key_runs[@]}"; do printf '%s ' "$(ms "$v")"; d
 log "(b) floor runs (ms): $(for v in "${echo_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
 log "(b) last cursor row: $last_label"
 
+# save_latency WINDOW LABEL FILE EDITED ORIGINAL: writes EDITED and ORIGINAL into FILE in turn,
+# SAVE_RUNS times, each time polling until the status line shows a new `reload:` message; the
+# times (us) are left in latencies.
+status_line() { tail -n 1 <<<"$scr"; }
+no_reload_message() { [[ $(status_line) != *"reload:"* ]]; }
+save_latency() {
+  local window=$1 label=$2 file=$3 edited=$4 original=$5 before content t0 i
+  latencies=()
+  reloaded() { local s; s=$(status_line); [[ $s == *"reload:"* && $s != "$before" ]]; }
+  for ((i = 0; i < SAVE_RUNS; i++)); do
+    # The previous run's message stays 6 s; an identical new one could not be told apart.
+    wait_for "$window" 10 no_reload_message || { echo "$label: the reload message never cleared" >&2; exit 1; }
+    before=$(status_line)
+    if ((i % 2 == 0)); then content=$edited; else content=$original; fi
+    t0=$(now_us)
+    printf '%s\n' "$content" >"$file"
+    if ! wait_for "$window" "$LOAD_TIMEOUT" reloaded; then
+      echo "$label: no reload message within $LOAD_TIMEOUT s" >&2
+      exit 1
+    fi
+    latencies+=($(($(now_us) - t0)))
+    log "$label $(status_line | sed 's/^ *//')"
+  done
+}
+
 # ---------------------------------------------------------------------------------------------
 # (c) file save to redraw on SAVE_PODS + 4 endpoints
 
@@ -232,24 +257,8 @@ original=$(cat "$policy")
 edited=$(sed "s/selector: \"role == 'node' || tier == 'data'\"/selector: all()/" <<<"$original")
 [ "$edited" != "$original" ] || { echo "(c): cannot edit $policy" >&2; exit 1; }
 log "(c) editing $(basename "$policy"): source selector <-> all()"
-status_line() { tail -n 1 <<<"$scr"; }
-save_runs=()
-no_reload_message() { [[ $(status_line) != *"reload:"* ]]; }
-for ((i = 0; i < SAVE_RUNS; i++)); do
-  # The previous run's message stays 6 s; an identical new one could not be told apart.
-  wait_for save 10 no_reload_message || { echo "(c): the reload message never cleared" >&2; exit 1; }
-  before=$(status_line)
-  if ((i % 2 == 0)); then content=$edited; else content=$original; fi
-  t0=$(now_us)
-  printf '%s\n' "$content" >"$policy"
-  reloaded() { local s; s=$(status_line); [[ $s == *"reload:"* && $s != "$before" ]]; }
-  if ! wait_for save "$LOAD_TIMEOUT" reloaded; then
-    echo "(c): no reload message within $LOAD_TIMEOUT s" >&2
-    exit 1
-  fi
-  save_runs+=($(($(now_us) - t0)))
-  log "(c) $(status_line | sed 's/^ *//')"
-done
+save_latency save "(c)" "$policy" "$edited" "$original"
+save_runs=("${latencies[@]}")
 close save
 save_median=$(median "${save_runs[@]}")
 log "(c) runs (ms): $(for v in "${save_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
@@ -273,20 +282,8 @@ if ((SCALE_PODS > 0)); then
   edited=$(sed 's/^    - podSelector: {}$/    - namespaceSelector: {}/' <<<"$original")
   [ "$edited" != "$original" ] || { echo "(d): cannot edit $policy" >&2; exit 1; }
   log "(d) editing $(basename "$policy"): egress to its own namespace <-> to every namespace"
-  scale_runs=()
-  for ((i = 0; i < SAVE_RUNS; i++)); do
-    wait_for scale 10 no_reload_message || { echo "(d): the reload message never cleared" >&2; exit 1; }
-    before=$(status_line)
-    if ((i % 2 == 0)); then content=$edited; else content=$original; fi
-    t0=$(now_us)
-    printf '%s\n' "$content" >"$policy"
-    if ! wait_for scale "$LOAD_TIMEOUT" reloaded; then
-      echo "(d): no reload message within $LOAD_TIMEOUT s" >&2
-      exit 1
-    fi
-    scale_runs+=($(($(now_us) - t0)))
-    log "(d) $(status_line | sed 's/^ *//')"
-  done
+  save_latency scale "(d)" "$policy" "$edited" "$original"
+  scale_runs=("${latencies[@]}")
   scale_median=$(median "${scale_runs[@]}")
   log "(d) runs (ms): $(for v in "${scale_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
   # (e) keys, zoomed out, in the same window.

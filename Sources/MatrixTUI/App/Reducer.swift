@@ -219,15 +219,7 @@ extension AppState {
 
   /// The id keys of the cells in class pairs.
   private static func idKeys(_ pairs: ClassPairBits, classOf: [Int32], ids: [String]) -> Set<String> {
-    var members = [[Int]](repeating: [], count: pairs.classCount)
-    for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
-    var keys: Set<String> = []
-    for (source, destination) in pairs.pairs {
-      for s in members[source] {
-        for d in members[destination] where s != d { keys.insert(flipKey(ids[s], ids[d])) }
-      }
-    }
-    return keys
+    Set(pairs.endpointPairs(classOf: classOf).map { flipKey(ids[$0.source], ids[$0.destination]) })
   }
 
   /// Shows groups (hosts, namespaces, network sets) instead of endpoints, on the groups of the

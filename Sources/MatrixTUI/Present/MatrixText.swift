@@ -17,16 +17,16 @@ struct MatrixText {
   var glyphs = Glyphs.unicode
 
   init(evaluator: Evaluator, matrix: ConnectivityMatrix) {
-    self.evaluator = evaluator
-    self.matrix = matrix
-    self.connections = nil
-    rows = Array(evaluator.cluster.endpoints.indices)
-    columns = rows
+    self.init(evaluator, matrix, nil)
   }
 
   init(evaluator: Evaluator, connections: ConnectionMatrix) {
+    self.init(evaluator, nil, connections)
+  }
+
+  private init(_ evaluator: Evaluator, _ matrix: ConnectivityMatrix?, _ connections: ConnectionMatrix?) {
     self.evaluator = evaluator
-    self.matrix = nil
+    self.matrix = matrix
     self.connections = connections
     rows = Array(evaluator.cluster.endpoints.indices)
     columns = rows

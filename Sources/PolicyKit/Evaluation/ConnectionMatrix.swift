@@ -110,10 +110,10 @@ public struct ConnectionMatrix: Sendable {
   private let runOfPiece: [IPProtocol: [Int]]
   /// Per run, each side's rows (`MatrixKernel.sideRows`), kept so an edit redoes only the
   /// classes it changed.
-  private let runSides: [(egress: [UInt64], ingress: [UInt64])]
+  private let runSides: [MatrixKernel.Sides]
   /// The evaluator the matrix was computed with.
   private let evaluatorToken: UInt64
-  /// How many classes' rows were worked out per run (all of them unless updated).
+  /// The most classes' rows worked out for one run (all of them unless updated).
   public let recomputedClasses: Int
 
   /// Computes every pair's connection set. With `previous`, the matrix from the evaluator
@@ -155,32 +155,18 @@ public struct ConnectionMatrix: Sendable {
     for (index, piece) in pieces.enumerated() { runOfPiece[piece.0, default: []].append(pieceRun[index]) }
     self.runOfPiece = runOfPiece
     evaluatorToken = evaluator.token
-    let reusable = previous.flatMap { previous in
-      evaluator.changedClasses != nil && previous.evaluatorToken == evaluator.previousToken
-        && previous.classCount == count ? previous : nil
-    }
-    let changed = evaluator.changedClasses?.members ?? []
-    var needed: Set<Int> = []
-    for local in changed {
-      for direction in evaluator.applied[local] { for tier in direction { needed.formUnion(tier.policies) } }
-    }
-    recomputedClasses = reusable == nil ? count : changed.count
-    var runSides: [(egress: [UInt64], ingress: [UInt64])] = []
+    let reusable = previous.flatMap { evaluator.canUpdate(from: $0.evaluatorToken) ? $0 : nil }
+    var runSides: [MatrixKernel.Sides] = []
+    var redone = 0
     let results = runPieces.map { members in
       let piece = pieces[members[0]]
-      let probe = Probe(piece.0, piece.1.lowerBound)
-      let sides: (egress: [UInt64], ingress: [UInt64])
-      let kernel: MatrixKernel
-      if let reusable, let before = reusable.sides(at: piece.0, piece.1.lowerBound) {
-        kernel = MatrixKernel(evaluator: evaluator, probe: probe, onlyPolicies: needed)
-        sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
-      } else {
-        kernel = MatrixKernel(evaluator: evaluator, probe: probe)
-        sides = kernel.sideRows()
-      }
+      let before = reusable?.sides(at: piece.0, piece.1.lowerBound)
+      let (kernel, sides, count) = MatrixKernel.rows(evaluator, Probe(piece.0, piece.1.lowerBound), before: before)
+      redone = max(redone, count)
       runSides.append(sides)
       return kernel.combine(egress: sides.egress, ingress: sides.ingress)
     }
+    recomputedClasses = redone
     self.runSides = runSides
     // Per class pair, which runs allow it (a bit mask); each distinct mask becomes one set.
     let maskWords = (results.count + 63) / 64
@@ -249,7 +235,7 @@ public struct ConnectionMatrix: Sendable {
   }
 
   /// The side rows of the run that settled `port` of `ipProtocol`.
-  private func sides(at ipProtocol: IPProtocol, _ port: Int) -> (egress: [UInt64], ingress: [UInt64])? {
+  private func sides(at ipProtocol: IPProtocol, _ port: Int) -> MatrixKernel.Sides? {
     guard let starts = cuts[ipProtocol], let runs = runOfPiece[ipProtocol], !starts.isEmpty else { return nil }
     // The last piece that starts at or below the port.
     var low = 0

@@ -17,7 +17,7 @@ public struct ConnectivityMatrix: Sendable {
   private let wordsPerRow: Int
   private let allowedPairs: Int
   /// What each side's policy allows, kept so an edit redoes only the classes it changed.
-  private let sides: (egress: [UInt64], ingress: [UInt64])
+  private let sides: MatrixKernel.Sides
   /// The evaluator the matrix was computed with.
   private let evaluatorToken: UInt64
 
@@ -34,33 +34,14 @@ public struct ConnectivityMatrix: Sendable {
     self.classOf = classes.classOf
     self.classCount = classes.count
     evaluatorToken = evaluator.token
-    if let previous, let changed = evaluator.changedClasses, previous.probe == probe,
-      previous.evaluatorToken == evaluator.previousToken, previous.classCount == classes.count
-    {
-      let locals = changed.members
-      // Only the policies of the changed classes need their rules' peers.
-      var needed: Set<Int> = []
-      for local in locals {
-        for direction in evaluator.applied[local] { for tier in direction { needed.formUnion(tier.policies) } }
-      }
-      let kernel = MatrixKernel(evaluator: evaluator, probe: probe, onlyPolicies: needed)
-      sides = locals.isEmpty ? previous.sides : kernel.sideRows(starting: previous.sides, locals: locals)
-      isIncremental = true
-      recomputedClasses = locals.count
-      let result = kernel.combine(egress: sides.egress, ingress: sides.ingress)
-      rows = result.rows
-      wordsPerRow = result.wordsPerRow
-      allowedPairs = result.allowedPairs
-    } else {
-      let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
-      sides = kernel.sideRows()
-      isIncremental = false
-      recomputedClasses = classes.count
-      let result = kernel.combine(egress: sides.egress, ingress: sides.ingress)
-      rows = result.rows
-      wordsPerRow = result.wordsPerRow
-      allowedPairs = result.allowedPairs
+    let before = previous.flatMap { previous in
+      previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) ? previous.sides : nil
     }
+    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before)
+    self.sides = sides
+    isIncremental = before != nil
+    recomputedClasses = redone
+    (rows, wordsPerRow, allowedPairs) = kernel.combine(egress: sides.egress, ingress: sides.ingress)
   }
 
   /// Whether the matrix was updated from a previous one rather than computed whole.
@@ -103,24 +84,10 @@ public struct ConnectivityMatrix: Sendable {
   /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have.
   public func changes(from other: ConnectivityMatrix) -> [CellChange] {
     var result: [CellChange] = []
-    if other.endpoints == endpoints, other.classOf == classOf {
+    if let pairs = changedClassPairs(from: other) {
       // Same endpoints and classes: compare class rows, expand only the pairs that differ.
-      var members = [[Int]](repeating: [], count: classCount)
-      for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
-      for source in 0..<classCount {
-        for offset in 0..<wordsPerRow {
-          var differing = rows[source * wordsPerRow + offset] ^ other.rows[source * wordsPerRow + offset]
-          while differing != 0 {
-            let destination = offset * 64 + differing.trailingZeroBitCount
-            differing &= differing - 1
-            let now: Verdict = bit(source, destination) ? .allow : .deny
-            for s in members[source] {
-              for d in members[destination] where s != d {
-                result.append(CellChange(source: endpoints[s], destination: endpoints[d], now: now))
-              }
-            }
-          }
-        }
+      for (s, d) in pairs.endpointPairs(classOf: classOf) {
+        result.append(CellChange(source: endpoints[s], destination: endpoints[d], now: outcome(s, d).verdict))
       }
       return result.sorted { ($0.source, $0.destination) < ($1.source, $1.destination) }
     }
@@ -173,6 +140,20 @@ public struct ClassPairBits: Sendable, Equatable {
 
   /// Whether no pair is in.
   public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+  /// The ordered pairs of different endpoints in the set's class pairs, with `classOf`
+  /// giving each endpoint's class.
+  public func endpointPairs(classOf: [Int32]) -> [(source: Int, destination: Int)] {
+    var members = [[Int]](repeating: [], count: classCount)
+    for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
+    var result: [(Int, Int)] = []
+    for (source, destination) in pairs {
+      for s in members[source] {
+        for d in members[destination] where s != d { result.append((s, d)) }
+      }
+    }
+    return result
+  }
 
   /// Every pair in the set.
   public var pairs: [(source: Int, destination: Int)] {

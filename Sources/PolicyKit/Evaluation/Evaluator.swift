@@ -55,8 +55,18 @@ public final class Evaluator: Sendable {
   /// as they were. Nil when everything was worked out afresh.
   let changedClasses: ClassBits?
 
+  /// The policies that apply to the changed classes (only their rules are needed to redo
+  /// those classes' rows); empty when nothing was taken over.
+  let changedClassPolicies: Set<Int>
+
   /// Whether this evaluator took over another's classes (so its endpoints are the same).
   public var reusedClasses: Bool { changedClasses != nil }
+
+  /// Whether rows computed with the evaluator identified by `token` can be updated with this
+  /// one: it took that evaluator's classes over and knows which of them changed.
+  func canUpdate(from token: UInt64) -> Bool {
+    changedClasses != nil && previousToken == token
+  }
 
   /// Prepares an evaluator. With `previous` (the evaluator of the cluster before an edit),
   /// whatever the edit cannot have changed is taken over: when the endpoints, namespaces,
@@ -178,8 +188,14 @@ public final class Evaluator: Sendable {
         if !same { changed[cls] = true }
       }
       changedClasses = changed
+      var policies: Set<Int> = []
+      for cls in changed.members {
+        for direction in applied[cls] { for tier in direction { policies.formUnion(tier.policies) } }
+      }
+      changedClassPolicies = policies
     } else {
       changedClasses = nil
+      changedClassPolicies = []
     }
   }
 

@@ -200,6 +200,22 @@ struct MatrixKernel {
     return allowed
   }
 
+  /// Each side's rows, as `sideRows` returns them.
+  typealias Sides = (egress: [UInt64], ingress: [UInt64])
+
+  /// The kernel for `probe` and each side's rows: `before` (the rows at the same probe from
+  /// the evaluator `evaluator` took over) with only the classes whose policy changed redone,
+  /// or, without `before`, every row.
+  static func rows(_ evaluator: Evaluator, _ probe: Probe, before: Sides?) -> (kernel: MatrixKernel, sides: Sides, redone: Int) {
+    guard let before, let changed = evaluator.changedClasses?.members else {
+      let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
+      return (kernel, kernel.sideRows(), evaluator.classes.count)
+    }
+    let kernel = MatrixKernel(evaluator: evaluator, probe: probe, onlyPolicies: evaluator.changedClassPolicies)
+    let sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
+    return (kernel, sides, changed.count)
+  }
+
   /// Every class's egress and ingress row (`egress[s * words + d / 64]`: class `s` lets
   /// traffic out to `d`; `ingress[d * words + s / 64]`: class `d` lets it in from `s`), or,
   /// given `starting` rows and `locals`, those rows with only the classes in `locals` redone.
