@@ -20,7 +20,8 @@ let package = Package(
     ),
     .target(
       name: "PolicyKit",
-      dependencies: [.product(name: "Yams", package: "Yams")]
+      dependencies: [.product(name: "Yams", package: "Yams")],
+      exclude: ["README.md"]
     ),
     .executableTarget(
       name: "MatrixTUI",
