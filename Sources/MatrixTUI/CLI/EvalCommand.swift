@@ -46,7 +46,10 @@ struct EvalCommand: ParsableCommand {
     }
     switch format {
     case .table: writeOut(text.table())
-    case .json: writeOut(text.json(trap: prepared.trap))
+    case .json:
+      var out = ByteWriter.standardOutput()
+      text.json(trap: prepared.trap, to: &out)
+      out.flush()
     case .csv: writeOut(text.csv())
     case .markdown: writeOut(text.markdown())
     case .summary: writeOut(text.summary())

@@ -223,6 +223,11 @@ struct MatrixText {
 
   /// `{"probe": ..., "view": ..., "endpoints": [...], "cells": [...]}`.
   func json(trap: TrapReport?) -> String {
+    ByteWriter.collect { json(trap: trap, to: &$0) }
+  }
+
+  /// The JSON document, written to `out` as it is made (millions of cells, at scale).
+  func json(trap: TrapReport?, to out: inout ByteWriter) {
     var probe: [(String, JSON)] = []
     if let matrix {
       probe.append(("protocol", .string(matrix.probe.ipProtocol.rawValue)))
@@ -243,57 +248,54 @@ struct MatrixText {
     var shown = rows
     for column in columns where !rows.contains(column) { shown.append(column) }
     entries.append(("endpoints", .array(shown.map { .string(endpoints[$0].id) })))
-    // The cells come last and are written straight into the text (millions of them, at scale).
-    var out = JSON.object(entries).text
-    out.removeLast()
-    out.reserveCapacity(out.utf8.count + rows.count * columns.count * 120)
-    out += #","cells":["#
+    // The cells come last, each written straight out.
+    var head = JSON.object(entries).text
+    head.removeLast()
+    out.write(head)
+    out.write(#","cells":["#)
+    let comma = [UInt8(ascii: ",")]
     var first = true
-    func next() {
-      if !first { out += "," }
-      first = false
-    }
     if let matrix {
       let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
       for row in rows {
         for column in columns {
-          next()
-          Self.cellJSON(cache.cell(row, column)).write(into: &out)
+          if !first { out.write(comma) }
+          first = false
+          out.write(Self.cellJSON(cache.cell(row, column)).text)
         }
       }
     } else if let connections {
-      // Pairs of classes share their set: each id and each set is rendered once.
+      // Every piece is rendered once, as bytes: `{"from":<row id>,"to":` per row, `<column
+      // id>,` per column, and `"verdict":...}` per distinct set; a cell copies three of them.
       let ids = endpoints.map { JSON.string($0.id).text }
-      var rendered: [Int: String] = [:]
-      let all = #""verdict":"allow","allowed":"# + Self.connectionsJSON(.all).text
+      let columnIDs = columns.map { Array((ids[$0] + ",").utf8) }
+      var rendered = [[UInt8]?](repeating: nil, count: connections.setCount)
+      let all = Array((#""verdict":"allow","allowed":"# + Self.connectionsJSON(.all).text + "}").utf8)
       for row in rows {
-        for column in columns {
-          let tail: String
-          if let number = connections.setNumber(row, column) {
-            if let known = rendered[number] {
-              tail = known
-            } else {
-              let set = connections.connections(row, column)
-              tail = #""verdict":""# + (set.isEmpty ? "deny" : "allow") + #"","allowed":"#
-                + Self.connectionsJSON(set).text
-              rendered[number] = tail
-            }
-          } else {
-            tail = all
+        let prefix = Array((#"{"from":"# + ids[row] + #","to":"#).utf8)
+        for (position, column) in columns.enumerated() {
+          if !first { out.write(comma) }
+          first = false
+          out.write(prefix)
+          out.write(columnIDs[position])
+          guard let number = connections.setNumber(row, column) else {
+            out.write(all)
+            continue
           }
-          next()
-          out += #"{"from":"#
-          out += ids[row]
-          out += #","to":"#
-          out += ids[column]
-          out += ","
-          out += tail
-          out += "}"
+          if let known = rendered[number] {
+            out.write(known)
+          } else {
+            let set = connections.connections(row, column)
+            let tail = Array(
+              (#""verdict":""# + (set.isEmpty ? "deny" : "allow") + #"","allowed":"#
+                + Self.connectionsJSON(set).text + "}").utf8)
+            rendered[number] = tail
+            out.write(tail)
+          }
         }
       }
     }
-    out += "]}\n"
-    return out
+    out.write("]}\n")
   }
 
   /// `"all"`, or `{"TCP": ["80", "8080-8090"], ...}` with only the protocols that have ports.

@@ -256,6 +256,9 @@ public struct ConnectionMatrix: Sendable {
   /// The number of endpoints.
   public var count: Int { endpoints.count }
 
+  /// How many distinct sets the matrix has (`setNumber` is below it).
+  public var setCount: Int { sets.count }
+
   /// Which of the matrix's distinct sets row `source` to column `destination` has (nil for
   /// self, which allows everything): cells with the same number have equal sets.
   public func setNumber(_ source: Int, _ destination: Int) -> Int? {
