@@ -18,7 +18,7 @@ that; any other is printed as UNEXPLAINED. matrix-tui models TCP, UDP and SCTP, 
 are read on those three protocols (nca's other IP protocols are counted, not compared). Self
 pairs are left out: nca does not print them and matrix-tui answers "all" for them.
 
-  benchmarks/nca_setup.sh && swift build -c release --static-swift-stdlib --product matrix-tui
+  benchmarks/nca_setup.sh && scripts/build
   nice benchmarks/nca_compare.py                 # the default configurations
   benchmarks/nca_compare.py --sizes 40:5:20 --seeds 1-3 --show 20 --keep /tmp/nca-compare
 
@@ -431,7 +431,7 @@ def main(argv=None):
         self_test()
         return 0
     for tool, hint in ((args.nca, "benchmarks/nca_setup.sh"),
-                       (args.matrix_tui, "swift build -c release --static-swift-stdlib --product matrix-tui")):
+                       (args.matrix_tui, "scripts/build")):
         if not os.access(tool, os.X_OK):
             parser.error(f"{tool} not found: run {hint}")
 

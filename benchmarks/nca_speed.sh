@@ -7,7 +7,7 @@
 # shared.
 #
 #   benchmarks/nca_setup.sh
-#   flock /tmp/swift-build.lock swift build -c release --static-swift-stdlib --product matrix-tui
+#   scripts/build
 #   benchmarks/nca_speed.sh                  # 200 pods / 90 policies, then 100 pods / 45 policies
 #   REPEAT=21 SIZES="200:10:90" benchmarks/nca_speed.sh
 #
@@ -26,7 +26,7 @@ NCA_FORMAT="${NCA_FORMAT:-txt_no_fw_rules}"
 
 [[ -x "$NCA" ]] || { echo "nca_speed: $NCA missing: run benchmarks/nca_setup.sh" >&2; exit 1; }
 [[ -x "$MATRIX_TUI" ]] || {
-    echo "nca_speed: $MATRIX_TUI missing: run swift build -c release --static-swift-stdlib --product matrix-tui" >&2; exit 1; }
+    echo "nca_speed: $MATRIX_TUI missing: run scripts/build" >&2; exit 1; }
 
 WORK="$(mktemp -d /tmp/nca-speed.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT

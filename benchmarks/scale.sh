@@ -16,7 +16,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$repo/.build/release/matrix-tui}
-[ -x "$bin" ] || { echo "usage: $0 [PATH-TO-matrix-tui] (build it: swift build -c release --static-swift-stdlib --product matrix-tui)" >&2; exit 2; }
+[ -x "$bin" ] || { echo "usage: $0 [PATH-TO-matrix-tui] (build it: scripts/build)" >&2; exit 2; }
 SIZES=${SIZES:-"1000 2500 5000 10000"}
 LABEL_SETS=${LABEL_SETS:-1000}
 REPS=${REPS:-3}

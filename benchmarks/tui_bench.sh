@@ -30,7 +30,7 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$repo/.build/release/matrix-tui}
-[ -x "$bin" ] || { echo "usage: $0 [PATH-TO-matrix-tui] (build it: swift build -c release --static-swift-stdlib --product matrix-tui)" >&2; exit 2; }
+[ -x "$bin" ] || { echo "usage: $0 [PATH-TO-matrix-tui] (build it: scripts/build)" >&2; exit 2; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 command -v tmux >/dev/null || { echo "tmux is needed (scripts/bootstrap installs it)" >&2; exit 2; }
 FIRST_RUNS=${FIRST_RUNS:-5}
