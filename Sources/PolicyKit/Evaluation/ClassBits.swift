@@ -38,6 +38,16 @@ struct ClassBits: Equatable, Sendable {
     for i in words.indices { words[i] &= ~other.words[i] }
   }
 
+  /// Makes the set `other` (of the same size), in its own storage.
+  mutating func assign(_ other: ClassBits) {
+    for i in words.indices { words[i] = other.words[i] }
+  }
+
+  /// Makes the set `a ∩ b` (both of the same size), in its own storage.
+  mutating func assignIntersection(_ a: ClassBits, _ b: ClassBits) {
+    for i in words.indices { words[i] = a.words[i] & b.words[i] }
+  }
+
   /// Every class not in the set.
   func complement() -> ClassBits {
     var copy = self

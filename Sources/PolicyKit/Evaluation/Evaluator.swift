@@ -44,6 +44,9 @@ public final class Evaluator: Sendable {
 
   /// Per policy: the classes it selects (network sets aside).
   let subjects: [ClassBits]
+  /// Per policy, per direction (ingress, egress), per rule: the classes among those it
+  /// selects whose own end the rule accepts, the probe aside (`localClasses(_:subjects:...)`).
+  let localClasses: [[[ClassBits]]]
   /// The CIDRs classes were split on.
   let cidrs: [CIDR]
   /// Identifies this evaluator to matrices built from it (see `changedClasses`).
@@ -97,6 +100,7 @@ public final class Evaluator: Sendable {
     previousToken = reusable?.token
     let classes: EndpointClasses
     let classIndex: ClassIndex
+    let representatives: [Endpoint]
     if let reusable {
       index = reusable.index
       classes = reusable.classes
@@ -108,14 +112,14 @@ public final class Evaluator: Sendable {
       for position in cluster.endpoints.indices { index[cluster.endpoints[position].id] = position }
       self.index = index
       classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
-      let representatives = classes.members.map { cluster.endpoints[$0[0]] }
-      self.representatives = representatives
+      representatives = classes.members.map { cluster.endpoints[$0[0]] }
       ids = cluster.endpoints.indices.map { cluster.endpoints[$0].id }
       classIndex = ClassIndex(
         cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
     }
     self.classes = classes
     self.classIndex = classIndex
+    self.representatives = representatives
     // An unchanged policy keeps what was worked out for it.
     var before = [Int?](repeating: nil, count: policies.count)
     if let reusable {
@@ -128,25 +132,36 @@ public final class Evaluator: Sendable {
     let reused = before
     var peerClasses = [[[ClassBits]]](repeating: [], count: policies.count)
     var subjects: [ClassBits] = Array(repeating: ClassBits(count: 0), count: policies.count)
+    var localClasses = [[[ClassBits]]](repeating: [], count: policies.count)
     peerClasses.withUnsafeMutableBufferPointer { peerBuffer in
       subjects.withUnsafeMutableBufferPointer { subjectBuffer in
-        let out = UncheckedSendable((peerBuffer, subjectBuffer))
-        DispatchQueue.concurrentPerform(iterations: policies.count) { index in
-          if let reusable, let old = reused[index] {
-            out.value.0[index] = reusable.peerClasses[old]
-            out.value.1[index] = reusable.subjects[old]
-            return
+        localClasses.withUnsafeMutableBufferPointer { localBuffer in
+          let out = UncheckedSendable((peerBuffer, subjectBuffer, localBuffer))
+          DispatchQueue.concurrentPerform(iterations: policies.count) { index in
+            if let reusable, let old = reused[index] {
+              out.value.0[index] = reusable.peerClasses[old]
+              out.value.1[index] = reusable.subjects[old]
+              out.value.2[index] = reusable.localClasses[old]
+              return
+            }
+            out.value.0[index] = Direction.allCases.map { direction in
+              policies[index].rules(direction).map { Self.peerClasses($0, classIndex) }
+            }
+            let selected = classIndex.select(policies[index].subject, asPeer: false)
+              .subtracting(classIndex.networkSets)
+            out.value.1[index] = selected
+            out.value.2[index] = Direction.allCases.map { direction in
+              policies[index].rules(direction).map {
+                Self.localClasses($0, subjects: selected, representatives: representatives, cluster: cluster)
+              }
+            }
           }
-          out.value.0[index] = Direction.allCases.map { direction in
-            policies[index].rules(direction).map { Self.peerClasses($0, classIndex) }
-          }
-          out.value.1[index] = classIndex.select(policies[index].subject, asPeer: false)
-            .subtracting(classIndex.networkSets)
         }
       }
     }
     self.peerClasses = peerClasses
     self.subjects = subjects
+    self.localClasses = localClasses
     // Per class and direction, the tiers in order with their selecting policies in order.
     var selected: [[Int]] = Array(repeating: [], count: classes.count)
     let order = ordered.flatMap { $0.1 }
@@ -246,6 +261,33 @@ public final class Evaluator: Sendable {
       bits = version == 4
         ? bits.intersection(family.union(classIndex.hasAddress.complement()))
         : bits.subtracting(family)
+    }
+    return bits
+  }
+
+  /// The classes among `subjects` whose own end `rule` accepts whatever the probe: the rule
+  /// can match at all, names no source ports (a probe has none), its local entity (the
+  /// destination of an ingress rule, the source of an egress rule) matches, and an egress
+  /// rule's IP version is the class's. The probe's protocol and, for ingress, its port are
+  /// left to `MatrixKernel`.
+  static func localClasses(
+    _ rule: Rule, subjects: ClassBits, representatives: [Endpoint], cluster: Cluster
+  ) -> ClassBits {
+    var bits = ClassBits(count: subjects.count)
+    guard rule.neverMatchesBecause == nil, rule.source.ports == nil else { return bits }
+    let isIngress = rule.direction == .ingress
+    for local in subjects.members {
+      let mismatch =
+        isIngress
+        ? entityMismatch(rule.destination, representatives[local], .egress, cluster: cluster)
+        : entityMismatch(rule.source, representatives[local], .egress, cluster: cluster)
+      if mismatch != nil { continue }
+      if !isIngress, let version = rule.ipVersion, let address = representatives[local].address,
+        (version == 4) != address.isIPv4
+      {
+        continue
+      }
+      bits[local] = true
     }
     return bits
   }
@@ -509,8 +551,17 @@ public final class Evaluator: Sendable {
   func entityMismatch(
     _ entity: EntityMatch, _ endpoint: Endpoint, _ side: Direction
   ) -> Mismatch? {
+    Self.entityMismatch(entity, endpoint, side, cluster: cluster)
+  }
+
+  /// `entityMismatch` for an endpoint of `cluster`.
+  static func entityMismatch(
+    _ entity: EntityMatch, _ endpoint: Endpoint, _ side: Direction, cluster: Cluster
+  ) -> Mismatch? {
     let address = endpoint.address
-    if let peers = entity.peers, !peers.contains(where: { peerMatches($0, endpoint, address) }) {
+    if let peers = entity.peers,
+      !peers.contains(where: { peerMatches($0, endpoint, address, cluster: cluster) })
+    {
       return .peer(side)
     }
     if let nets = entity.nets {
@@ -527,7 +578,9 @@ public final class Evaluator: Sendable {
     return nil
   }
 
-  private func peerMatches(_ peer: Peer, _ endpoint: Endpoint, _ address: IPAddress?) -> Bool {
+  private static func peerMatches(
+    _ peer: Peer, _ endpoint: Endpoint, _ address: IPAddress?, cluster: Cluster
+  ) -> Bool {
     switch peer {
     case .endpoints(let selector):
       return selector.matches(endpoint, namespaceLabels: cluster.namespaceLabels, asPeer: true)

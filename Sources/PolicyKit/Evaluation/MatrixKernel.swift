@@ -15,9 +15,28 @@ struct MatrixKernel {
   let portAt: [Int?]
   /// The probe's port when it is a number (the same at every destination).
   let uniformPort: Int?
-  /// Per policy, per rule (ingress then egress lists): the peer classes the rule's peer
-  /// criteria (and, for egress, the destination port criteria) accept.
-  let policyPeers: [[[ClassBits]]]
+  /// Per policy, per direction (ingress, egress): its rules as the rows need them.
+  let policySteps: [[[Step]]]
+  /// Per profile the representatives name: its rules as the rows need them.
+  let profileSteps: [String: [ProfileStep]]
+
+  /// One rule of a policy for this probe.
+  struct Step: Sendable {
+    var action: RuleAction
+    /// The local classes the rule accepts (`Evaluator.localClasses`, with the probe's
+    /// protocol and, for ingress, its port).
+    var locals: ClassBits
+    /// The peer classes the rule's peer criteria (and, for egress, the destination port
+    /// criteria) accept.
+    var peers: ClassBits
+  }
+
+  /// One rule of a profile for this probe (profiles apply to few classes, so the local end is
+  /// checked row by row).
+  struct ProfileStep: Sendable {
+    var rule: Rule
+    var peers: ClassBits
+  }
 
   /// Prepares the rules of every policy, or only of `onlyPolicies` when the caller will ask
   /// for rows those policies alone decide.
@@ -40,22 +59,67 @@ struct MatrixKernel {
     self.uniformPort = uniformPort
     let count = classes.count
     let policies = evaluator.policies
-    var policyPeers = [[[ClassBits]]](repeating: [], count: policies.count)
-    policyPeers.withUnsafeMutableBufferPointer { buffer in
+    var policySteps = [[[Step]]](repeating: [], count: policies.count)
+    policySteps.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
       DispatchQueue.concurrentPerform(iterations: policies.count) { index in
         if let onlyPolicies, !onlyPolicies.contains(index) { return }
         let policy = policies[index]
         out.value[index] = Direction.allCases.enumerated().map { list, direction in
           policy.rules(direction).enumerated().map { ruleIndex, rule in
-            Self.withPorts(
-              evaluator.peerClasses[index][list][ruleIndex], rule, representatives: representatives,
-              portAt: portAt, uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count)
+            Step(
+              action: rule.action,
+              locals: Self.localsForProbe(
+                evaluator.localClasses[index][list][ruleIndex], rule, evaluator: evaluator,
+                representatives: representatives, portAt: portAt, probe: probe),
+              peers: Self.withPorts(
+                evaluator.peerClasses[index][list][ruleIndex], rule, representatives: representatives,
+                portAt: portAt, uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count))
           }
         }
       }
     }
-    self.policyPeers = policyPeers
+    self.policySteps = policySteps
+    var profileSteps: [String: [ProfileStep]] = [:]
+    for index in representatives.indices where !representatives[index].isNetworkSet {
+      for name in representatives[index].profiles where profileSteps[name] == nil {
+        guard let profile = evaluator.cluster.profile(name) else {
+          profileSteps[name] = []
+          continue
+        }
+        profileSteps[name] = Direction.allCases.flatMap { direction in
+          profile.rules(direction).map { rule in
+            ProfileStep(
+              rule: rule,
+              peers: Self.peerBits(
+                rule, evaluator: evaluator, representatives: representatives, portAt: portAt,
+                uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count))
+          }
+        }
+      }
+    }
+    self.profileSteps = profileSteps
+  }
+
+  /// `locals` (what `Evaluator.localClasses` found) less the classes the probe rules out:
+  /// a protocol the rule does not name, and for ingress a port its destination ports refuse
+  /// (or a port name the class does not have).
+  static func localsForProbe(
+    _ locals: ClassBits, _ rule: Rule, evaluator: Evaluator, representatives: [Endpoint],
+    portAt: [Int?], probe: Probe
+  ) -> ClassBits {
+    guard rule.protocols.accepts(probe.ipProtocol) else { return ClassBits(count: locals.count) }
+    guard rule.direction == .ingress else { return locals }
+    var bits = locals
+    for local in locals.members {
+      guard let port = portAt[local],
+        evaluator.destinationPortsMatch(rule, representatives[local], ipProtocol: probe.ipProtocol, port: port)
+      else {
+        bits[local] = false
+        continue
+      }
+    }
+    return bits
   }
 
   /// The classes a rule's peer side accepts: the source for ingress rules; the destination,
@@ -125,13 +189,12 @@ struct MatrixKernel {
   /// ingress), following `Evaluator.evaluateSide`.
   func row(_ local: Int, _ direction: Direction) -> ClassBits {
     let count = classes.count
-    let endpoint = representatives[local]
     var allowed = ClassBits(count: count)
     var undecided = ClassBits(count: count, filled: true)
     // 1. Network sets have no policy.
-    if endpoint.isNetworkSet { return undecided }
+    if representatives[local].isNetworkSet { return undecided }
     // 2. Failsafe ports on host endpoints.
-    if endpoint.isHost {
+    if representatives[local].isHost {
       let felix = evaluator.cluster.felix
       let failsafes = direction == .ingress ? felix.failsafeInbound : felix.failsafeOutbound
       for failsafe in failsafes where failsafe.ipProtocol == probe.ipProtocol {
@@ -147,18 +210,18 @@ struct MatrixKernel {
       }
     }
     // 3. Tiers.
-    let tiers = evaluator.applied[local][direction == .ingress ? 0 : 1]
     let listIndex = direction == .ingress ? 0 : 1
-    for applied in tiers {
-      var active = undecided
+    var active = ClassBits(count: count)
+    var matched = ClassBits(count: count)
+    for applied in evaluator.applied[local][listIndex] {
+      active.assign(undecided)
       for policyIndex in applied.policies {
-        let policy = evaluator.policies[policyIndex]
-        for (ruleIndex, rule) in policy.rules(direction).enumerated() {
+        for step in policySteps[policyIndex][listIndex] {
           if active.isEmpty { break }
-          guard localMatches(rule, local: local) else { continue }
-          let matched = active.intersection(policyPeers[policyIndex][listIndex][ruleIndex])
+          guard step.locals[local] else { continue }
+          matched.assignIntersection(active, step.peers)
           if matched.isEmpty { continue }
-          switch rule.action {
+          switch step.action {
           case .allow:
             allowed.formUnion(matched)
             undecided.subtract(matched)
@@ -177,16 +240,12 @@ struct MatrixKernel {
       if undecided.isEmpty { return allowed }
     }
     // 4. Profiles.
-    for name in endpoint.profiles {
-      guard let profile = evaluator.cluster.profile(name) else { continue }
-      for rule in profile.rules(direction) {
+    for name in representatives[local].profiles {
+      for step in profileSteps[name] ?? [] where step.rule.direction == direction {
         if undecided.isEmpty { return allowed }
-        guard localMatches(rule, local: local) else { continue }
-        let matched = undecided.intersection(
-          Self.peerBits(
-            rule, evaluator: evaluator, representatives: representatives, portAt: portAt,
-            uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count))
-        switch rule.action {
+        guard localMatches(step.rule, local: local) else { continue }
+        matched.assignIntersection(undecided, step.peers)
+        switch step.rule.action {
         case .allow:
           allowed.formUnion(matched)
           undecided.subtract(matched)
