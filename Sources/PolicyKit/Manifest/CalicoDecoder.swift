@@ -310,7 +310,7 @@ extension FileDecoder {
           continue
         }
         result.append(.range(port, port))
-      } else if text.contains(":") {
+      } else if text.utf8.contains(UInt8(ascii: ":")) {
         let bounds = text.split(separator: ":", omittingEmptySubsequences: false)
         guard bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds[1]),
           (0...65535).contains(low), (0...65535).contains(high)

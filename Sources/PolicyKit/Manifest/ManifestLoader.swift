@@ -25,6 +25,9 @@ public struct LoadOptions: Sendable {
   public var podCIDR = CIDR(address: IPAddress(ipv4: 0x0AF4_0000), prefix: 16)
   /// Limits on hostile YAML.
   public var limits = YAMLLimits()
+  /// Files of at least twice this many bytes are decoded in pieces of about this size, on
+  /// every core (0: every file whole).
+  var pieceSize = 16 * 1024
 
   /// The defaults.
   public init() {}
@@ -69,14 +72,7 @@ public enum ManifestLoader {
         missing.append(index)
       }
     }
-    let toDecode = missing
-    slots.withUnsafeMutableBufferPointer { buffer in
-      let out = UncheckedSendable(buffer)
-      DispatchQueue.concurrentPerform(iterations: toDecode.count) { job in
-        let index = toDecode[job]
-        out.value[index] = FileDecoder.decode(files[index], limits: options.limits)
-      }
-    }
+    decode(files, missing, into: &slots, options: options)
     var kept: [String: ManifestCache.Entry] = [:]
     let decodings = slots.map { $0! }
     for (file, decoding) in zip(files, decodings) {
@@ -101,6 +97,46 @@ public enum ManifestLoader {
     cache.inventory = built
     cache.lastReusedInventory = inventory != nil
     return result
+  }
+}
+
+extension ManifestLoader {
+  /// Decodes `files[i]` for every `i` in `indexes` into `slots[i]`, on every core: big files
+  /// are cut into pieces of whole documents, and the largest pieces go first.
+  static func decode(
+    _ files: [SourceFile], _ indexes: [Int], into slots: inout [FileDecoding?], options: LoadOptions
+  ) {
+    let limits = options.limits
+    let cuts = indexes.map { YAMLPiece.pieces(of: files[$0].bytes, size: options.pieceSize) }
+    var jobs: [(file: Int, piece: Int)] = []
+    for (position, cut) in cuts.enumerated() {
+      for piece in cut.indices { jobs.append((position, piece)) }
+    }
+    jobs.sort { cuts[$0.file][$0.piece].range.count > cuts[$1.file][$1.piece].range.count }
+    // Pieces are kept file by file: file `p`'s pieces from `firstJob[p]` on.
+    var starts = [Int](repeating: 0, count: cuts.count)
+    for position in cuts.indices.dropFirst() { starts[position] = starts[position - 1] + cuts[position - 1].count }
+    let firstJob = starts
+    var decoded = [FileDecoder.PieceDecoding?](repeating: nil, count: jobs.count)
+    decoded.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      let jobList = jobs
+      DispatchQueue.concurrentPerform(iterations: jobList.count) { job in
+        let (position, piece) = jobList[job]
+        out.value[firstJob[position] + piece] = FileDecoder.decode(
+          files[indexes[position]], piece: cuts[position][piece], limits: limits)
+      }
+    }
+    for (position, cut) in cuts.enumerated() {
+      let index = indexes[position]
+      let pieces = decoded[firstJob[position]..<(firstJob[position] + cut.count)].map { $0! }
+      if cut.count == 1 {
+        slots[index] = pieces[0].finished()
+      } else {
+        slots[index] =
+          FileDecoder.assemble(pieces, cut: cut) ?? FileDecoder.decode(files[index], limits: limits)
+      }
+    }
   }
 }
 

@@ -100,10 +100,30 @@ struct FileDecoder {
 
   /// Decodes one file's bytes.
   static func decode(_ file: SourceFile, limits: YAMLLimits) -> FileDecoding {
+    decode(file, piece: YAMLPiece(range: file.bytes.indices), limits: limits).finished()
+  }
+
+  /// What one piece of a file decodes to: the decoder, the syntax diagnostics, and where the
+  /// document numbering went on.
+  struct PieceDecoding: Sendable {
+    var decoder: FileDecoder
+    var syntax: [Diagnostic]
+    var nextDocument: Int
+
+    /// The file's decoding, when the piece is the whole file.
+    func finished() -> FileDecoding {
+      var decoding = decoder.decoding
+      decoding.diagnostics.append(contentsOf: syntax)
+      return decoding
+    }
+  }
+
+  /// Decodes the documents of one piece of a file.
+  static func decode(_ file: SourceFile, piece: YAMLPiece, limits: YAMLLimits) -> PieceDecoding {
     var decoder = FileDecoder()
     let reader = YAMLReader(file: file.path, limits: limits)
     var listDocuments: Set<Int> = []
-    let syntax = reader.read(file.bytes) { unit in
+    let (syntax, next) = reader.read(file.bytes, piece: piece) { unit in
       switch unit {
       case .listItem(let node, let index):
         listDocuments.insert(index)
@@ -113,8 +133,32 @@ struct FileDecoder {
           node, file: file.path, document: index, hadItems: listDocuments.contains(index))
       }
     }
-    decoder.decoding.diagnostics.append(contentsOf: syntax)
-    return decoder.decoding
+    return PieceDecoding(decoder: decoder, syntax: syntax, nextDocument: next)
+  }
+
+  /// Puts the decoded pieces of a file together into what decoding it whole gives, or nil
+  /// when that is not sure (a piece failed to parse, or numbered its documents otherwise
+  /// than the cut foresaw): the file is then decoded whole.
+  static func assemble(_ pieces: [PieceDecoding], cut: [YAMLPiece]) -> FileDecoding? {
+    guard pieces.count == cut.count else { return nil }
+    for (index, piece) in pieces.enumerated() {
+      if piece.syntax.contains(where: { $0.severity == .error }) { return nil }
+      if index + 1 < cut.count, piece.nextDocument != cut[index + 1].firstDocument { return nil }
+    }
+    var whole = FileDecoder()
+    for piece in pieces {
+      let part = piece.decoder.decoding
+      whole.decoding.definitions.append(contentsOf: part.definitions)
+      whole.decoding.diagnostics.append(contentsOf: part.diagnostics)
+      for (namespace, location) in part.namespaceReferences {
+        whole.referNamespace(namespace, at: location)
+      }
+      for (key, location, count) in part.skippedKinds {
+        whole.skip(key: key, at: location, count: count)
+      }
+    }
+    for piece in pieces { whole.decoding.diagnostics.append(contentsOf: piece.syntax) }
+    return whole.decoding
   }
 
   // MARK: - Adding documents
@@ -163,7 +207,7 @@ struct FileDecoder {
       context.error("missing `apiVersion` for kind `\(kind)`", at: node)
       return
     }
-    let group = apiVersion.split(separator: "/").dropLast().joined(separator: "/")
+    let group = apiVersion.lastIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
     let metadata = node["metadata"].flatMap { context.mapping($0, "metadata") }
     guard let name = context.string(metadata?["name"], "metadata.name"), !name.isEmpty else {
       context.error("`\(kind)` has no `metadata.name`", at: metadata ?? node)
@@ -191,12 +235,16 @@ struct FileDecoder {
   }
 
   mutating func skip(kind: String, apiVersion: String, at location: SourceLocation) {
-    let key = "\(apiVersion) \(kind)"
+    skip(key: "\(apiVersion) \(kind)", at: location, count: 1)
+  }
+
+  /// Counts `count` objects of a kind that is not understood, first seen at `location`.
+  mutating func skip(key: String, at location: SourceLocation, count: Int) {
     if let index = skippedIndex[key] {
-      decoding.skippedKinds[index].count += 1
+      decoding.skippedKinds[index].count += count
     } else {
       skippedIndex[key] = decoding.skippedKinds.count
-      decoding.skippedKinds.append((key, location, 1))
+      decoding.skippedKinds.append((key, location, count))
     }
   }
 }

@@ -25,7 +25,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// Parses dotted IPv4 (`10.0.0.1`) or IPv6 (`fd00::1`, `::ffff:10.0.0.1`); nil if invalid.
   public init?(_ text: String) {
-    if text.contains(":") {
+    if text.utf8.contains(UInt8(ascii: ":")) {
       guard let (high, low) = Self.parseIPv6(text) else { return nil }
       self.init(ipv6High: high, low: low)
     } else {
@@ -110,16 +110,28 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   private static func parseIPv4(_ text: Substring) -> UInt32? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 4 else { return nil }
+    // Four dot-separated decimal octets of one to three digits each, read byte by byte.
     var value: UInt32 = 0
-    for part in parts {
-      guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII),
-        let octet = UInt32(part), octet <= 255
-      else { return nil }
-      value = value << 8 | octet
+    var octet: UInt32 = 0
+    var digits = 0
+    var dots = 0
+    for byte in text.utf8 {
+      if byte == UInt8(ascii: ".") {
+        guard digits > 0, dots < 3 else { return nil }
+        value = value << 8 | octet
+        octet = 0
+        digits = 0
+        dots += 1
+      } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 3 {
+        octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+        guard octet <= 255 else { return nil }
+        digits += 1
+      } else {
+        return nil
+      }
     }
-    return value
+    guard dots == 3, digits > 0 else { return nil }
+    return value << 8 | octet
   }
 
   private static func parseIPv4(_ text: String) -> UInt32? { parseIPv4(text[...]) }
@@ -134,7 +146,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
       var result: [UInt16] = []
       let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
       for (i, piece) in pieces.enumerated() {
-        if allowIPv4 && i == pieces.count - 1 && piece.contains(".") {
+        if allowIPv4 && i == pieces.count - 1 && piece.utf8.contains(UInt8(ascii: ".")) {
           guard let v4 = parseIPv4(piece) else { return nil }
           result.append(UInt16(v4 >> 16))
           result.append(UInt16(v4 & 0xFFFF))

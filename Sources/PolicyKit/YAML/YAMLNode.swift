@@ -88,7 +88,10 @@ public struct YAMLNode: Sendable {
   /// The value for `key` in a mapping (the first one written).
   public subscript(key: String) -> YAMLNode? {
     guard case .mapping(let entries) = content else { return nil }
-    for entry in entries where entry.key.scalar == key { return entry.value }
+    // By index, comparing in place: copying entries out costs more than the comparison.
+    for index in entries.indices {
+      if case .scalar(let text, _) = entries[index].key.content, text == key { return entries[index].value }
+    }
     return nil
   }
 

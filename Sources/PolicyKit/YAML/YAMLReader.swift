@@ -41,11 +41,21 @@ public struct YAMLReader {
   /// syntax diagnostics and warnings. Documents before and after a broken one are still
   /// delivered.
   public func read(_ bytes: [UInt8], deliver: (YAMLUnit) -> Void) -> [Diagnostic] {
+    read(bytes, piece: YAMLPiece(range: bytes.indices), deliver: deliver).diagnostics
+  }
+
+  /// Parses one piece of `bytes` as `read` parses a whole file, numbering lines and documents
+  /// on from those before the piece. Returns the diagnostics and the index the next document
+  /// gets.
+  func read(
+    _ bytes: [UInt8], piece: YAMLPiece, deliver: (YAMLUnit) -> Void
+  ) -> (diagnostics: [Diagnostic], nextDocument: Int) {
     var diagnostics: [Diagnostic] = []
     var start = 0
-    var lineOffset = 0
-    var documentIndex = 0
-    bytes.withUnsafeBufferPointer { buffer in
+    var lineOffset = piece.lineOffset
+    var documentIndex = piece.firstDocument
+    bytes.withUnsafeBufferPointer { whole in
+      let buffer = UnsafeBufferPointer(rebasing: whole[piece.range])
       var unreadable = Self.firstUnreadable(in: buffer, from: 0)
       while start <= buffer.count {
         if let bad = unreadable, bad.offset < start {
@@ -92,7 +102,7 @@ public struct YAMLReader {
         documentIndex += 1
       }
     }
-    return diagnostics
+    return (diagnostics, documentIndex)
   }
 
   /// Runs libyaml's parser over `bytes` and only counts its events (no tree, no strings):

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import PolicyKit
+
+/// Big files are decoded in pieces of whole documents on every core; what they load must be
+/// what reading them whole loads, diagnostics included.
+@Suite struct PieceTests {
+  /// Loads `files` whole and cut at every `---` line, and expects the same result.
+  static func expectPiecesLoadAsWhole(_ files: [SourceFile], _ context: String) {
+    var whole = LoadOptions()
+    whole.pieceSize = 0
+    var cut = LoadOptions()
+    cut.pieceSize = 1
+    IncrementalTests.expectSame(
+      ManifestLoader.load(files, options: cut), ManifestLoader.load(files, options: whole), context)
+  }
+
+  @Test func everyManifestInTheRepositoryLoadsTheSameInPieces() throws {
+    var cutFiles = 0
+    var assembled = 0
+    for (name, urls) in KernelAgreementTests.manifestSets() {
+      let files = try urls.map { SourceFile(path: $0.lastPathComponent, bytes: Array(try Data(contentsOf: $0))) }
+      Self.expectPiecesLoadAsWhole(files, name)
+      for file in files {
+        let cut = YAMLPiece.pieces(of: file.bytes, size: 1)
+        guard cut.count > 1 else { continue }
+        cutFiles += 1
+        let pieces = cut.map { FileDecoder.decode(file, piece: $0, limits: YAMLLimits()) }
+        if FileDecoder.assemble(pieces, cut: cut) != nil { assembled += 1 }
+      }
+    }
+    #expect(cutFiles > 50)
+    #expect(assembled == cutFiles, "clean files are put together from their pieces, not read again")
+  }
+
+  /// Text where a cut at a `---` line falls inside something, or where the first document
+  /// has no marker: the file is still read as a whole would be.
+  static let awkward: [(String, String)] = [
+    ("a quoted scalar running over a marker line", """
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: "one
+      --- two"
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: three
+      """),
+    ("a flow mapping running over a marker line", """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: one,
+      --- }
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: two}
+      """),
+    ("directives", """
+      %YAML 1.1
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: one}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: two}
+      """),
+    ("comments, empty documents and end markers", """
+      # a comment before anything
+      ---
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: one}
+      ...
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: one}
+      """),
+    ("a first document without a marker, then a broken one", """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: one}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: [name: two
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: three}
+      """),
+    ("a list with a bad item and an unknown kind", """
+      ---
+      apiVersion: v1
+      kind: List
+      items:
+      - apiVersion: v1
+        kind: Namespace
+        metadata: {name: one}
+      - kind: Namespace
+      ---
+      apiVersion: v1
+      kind: Widget
+      metadata: {name: w}
+      ---
+      apiVersion: v1
+      kind: Widget
+      metadata: {name: w2, namespace: ghost}
+      """),
+    ("a byte order mark and a control character", "\u{FEFF}apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nname: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
+  ]
+
+  @Test(arguments: awkward)
+  func awkwardTextLoadsTheSameInPieces(what: String, text: String) {
+    Self.expectPiecesLoadAsWhole([SourceFile(path: "a.yaml", text: text)], what)
+  }
+
+  @Test func piecesStartAtMarkersAndNumberLinesAndDocumentsOn() {
+    let text = "a: 1\n---\nb: 2\nc: 3\n--- # x\nd: 4\n"
+    let bytes = Array(text.utf8)
+    let pieces = YAMLPiece.pieces(of: bytes, size: 1)
+    #expect(pieces.map(\.lineOffset) == [0, 1, 4])
+    #expect(pieces.map(\.firstDocument) == [0, 1, 2])
+    #expect(pieces.map { String(decoding: bytes[$0.range], as: UTF8.self) } == ["a: 1\n", "---\nb: 2\nc: 3\n", "--- # x\nd: 4\n"])
+    #expect(YAMLPiece.pieces(of: Array("# only\n---\nx: 1\n---\n".utf8), size: 1).map(\.firstDocument) == [0, 0, 1])
+    #expect(YAMLPiece.pieces(of: bytes, size: 1000).count == 1, "small files are read whole")
+    #expect(YAMLPiece.pieces(of: Array("%TAG ! x\n---\na: 1\n---\nb: 2\n".utf8), size: 1).count == 1)
+  }
+}
