@@ -47,8 +47,8 @@ struct EvalCommand: ParsableCommand {
     switch format {
     case .table: writeOut(text.table())
     case .json:
-      var out = ByteWriter.standardOutput()
-      text.json(trap: prepared.trap, to: &out)
+      let out = ByteWriter.standardOutput()
+      text.json(trap: prepared.trap, to: out)
       out.flush()
     case .csv: writeOut(text.csv())
     case .markdown: writeOut(text.markdown())

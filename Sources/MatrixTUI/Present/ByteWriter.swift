@@ -1,38 +1,59 @@
 /// Output gathered as UTF-8 bytes and handed to a sink a block at a time, so that output of
 /// hundreds of megabytes never sits whole in memory and repeated pieces are copied as bytes.
-struct ByteWriter {
-  private var buffer: [UInt8] = []
+///
+/// The block is raw memory: a write is a bounds check and a copy (millions of them for a big
+/// matrix, where an array's append would also check uniqueness and capacity every time).
+final class ByteWriter {
+  private let block: UnsafeMutablePointer<UInt8>
   private let blockSize: Int
+  private var used = 0
   private let sink: (UnsafeBufferPointer<UInt8>) -> Void
 
   init(blockSize: Int = 1 << 16, sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
     self.blockSize = blockSize
     self.sink = sink
-    buffer.reserveCapacity(blockSize)
+    block = .allocate(capacity: blockSize)
   }
 
-  mutating func write(_ bytes: [UInt8]) {
-    buffer.append(contentsOf: bytes)
-    if buffer.count >= blockSize { flush() }
+  deinit {
+    flush()
+    block.deallocate()
   }
 
-  mutating func write(_ text: String) {
-    buffer.append(contentsOf: text.utf8)
-    if buffer.count >= blockSize { flush() }
+  func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress else { return }
+    if used + bytes.count > blockSize {
+      flush()
+      if bytes.count > blockSize {
+        sink(bytes)
+        return
+      }
+    }
+    (block + used).update(from: base, count: bytes.count)
+    used += bytes.count
+  }
+
+  func write(_ bytes: [UInt8]) {
+    bytes.withUnsafeBufferPointer(write)
+  }
+
+  func write(_ text: String) {
+    var text = text
+    text.withUTF8(write)
   }
 
   /// Hands what is gathered to the sink.
-  mutating func flush() {
-    guard !buffer.isEmpty else { return }
-    buffer.withUnsafeBufferPointer(sink)
-    buffer.removeAll(keepingCapacity: true)
+  func flush() {
+    guard used > 0 else { return }
+    sink(UnsafeBufferPointer(start: block, count: used))
+    used = 0
   }
 
   /// What `body` writes, as a string.
-  static func collect(_ body: (inout ByteWriter) -> Void) -> String {
+  static func collect(_ body: (ByteWriter) -> Void) -> String {
     var bytes: [UInt8] = []
-    var writer = ByteWriter { bytes.append(contentsOf: $0) }
-    body(&writer)
+    let writer = ByteWriter { bytes.append(contentsOf: $0) }
+    body(writer)
     writer.flush()
     return String(decoding: bytes, as: UTF8.self)
   }

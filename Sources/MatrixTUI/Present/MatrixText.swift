@@ -223,11 +223,11 @@ struct MatrixText {
 
   /// `{"probe": ..., "view": ..., "endpoints": [...], "cells": [...]}`.
   func json(trap: TrapReport?) -> String {
-    ByteWriter.collect { json(trap: trap, to: &$0) }
+    ByteWriter.collect { json(trap: trap, to: $0) }
   }
 
   /// The JSON document, written to `out` as it is made (millions of cells, at scale).
-  func json(trap: TrapReport?, to out: inout ByteWriter) {
+  func json(trap: TrapReport?, to out: ByteWriter) {
     var probe: [(String, JSON)] = []
     if let matrix {
       probe.append(("protocol", .string(matrix.probe.ipProtocol.rawValue)))

@@ -126,7 +126,8 @@ public struct ConnectionMatrix: Sendable {
     view = evaluator.view
     classOf = classes.classOf
     classCount = count
-    let cuts = Self.cuts(evaluator)
+    let portRules = PortRule.all(evaluator)
+    let cuts = Self.cuts(evaluator, portRules)
     self.cuts = cuts
     var pieces: [(IPProtocol, ClosedRange<Int>)] = []
     for ipProtocol in IPProtocol.allCases {
@@ -137,7 +138,7 @@ public struct ConnectionMatrix: Sendable {
       }
     }
     // Pieces that every rule treats alike share one kernel run.
-    let signatures = Self.signatures(evaluator, pieces: pieces)
+    let signatures = Self.signatures(evaluator, portRules, pieces: pieces)
     var runOf: [[UInt8]: Int] = [:]
     var runPieces: [[Int]] = []
     for (index, signature) in signatures.enumerated() {
@@ -299,23 +300,27 @@ public struct ConnectionMatrix: Sendable {
   /// What every rule, named port and failsafe makes of each piece's ports. Two pieces with
   /// the same signature get the same verdict everywhere: the kernel reads the probe only
   /// through these. A piece some named port or failsafe resolves to is kept alone.
-  static func signatures(_ evaluator: Evaluator, pieces: [(IPProtocol, ClosedRange<Int>)]) -> [[UInt8]] {
+  static func signatures(
+    _ evaluator: Evaluator, _ rules: [PortRule], pieces: [(IPProtocol, ClosedRange<Int>)]
+  ) -> [[UInt8]] {
     let cluster = evaluator.cluster
-    var special: Set<String> = []
-    for endpoint in cluster.endpoints {
-      for port in endpoint.namedPorts { special.insert("\(port.ipProtocol.rawValue)/\(port.port)") }
+    // Protocol and port as one number: `protocol index << 16 | port`.
+    func key(_ ipProtocol: IPProtocol, _ port: Int) -> Int {
+      (IPProtocol.allCases.firstIndex(of: ipProtocol) ?? 0) << 16 | port
+    }
+    var special: Set<Int> = []
+    for index in cluster.endpoints.indices {
+      for port in cluster.endpoints[index].namedPorts { special.insert(key(port.ipProtocol, port.port)) }
     }
     if cluster.endpoints.contains(where: \.isHost) {
       for failsafe in cluster.felix.failsafeInbound + cluster.felix.failsafeOutbound {
-        special.insert("\(failsafe.ipProtocol.rawValue)/\(failsafe.port)")
+        special.insert(key(failsafe.ipProtocol, failsafe.port))
       }
     }
-    let rules = evaluator.policies.flatMap { $0.ingress + $0.egress }
-      + cluster.profiles.values.flatMap { $0.ingress + $0.egress }
     return pieces.enumerated().map { index, piece in
       let (ipProtocol, range) = piece
       let port = range.lowerBound
-      if special.contains("\(ipProtocol.rawValue)/\(port)") {
+      if special.contains(key(ipProtocol, port)) {
         // Unique: the piece's own number, as bytes that no rule vector can equal.
         return [2] + Array("\(index)".utf8)
       }
@@ -323,9 +328,9 @@ public struct ConnectionMatrix: Sendable {
       // piece (named entries resolve to nothing here: the piece is not special).
       var signature: [UInt8] = [0]
       for rule in rules {
-        signature.append(rule.protocols.accepts(ipProtocol) ? 1 : 0)
-        for match in (rule.destination.ports ?? []) + rule.destination.notPorts {
-          if case .range(let low, let high) = match, (low...high).contains(port) {
+        signature.append(rule.protocols.contains(ipProtocol) ? 1 : 0)
+        for match in rule.ports {
+          if case .range(let low, let high) = match, low <= port, port <= high {
             signature.append(1)
           } else {
             signature.append(0)
@@ -336,8 +341,39 @@ public struct ConnectionMatrix: Sendable {
     }
   }
 
+  /// What `cuts` and `signatures` read of a rule: the protocols it accepts and its
+  /// destination ports and not-ports.
+  struct PortRule {
+    var protocols: [IPProtocol]
+    var ports: [PortMatch]
+
+    /// The rules of every policy in force and every declared profile, in a fixed order.
+    static func all(_ evaluator: Evaluator) -> [PortRule] {
+      var result: [PortRule] = []
+      func add(_ rules: [Rule]) {
+        for index in rules.indices {
+          result.append(
+            PortRule(
+              protocols: IPProtocol.allCases.filter { rules[index].protocols.accepts($0) },
+              ports: (rules[index].destination.ports ?? []) + rules[index].destination.notPorts))
+        }
+      }
+      let policies = evaluator.policies
+      for index in policies.indices {
+        add(policies[index].ingress)
+        add(policies[index].egress)
+      }
+      for name in evaluator.cluster.profiles.keys.sorted() {
+        add(evaluator.cluster.profiles[name]!.ingress)
+        add(evaluator.cluster.profiles[name]!.egress)
+      }
+      return result
+    }
+  }
+
+
   /// Where the verdict of any protocol's ports can change: the first port of each piece.
-  static func cuts(_ evaluator: Evaluator) -> [IPProtocol: [Int]] {
+  static func cuts(_ evaluator: Evaluator, _ rules: [PortRule]) -> [IPProtocol: [Int]] {
     var cuts: [IPProtocol: Set<Int>] = [:]
     for ipProtocol in IPProtocol.allCases { cuts[ipProtocol] = [1] }
     func cut(_ ipProtocol: IPProtocol, _ range: ClosedRange<Int>) {
@@ -347,17 +383,14 @@ public struct ConnectionMatrix: Sendable {
     let cluster = evaluator.cluster
     // Named ports resolve to whatever numbers the endpoints give them.
     var namedNumbers: [String: [IPProtocol: Set<Int>]] = [:]
-    for endpoint in cluster.endpoints {
-      for port in endpoint.namedPorts {
+    for index in cluster.endpoints.indices {
+      for port in cluster.endpoints[index].namedPorts {
         namedNumbers[port.name, default: [:]][port.ipProtocol, default: []].insert(port.port)
       }
     }
-    let rules = evaluator.policies.flatMap { $0.ingress + $0.egress }
-      + cluster.profiles.values.flatMap { $0.ingress + $0.egress }
     for rule in rules {
-      let protocols = IPProtocol.allCases.filter { rule.protocols.accepts($0) }
-      for match in (rule.destination.ports ?? []) + rule.destination.notPorts {
-        for ipProtocol in protocols {
+      for match in rule.ports {
+        for ipProtocol in rule.protocols {
           switch match {
           case .range(let low, let high): cut(ipProtocol, low...high)
           case .named(let name):
@@ -371,4 +404,5 @@ public struct ConnectionMatrix: Sendable {
     }
     return cuts.mapValues { $0.filter { $0 >= 1 && $0 <= 65535 }.sorted() }
   }
+
 }

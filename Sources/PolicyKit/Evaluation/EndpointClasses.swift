@@ -17,12 +17,12 @@ public struct EndpointClasses: Sendable {
   /// Groups `cluster`'s endpoints, seeing addresses only through `cidrs`.
   public init(cluster: Cluster, cidrs: [CIDR]) {
     let hasHosts = cluster.endpoints.contains(where: \.isHost)
-    var keys: [String: Int32] = [:]
+    var keys: [Key: Int32] = [:]
     var classOf: [Int32] = []
     var members: [[Int]] = []
     classOf.reserveCapacity(cluster.endpoints.count)
-    for (index, endpoint) in cluster.endpoints.enumerated() {
-      let key = Self.key(endpoint, cidrs: cidrs, nodeMatters: hasHosts)
+    for index in cluster.endpoints.indices {
+      let key = Key(cluster.endpoints[index], cidrs: cidrs, nodeMatters: hasHosts)
       if let known = keys[key] {
         classOf.append(known)
         members[Int(known)].append(index)
@@ -37,28 +37,35 @@ public struct EndpointClasses: Sendable {
     self.members = members
   }
 
-  private static func key(_ endpoint: Endpoint, cidrs: [CIDR], nodeMatters: Bool) -> String {
-    var key = "\(endpoint.kind.rank)"
-    if case .workload = endpoint.kind {} else { key += endpoint.hasExpectedIPs ? "e" : "-" }
-    key += "\u{1}"
-    for (name, value) in endpoint.selectorLabels.sorted(by: { $0.key < $1.key }) {
-      key += name + "\u{2}" + value + "\u{3}"
-    }
-    key += "\u{1}"
-    for port in endpoint.namedPorts.sorted(by: { ($0.name, $0.ipProtocol, $0.port) < ($1.name, $1.ipProtocol, $1.port) }) {
-      key += "\(port.name)/\(port.ipProtocol.rawValue)/\(port.port),"
-    }
-    key += "\u{1}" + endpoint.profiles.joined(separator: ",")
-    if nodeMatters { key += "\u{1}" + (endpoint.node ?? "") }
-    if !cidrs.isEmpty {
-      key += "\u{1}"
-      if let address = endpoint.address {
-        for cidr in cidrs { key += cidr.contains(address) ? "1" : "0" }
+  /// What no policy can tell apart: endpoints with equal keys share a class.
+  private struct Key: Hashable {
+    var kind: Int
+    /// Host endpoints and network sets: whether they list expected IPs.
+    var expectedIPs: Bool?
+    var labels: [String: String]
+    /// Named ports as a set: their order in the manifest does not matter.
+    var namedPorts: Set<NamedPort>
+    var profiles: [String]
+    /// The node, when host endpoints make it matter.
+    var node: String?
+    /// Which of the CIDRs hold the address (nil: no address).
+    var inCIDRs: [Bool]?
+
+    init(_ endpoint: Endpoint, cidrs: [CIDR], nodeMatters: Bool) {
+      kind = endpoint.kind.rank
+      if case .workload = endpoint.kind { expectedIPs = nil } else { expectedIPs = endpoint.hasExpectedIPs }
+      labels = endpoint.selectorLabels
+      namedPorts = Set(endpoint.namedPorts)
+      profiles = endpoint.profiles
+      node = nodeMatters ? endpoint.node ?? "" : nil
+      if cidrs.isEmpty {
+        inCIDRs = []
+      } else if let address = endpoint.address {
+        inCIDRs = cidrs.map { $0.contains(address) }
       } else {
-        key += "?"
+        inCIDRs = nil
       }
     }
-    return key
   }
 
   /// Every CIDR that can make two endpoints differ: rule nets, ipBlocks and failsafe nets.
