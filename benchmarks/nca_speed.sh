@@ -3,8 +3,8 @@
 # nca's connectivity map once per cluster (it takes about a minute at 200 pods), matrix-tui's
 # `eval --probe any --format json` (every pair's allowed protocols and ports) REPEAT times, its
 # median against nca's time. Both are wall-clock times of the whole process (start, reading the
-# YAML, evaluating, writing the answer) and both run under `nice`, since the machine's cores are
-# shared.
+# YAML, evaluating, writing the answer into a file) and both run under `nice`, since the
+# machine's cores are shared.
 #
 #   benchmarks/nca_setup.sh
 #   scripts/build
@@ -51,19 +51,30 @@ for size in $SIZES; do
     nca_ms=$(ms "$start" "$(now)")
     echo "  nca --connectivity ... -o $NCA_FORMAT: $nca_ms ms ($(wc -l <"$WORK/nca.txt") lines)"
 
-    # matrix-tui: one warm-up run, then REPEAT timed runs.
+    # matrix-tui: one warm-up run, then REPEAT timed runs, each the wall-clock time from
+    # spawning the process to its exit (taken by a small timer, not by forking `date`).
     nice "$MATRIX_TUI" eval "$cluster" --probe any --format json >"$WORK/mt.json"
-    times=()
-    for ((i = 0; i < REPEAT; i++)); do
-        start=$(now)
-        nice "$MATRIX_TUI" eval "$cluster" --probe any --format json >"$WORK/mt.json"
-        times+=("$(( ($(now) - start) / 1000 ))")
-    done
-    sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-    median_us=${sorted[$((REPEAT / 2))]}
+    read -r median_us min_us max_us < <(nice python3 - "$REPEAT" "$WORK/mt.json" \
+        "$MATRIX_TUI" eval "$cluster" --probe any --format json <<'PY'
+import os, sys, time
+repeat, out, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+times = []
+for _ in range(repeat):
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    start = time.perf_counter_ns()
+    pid = os.posix_spawn(command[0], command, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1)])
+    _, status = os.waitpid(pid, 0)
+    times.append((time.perf_counter_ns() - start) // 1000)
+    os.close(fd)
+    if status != 0:
+        sys.exit(f"matrix-tui failed: status {status}")
+times.sort()
+print(times[len(times) // 2], times[0], times[-1])
+PY
+    )
     cells=$(grep -o '"from"' "$WORK/mt.json" | wc -l)
     echo "  matrix-tui eval --probe any --format json: median $((median_us / 1000)).$(printf '%03d' $((median_us % 1000))) ms" \
-        "of $REPEAT runs (min $((sorted[0] / 1000)) ms, max $((sorted[REPEAT - 1] / 1000)) ms; $cells cells)"
+        "of $REPEAT runs (min $((min_us / 1000)) ms, max $((max_us / 1000)) ms; $cells cells)"
     echo "  ratio: $(awk -v a="$nca_ms" -v b="$median_us" 'BEGIN { printf "%.0f", a * 1000 / b }')x faster"
 done
 echo
