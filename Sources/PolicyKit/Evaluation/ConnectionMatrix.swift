@@ -260,6 +260,9 @@ public struct ConnectionMatrix: Sendable {
   /// How many distinct sets the matrix has (`setNumber` is below it).
   public var setCount: Int { sets.count }
 
+  /// The distinct set numbered `number` (see `setNumber`).
+  public func set(number: Int) -> ConnectionSet { sets[number] }
+
   /// Which of the matrix's distinct sets row `source` to column `destination` has (nil for
   /// self, which allows everything): cells with the same number have equal sets.
   public func setNumber(_ source: Int, _ destination: Int) -> Int? {
