@@ -30,6 +30,9 @@ public struct YAMLReader {
   public var file: String
   /// The limits to enforce.
   public var limits: YAMLLimits
+  /// Whether plain block-style text is read by `BlockYAML` (libyaml reads the rest); off,
+  /// libyaml reads everything (tests compare the two).
+  var usesBlockReader = true
 
   /// Creates a reader for text from `file`.
   public init(file: String, limits: YAMLLimits = YAMLLimits()) {
@@ -56,6 +59,14 @@ public struct YAMLReader {
     var documentIndex = piece.firstDocument
     bytes.withUnsafeBufferPointer { whole in
       let buffer = UnsafeBufferPointer(rebasing: whole[piece.range])
+      if usesBlockReader,
+        let read = BlockYAML.read(
+          buffer, lineOffset: lineOffset, firstDocument: documentIndex, limits: limits)
+      {
+        for unit in read.units { deliver(unit) }
+        documentIndex = read.nextDocument
+        return
+      }
       var unreadable = Self.firstUnreadable(in: buffer, from: 0)
       while start <= buffer.count {
         if let bad = unreadable, bad.offset < start {
