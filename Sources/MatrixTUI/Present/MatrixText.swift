@@ -265,77 +265,9 @@ struct MatrixText {
         }
       }
     } else if let connections {
-      Self.writeCells(connections, rows: rows, columns: columns, ids: endpoints.map(\.id), to: out)
+      ConnectionCellsJSON(connections, ids: endpoints.map(\.id)).write(rows: rows, columns: columns, to: out)
     }
     out.write("]}\n")
-  }
-
-  /// The cells of connection sets. Every piece is rendered once, as bytes: `{"from":<row
-  /// id>,"to":` per row, `<column id>,` per column, and `"verdict":...}` per distinct set, so a
-  /// cell copies three of them; rows are rendered on every core a batch at a time (about a
-  /// megabyte of text each) and written in order.
-  private static func writeCells(
-    _ connections: ConnectionMatrix, rows: [Int], columns: [Int], ids: [String], to out: ByteWriter
-  ) {
-    let quoted = ids.map { JSON.string($0).text }
-    let columnIDs = columns.map { Array((quoted[$0] + ",").utf8) }
-    let all = Array((#""verdict":"allow","allowed":"# + connectionsJSON(.all).text + "}").utf8)
-    let tails = (0..<connections.setCount).map { number in
-      let set = connections.set(number: number)
-      return Array(
-        (#""verdict":""# + (set.isEmpty ? "deny" : "allow") + #"","allowed":"#
-          + connectionsJSON(set).text + "}").utf8)
-    }
-    let comma = [UInt8(ascii: ",")]
-    let batch = max(1, (1 << 20) / max(1, columns.count * 100))
-    var start = 0
-    while start < rows.count {
-      let end = min(rows.count, start + batch)
-      let texts = RowTexts(count: end - start)
-      let batchRows = rows[start..<end]
-      DispatchQueue.concurrentPerform(iterations: batchRows.count) { offset in
-        let row = batchRows[batchRows.startIndex + offset]
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(columns.count * 100)
-        let prefix = Array((#"{"from":"# + quoted[row] + #","to":"#).utf8)
-        for (position, column) in columns.enumerated() {
-          if position > 0 { bytes.append(UInt8(ascii: ",")) }
-          bytes.append(contentsOf: prefix)
-          bytes.append(contentsOf: columnIDs[position])
-          if let number = connections.setNumber(row, column) {
-            bytes.append(contentsOf: tails[number])
-          } else {
-            bytes.append(contentsOf: all)
-          }
-        }
-        texts.set(offset, bytes)
-      }
-      for offset in 0..<(end - start) where !columns.isEmpty {
-        if start + offset > 0 { out.write(comma) }
-        out.write(texts.get(offset))
-      }
-      start = end
-    }
-  }
-
-  /// One text per row of a batch, filled from every core (each slot by one of them).
-  private final class RowTexts: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<[UInt8]>
-    private let count: Int
-
-    init(count: Int) {
-      self.count = count
-      slots = .allocate(capacity: count)
-      slots.initialize(repeating: [], count: count)
-    }
-
-    deinit {
-      slots.deinitialize(count: count)
-      slots.deallocate()
-    }
-
-    func set(_ index: Int, _ bytes: [UInt8]) { slots[index] = bytes }
-    func get(_ index: Int) -> [UInt8] { slots[index] }
   }
 
   /// `"all"`, or `{"TCP": ["80", "8080-8090"], ...}` with only the protocols that have ports.
