@@ -18,6 +18,7 @@ public struct EndpointClasses: Sendable {
   public init(cluster: Cluster, cidrs: [CIDR]) {
     let hasHosts = cluster.endpoints.contains(where: \.isHost)
     var keys: [Key: Int32] = [:]
+    keys.reserveCapacity(cluster.endpoints.count)
     var classOf: [Int32] = []
     var members: [[Int]] = []
     classOf.reserveCapacity(cluster.endpoints.count)
@@ -50,6 +51,9 @@ public struct EndpointClasses: Sendable {
     var node: String?
     /// Which of the CIDRs hold the address (nil: no address).
     var inCIDRs: [Bool]?
+    /// The hash of all the above, worked out once (labels are a dictionary: hashing one
+    /// hashes every entry on its own).
+    var hash = 0
 
     init(_ endpoint: Endpoint, cidrs: [CIDR], nodeMatters: Bool) {
       kind = endpoint.kind.rank
@@ -65,7 +69,18 @@ public struct EndpointClasses: Sendable {
       } else {
         inCIDRs = nil
       }
+      var hasher = Hasher()
+      hasher.combine(kind)
+      hasher.combine(expectedIPs)
+      hasher.combine(labels)
+      hasher.combine(namedPorts)
+      hasher.combine(profiles)
+      hasher.combine(node)
+      hasher.combine(inCIDRs)
+      hash = hasher.finalize()
     }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
   }
 
   /// Every CIDR that can make two endpoints differ: rule nets, ipBlocks and failsafe nets.
