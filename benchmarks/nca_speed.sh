@@ -3,13 +3,12 @@
 # nca's connectivity map once per cluster (it takes about a minute at 200 pods), matrix-tui's
 # `eval --probe any --format json` (every pair's allowed protocols and ports) REPEAT times, its
 # median against nca's time. Both are wall-clock times of the whole process (start, reading the
-# YAML, evaluating, writing the answer into a file) and both run under `nice`, since the
-# machine's cores are shared.
+# YAML, evaluating, writing the answer into a file), at the same (normal) priority.
 #
 #   benchmarks/nca_setup.sh
 #   scripts/build
 #   benchmarks/nca_speed.sh                  # 200 pods / 90 policies, then 100 pods / 45 policies
-#   REPEAT=21 SIZES="200:10:90" benchmarks/nca_speed.sh
+#   REPEAT=51 SIZES="200:10:90" benchmarks/nca_speed.sh
 #
 # SIZES lists pods:namespaces:policies; SEED picks the generated cluster (default 1); NCA_FORMAT
 # is nca's output format (default txt_no_fw_rules: one line per pair, the same information as
@@ -21,7 +20,7 @@ NCA="${NCA:-$ROOT/.venv-nca/bin/nca}"
 MATRIX_TUI="${MATRIX_TUI:-$ROOT/.build/release/matrix-tui}"
 SIZES="${SIZES:-200:10:90 100:10:45}"
 SEED="${SEED:-1}"
-REPEAT="${REPEAT:-15}"
+REPEAT="${REPEAT:-31}"
 NCA_FORMAT="${NCA_FORMAT:-txt_no_fw_rules}"
 
 [[ -x "$NCA" ]] || { echo "nca_speed: $NCA missing: run benchmarks/nca_setup.sh" >&2; exit 1; }
@@ -45,7 +44,7 @@ for size in $SIZES; do
 
     # nca: namespaces and pods named first (see benchmarks/nca_compare.py), one line per pair.
     start=$(now)
-    nice "$NCA" --connectivity --ns_list "$cluster/00-namespaces.yaml" --pod_list "$cluster/10-pods.yaml" \
+    "$NCA" --connectivity --ns_list "$cluster/00-namespaces.yaml" --pod_list "$cluster/10-pods.yaml" \
         --resource_list "$cluster" -o "$NCA_FORMAT" -f "$WORK/nca.txt" >"$WORK/nca.log" 2>&1 \
         || { echo "nca failed:"; tail -5 "$WORK/nca.log"; exit 1; }
     nca_ms=$(ms "$start" "$(now)")
@@ -53,8 +52,8 @@ for size in $SIZES; do
 
     # matrix-tui: one warm-up run, then REPEAT timed runs, each the wall-clock time from
     # spawning the process to its exit (taken by a small timer, not by forking `date`).
-    nice "$MATRIX_TUI" eval "$cluster" --probe any --format json >"$WORK/mt.json"
-    read -r median_us min_us max_us < <(nice python3 - "$REPEAT" "$WORK/mt.json" \
+    "$MATRIX_TUI" eval "$cluster" --probe any --format json >"$WORK/mt.json"
+    read -r median_us min_us max_us < <(python3 - "$REPEAT" "$WORK/mt.json" \
         "$MATRIX_TUI" eval "$cluster" --probe any --format json <<'PY'
 import os, sys, time
 repeat, out, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]

@@ -5,8 +5,8 @@ import PolicyKit
 ///
 /// Every piece of text is rendered once into one pool of bytes: `{"from":<id>,"to":` per row,
 /// `<id>,` per column, and `"verdict":...,"allowed":...}` per distinct connection set, so a
-/// cell is three copies. Rows are laid out a batch at a time (about a megabyte of text) in one
-/// block, each row's place worked out first, then filled on every core and written in order.
+/// cell is three copies. Rows are laid out a batch at a time in one block, each row's place
+/// worked out first, then filled on every core and written in order.
 struct ConnectionCellsJSON {
   let connections: ConnectionMatrix
   /// The rendered pieces, and where each is in `pool`.
@@ -44,7 +44,9 @@ struct ConnectionCellsJSON {
   /// Writes the cells of `rows` by `columns`, comma-separated, row by row.
   func write(rows: [Int], columns: [Int], to out: ByteWriter) {
     guard !columns.isEmpty else { return }
-    let batch = max(1, (1 << 20) / (columns.count * 100))
+    // A batch of about 256 KiB of text (the block is reused, so little new memory is
+    // touched), and at least a few rows, for every core to have some.
+    let batch = max(4, (1 << 18) / (columns.count * 100))
     var block: [UInt8] = []
     var start = 0
     while start < rows.count {
