@@ -10,7 +10,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
-    .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
   ],
   targets: [
     .systemLibrary(
@@ -28,7 +27,6 @@ let package = Package(
       dependencies: [
         "PolicyKit",
         "CNcurses",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "PolicyKitTests", dependencies: ["PolicyKit"], exclude: ["Scenarios"]),

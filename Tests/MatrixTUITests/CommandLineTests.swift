@@ -159,8 +159,25 @@ private func pod(_ name: String) -> String {
     #expect(cut.stderr == "<stdin>:4:11: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar\n")
   }
 
+  @Test func helpIsExit0OnStandardOutput() throws {
+    for (arguments, usage) in [
+      (["--help"], "USAGE: matrix-tui [<subcommand>] <paths> ..."), (["help"], "SUBCOMMANDS:"),
+      (["help", "eval"], "USAGE: matrix-tui eval [<options>] <paths> ..."),
+      (["trace", "--help"], "USAGE: matrix-tui trace [<options>] <paths> ..."),
+      (["check", "-h"], "--expect <expect>"),
+    ] {
+      let result = try Subprocess.matrixTUI(arguments)
+      #expect(result.status == 0, "\(arguments)")
+      #expect(result.stdoutText.contains(usage), "\(arguments): \(result.stdoutText)")
+      #expect(result.stderr.isEmpty)
+    }
+  }
+
   @Test func usageErrorsAreExit64() throws {
-    for arguments in [["eval"], ["eval", "--format", "nope", "x.yaml"], ["eval", "--probe", "icmp/x", "x.yaml"], ["trace", "x.yaml"]] {
+    for arguments in [
+      ["eval"], ["eval", "--format", "nope", "x.yaml"], ["eval", "--probe", "icmp/x", "x.yaml"], ["trace", "x.yaml"],
+      ["eval", "--nope", "x.yaml"], ["help", "nope"], ["eval", "x.yaml", "--from"],
+    ] {
       let result = try Subprocess.matrixTUI(arguments)
       #expect(result.status == 64, "\(arguments): \(result.stderr)")
       #expect(result.stdout.isEmpty)

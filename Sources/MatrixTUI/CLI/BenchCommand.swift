@@ -1,25 +1,30 @@
-import ArgumentParser
 import Foundation
 import PolicyKit
 
 /// `matrix-tui bench`: times each stage on the given manifests (for benchmarks, not tests).
-struct BenchCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "bench", abstract: "Time loading, evaluation and output stages on manifests.",
-    shouldDisplay: false)
+struct BenchCommand: Subcommand {
+  static let definition = CommandDefinition(
+    name: "bench", abstract: "Time loading, evaluation and output stages on manifests.",
+    arguments: EvaluationOptions.arguments + [
+      .flag("any-probe", help: "Also time connection sets for every pair (--probe any)."),
+      .option("repetitions", default: "3", help: "Repetitions (the median is reported)."),
+      .flag(
+        "incremental",
+        help: "Also time an edit: one policy file's first `port:` number changes, then changes back. Each is timed as the explorer does it: look at every file again (read those that changed), decode the changed one, re-evaluate what it can affect, compare with the previous matrix."),
+    ],
+    isHidden: true)
 
-  @OptionGroup var options: EvaluationOptions
+  var options: EvaluationOptions
+  var anyProbe: Bool
+  var repetitions: Int
+  var incremental: Bool
 
-  @Flag(help: "Also time connection sets for every pair (--probe any).")
-  var anyProbe = false
-
-  @Option(help: "Repetitions (the median is reported).")
-  var repetitions: Int = 3
-
-  @Flag(help: ArgumentHelp(
-    "Also time an edit: one policy file's first `port:` number changes, then changes back.",
-    discussion: "Each is timed as the explorer does it: look at every file again (read those that changed), decode the changed one, re-evaluate what it can affect, compare with the previous matrix."))
-  var incremental = false
+  init(_ arguments: ParsedArguments) throws {
+    options = try EvaluationOptions(arguments)
+    anyProbe = arguments.flag("any-probe")
+    repetitions = try arguments.integer("repetitions", default: 3)
+    incremental = arguments.flag("incremental")
+  }
 
   func run() throws {
     let probe = try options.resolvedProbe()

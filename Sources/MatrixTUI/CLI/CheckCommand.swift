@@ -1,32 +1,34 @@
-import ArgumentParser
 import Foundation
 import PolicyKit
 
 /// `matrix-tui check`: verifies a lesson's (or a change's) expectations.
-struct CheckCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "check",
-    abstract: "Verify expectations about cells; exit 0 when all hold, 1 when one breaks, 2 on input errors.")
+struct CheckCommand: Subcommand {
+  static let definition = CommandDefinition(
+    name: "check",
+    abstract: "Verify expectations about cells; exit 0 when all hold, 1 when one breaks, 2 on input errors.",
+    arguments: [
+      .paths(help: "Manifest files or directories."),
+      .option("expect", help: "The expectations file (default: expect.yaml in the first directory given)."),
+      .option("format", default: "text", help: "text or junit."),
+      .option("pod-cidr", default: "10.244.0.0/16", help: "Where pods without status.podIP get made-up addresses."),
+    ])
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
+  enum Format: String, CaseIterable {
     case text, junit
   }
 
-  @Argument(help: "Manifest files or directories.")
-  var paths: [String] = []
-
-  @Option(help: "The expectations file (default: expect.yaml in the first directory given).")
+  var paths: [String]
   var expect: String?
+  var format: Format
+  var podCIDR: String
 
-  @Option(help: "text or junit.")
-  var format: Format = .text
-
-  @Option(help: "Where pods without status.podIP get made-up addresses.")
-  var podCIDR: String = "10.244.0.0/16"
-
-  mutating func validate() throws {
-    guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
-    guard CIDR(podCIDR) != nil else { throw ValidationError("invalid --pod-cidr `\(podCIDR)`") }
+  init(_ arguments: ParsedArguments) throws {
+    paths = arguments.paths
+    expect = arguments.value("expect")
+    format = try arguments.choice("format", default: Format.text)
+    podCIDR = arguments.value("pod-cidr") ?? "10.244.0.0/16"
+    guard !paths.isEmpty else { throw UsageError("give at least one manifest file or directory") }
+    guard CIDR(podCIDR) != nil else { throw UsageError("invalid --pod-cidr `\(podCIDR)`") }
   }
 
   /// The expectations file for `paths`.

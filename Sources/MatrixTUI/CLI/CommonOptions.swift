@@ -1,37 +1,39 @@
-import ArgumentParser
 import Foundation
 import PolicyKit
 
-extension View: ExpressibleByArgument {}
-
 /// Options every subcommand that evaluates shares: the manifests, the probe, the view and the
 /// trap.
-struct EvaluationOptions: ParsableArguments {
-  @Argument(help: "Manifest files or directories (searched for *.yaml, *.yml, *.json); - for stdin.")
-  var paths: [String] = []
+struct EvaluationOptions {
+  static let arguments: [ArgumentDefinition] = [
+    .paths(help: "Manifest files or directories (searched for *.yaml, *.yml, *.json); - for stdin."),
+    .option("probe", help: "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination), or any (every protocol and port; eval only)."),
+    .option("protocol", help: "The probe's protocol (TCP, UDP or SCTP), with --port."),
+    .option("port", help: "The probe's port number or name, with --protocol."),
+    .option("view", default: "enforced", help: "enforced (what the cluster does) or pending (staged policies as if enforced)."),
+    .option("trap", help: "What-if: this policy's Allow rules get all() as their peers (name, Kind/name or Kind/namespace/name)."),
+    .option("pod-cidr", default: "10.244.0.0/16", help: "Where pods without status.podIP get made-up addresses."),
+  ]
 
-  @Option(help: "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination), or any (every protocol and port; eval only).")
+  var paths: [String]
   var probe: String?
-
-  @Option(name: .customLong("protocol"), help: "The probe's protocol (TCP, UDP or SCTP), with --port.")
   var ipProtocol: String?
-
-  @Option(help: "The probe's port number or name, with --protocol.")
   var port: String?
-
-  @Option(help: "enforced (what the cluster does) or pending (staged policies as if enforced).")
-  var view: View = .enforced
-
-  @Option(help: "What-if: this policy's Allow rules get all() as their peers (name, Kind/name or Kind/namespace/name).")
+  var view: View
   var trap: String?
+  var podCIDR: String
 
-  @Option(help: "Where pods without status.podIP get made-up addresses.")
-  var podCIDR: String = "10.244.0.0/16"
-
-  mutating func validate() throws {
-    guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+  /// The options given, checked: at least one path, a probe that parses, a CIDR.
+  init(_ arguments: ParsedArguments) throws {
+    paths = arguments.paths
+    probe = arguments.value("probe")
+    ipProtocol = arguments.value("protocol")
+    port = arguments.value("port")
+    view = try arguments.choice("view", default: View.enforced)
+    trap = arguments.value("trap")
+    podCIDR = arguments.value("pod-cidr") ?? "10.244.0.0/16"
+    guard !paths.isEmpty else { throw UsageError("give at least one manifest file or directory") }
     _ = try resolvedProbe()
-    guard CIDR(podCIDR) != nil else { throw ValidationError("invalid --pod-cidr `\(podCIDR)`") }
+    guard CIDR(podCIDR) != nil else { throw UsageError("invalid --pod-cidr `\(podCIDR)`") }
   }
 
   /// Whether `--probe any` asks for whole connection sets.
@@ -42,16 +44,16 @@ struct EvaluationOptions: ParsableArguments {
     if isAnyProbe { return Probe(.tcp, 80) }
     if let probe {
       guard ipProtocol == nil, port == nil else {
-        throw ValidationError("use either --probe or --protocol/--port, not both")
+        throw UsageError("use either --probe or --protocol/--port, not both")
       }
       guard let parsed = Probe(parsing: probe) else {
-        throw ValidationError("invalid probe `\(probe)` (expected e.g. tcp/80, udp/53, tcp/http)")
+        throw UsageError("invalid probe `\(probe)` (expected e.g. tcp/80, udp/53, tcp/http)")
       }
       return parsed
     }
     let text = "\(ipProtocol ?? "TCP")/\(port ?? "80")"
     guard let parsed = Probe(parsing: text) else {
-      throw ValidationError("invalid --protocol/--port `\(text)` (expected e.g. --protocol TCP --port 80)")
+      throw UsageError("invalid --protocol/--port `\(text)` (expected e.g. --protocol TCP --port 80)")
     }
     return parsed
   }

@@ -1,28 +1,33 @@
-import ArgumentParser
 import PolicyKit
 
 /// `matrix-tui eval`: the whole matrix.
-struct EvalCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "eval", abstract: "Print the whole matrix for one probe.")
+struct EvalCommand: Subcommand {
+  static let definition = CommandDefinition(
+    name: "eval", abstract: "Print the whole matrix for one probe.",
+    arguments: EvaluationOptions.arguments + [
+      .option("format", default: "table", help: "table, json, csv, markdown, or summary (counts per namespace pair)."),
+      .option("from", help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web')."),
+      .option("to", help: "Only these destinations: a namespace, an endpoint id, or a selector."),
+      .flag("ascii", help: "ASCII marks instead of Unicode ones in table and markdown output."),
+    ])
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
+  enum Format: String, CaseIterable {
     case table, json, csv, markdown, summary
   }
 
-  @OptionGroup var options: EvaluationOptions
-
-  @Option(help: "table, json, csv, markdown, or summary (counts per namespace pair).")
-  var format: Format = .table
-
-  @Option(help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web').")
+  var options: EvaluationOptions
+  var format: Format
   var from: String?
-
-  @Option(help: "Only these destinations: a namespace, an endpoint id, or a selector.")
   var to: String?
+  var ascii: Bool
 
-  @Flag(help: "ASCII marks instead of Unicode ones in table and markdown output.")
-  var ascii = false
+  init(_ arguments: ParsedArguments) throws {
+    options = try EvaluationOptions(arguments)
+    format = try arguments.choice("format", default: Format.table)
+    from = arguments.value("from")
+    to = arguments.value("to")
+    ascii = arguments.flag("ascii")
+  }
 
   func run() throws {
     let prepared = try PreparedEvaluation.prepare(options)
@@ -58,24 +63,32 @@ struct EvalCommand: ParsableCommand {
 }
 
 /// `matrix-tui trace`: one cell, tier by tier.
-struct TraceCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "trace", abstract: "Explain one cell, tier by tier, on both sides.")
+struct TraceCommand: Subcommand {
+  static let definition = CommandDefinition(
+    name: "trace", abstract: "Explain one cell, tier by tier, on both sides.",
+    arguments: EvaluationOptions.arguments + [
+      .option("from", help: "The source endpoint id (e.g. prod/backend, host/node-worker); required."),
+      .option("to", help: "The destination endpoint id; required."),
+      .option("format", default: "text", help: "text or json."),
+    ])
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
+  enum Format: String, CaseIterable {
     case text, json
   }
 
-  @OptionGroup var options: EvaluationOptions
-
-  @Option(help: "The source endpoint id (e.g. prod/backend, host/node-worker).")
+  var options: EvaluationOptions
   var from: String
-
-  @Option(help: "The destination endpoint id.")
   var to: String
+  var format: Format
 
-  @Option(help: "text or json.")
-  var format: Format = .text
+  init(_ arguments: ParsedArguments) throws {
+    options = try EvaluationOptions(arguments)
+    guard let from = arguments.value("from") else { throw UsageError("missing '--from <from>'") }
+    guard let to = arguments.value("to") else { throw UsageError("missing '--to <to>'") }
+    self.from = from
+    self.to = to
+    format = try arguments.choice("format", default: Format.text)
+  }
 
   func run() throws {
     guard !options.isAnyProbe else {
@@ -111,12 +124,17 @@ struct TraceCommand: ParsableCommand {
 }
 
 /// `matrix-tui endpoints`: what the manifests define, with addresses.
-struct EndpointsCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "endpoints",
-    abstract: "List the endpoints (rows and columns), their addresses, nodes and labels.")
+struct EndpointsCommand: Subcommand {
+  static let definition = CommandDefinition(
+    name: "endpoints",
+    abstract: "List the endpoints (rows and columns), their addresses, nodes and labels.",
+    arguments: EvaluationOptions.arguments)
 
-  @OptionGroup var options: EvaluationOptions
+  var options: EvaluationOptions
+
+  init(_ arguments: ParsedArguments) throws {
+    options = try EvaluationOptions(arguments)
+  }
 
   func run() throws {
     let prepared = try PreparedEvaluation.prepare(options)

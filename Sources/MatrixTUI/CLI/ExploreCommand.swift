@@ -1,41 +1,46 @@
-import ArgumentParser
 import Foundation
 import PolicyKit
 
 /// `matrix-tui PATH...`: the explorer.
-struct ExploreCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "explore", abstract: "Open the explorer on the manifests (the default).")
+struct ExploreCommand: Subcommand {
+  static let definition = CommandDefinition(
+    name: "explore", abstract: "Open the explorer on the manifests (the default).",
+    arguments: EvaluationOptions.arguments + [
+      .option("select", help: "Open on this cell with its trace shown: 'SRC -> DST'."),
+      .flag("no-watch", help: "Do not reload when the manifests change."),
+      .flag("ascii", help: "ASCII marks and borders only."),
+      .flag("monochrome", help: "No colours (also when NO_COLOR is set); marks carry the meaning."),
+      .flag("poll", help: "Watch by polling modification times instead of inotify."),
+      .option("zoom", default: "auto", help: "auto (namespaces above 400 endpoints), endpoints or namespaces."),
+    ])
 
-  @OptionGroup var options: EvaluationOptions
-
-  @Option(help: "Open on this cell with its trace shown: 'SRC -> DST'.")
-  var select: String?
-
-  @Flag(help: "Do not reload when the manifests change.")
-  var noWatch = false
-
-  @Flag(help: "ASCII marks and borders only.")
-  var ascii = false
-
-  @Flag(help: "No colours (also when NO_COLOR is set); marks carry the meaning.")
-  var monochrome = false
-
-  @Flag(help: "Watch by polling modification times instead of inotify.")
-  var poll = false
-
-  enum Zoom: String, ExpressibleByArgument, CaseIterable {
+  enum Zoom: String, CaseIterable {
     case auto, endpoints, namespaces
   }
 
-  @Option(help: "auto (namespaces above 400 endpoints), endpoints or namespaces.")
-  var zoom: Zoom = .auto
+  var options: EvaluationOptions
+  var select: String?
+  var noWatch: Bool
+  var ascii: Bool
+  var monochrome: Bool
+  var poll: Bool
+  var zoom: Zoom
+
+  init(_ arguments: ParsedArguments) throws {
+    options = try EvaluationOptions(arguments)
+    select = arguments.value("select")
+    noWatch = arguments.flag("no-watch")
+    ascii = arguments.flag("ascii")
+    monochrome = arguments.flag("monochrome")
+    poll = arguments.flag("poll")
+    zoom = try arguments.choice("zoom", default: Zoom.auto)
+  }
 
   func parsedSelection() throws -> (String, String)? {
     guard let select else { return nil }
     let parts = select.components(separatedBy: "->").map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-      throw ValidationError("--select needs 'SRC -> DST', e.g. 'prod/backend -> host/node-worker'")
+      throw UsageError("--select needs 'SRC -> DST', e.g. 'prod/backend -> host/node-worker'")
     }
     return (parts[0], parts[1])
   }
