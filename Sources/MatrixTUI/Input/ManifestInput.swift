@@ -47,6 +47,7 @@ struct ManifestInput {
       if info.st_mode & S_IFMT != S_IFDIR {
         // Named explicitly: read whatever it is (a pipe from `<(kubectl ...)` included).
         walk.found.append(path)
+        if info.st_mode & S_IFMT == S_IFREG { walk.signatures[path] = ReadCache.signature(of: info) }
         continue
       }
       let before = walk.found.count

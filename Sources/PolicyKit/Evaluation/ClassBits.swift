@@ -70,6 +70,17 @@ struct ClassBits: Equatable, Sendable {
     return copy
   }
 
+  /// Calls `body` with each member, in order.
+  func forEachMember(_ body: (Int) -> Void) {
+    for (wordIndex, word) in words.enumerated() where word != 0 {
+      var rest = word
+      while rest != 0 {
+        body(wordIndex * 64 + rest.trailingZeroBitCount)
+        rest &= rest - 1
+      }
+    }
+  }
+
   /// The members, in order.
   var members: [Int] {
     var result: [Int] = []

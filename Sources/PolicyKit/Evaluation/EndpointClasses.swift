@@ -96,15 +96,16 @@ public struct EndpointClasses: Sendable {
         }
       }
     }
+    // (By index: iterating copies each rule, and there are thousands.)
     func add(_ rules: [Rule]) {
-      for rule in rules {
-        add(rule.source)
-        add(rule.destination)
+      for index in rules.indices {
+        add(rules[index].source)
+        add(rules[index].destination)
       }
     }
-    for policy in policies {
-      add(policy.ingress)
-      add(policy.egress)
+    for index in policies.indices {
+      add(policies[index].ingress)
+      add(policies[index].egress)
     }
     for profile in cluster.profiles.values {
       add(profile.ingress)

@@ -166,16 +166,16 @@ public final class Evaluator: Sendable {
     var selected: [[Int]] = Array(repeating: [], count: classes.count)
     let order = ordered.flatMap { $0.1 }
     for policyIndex in order {
-      for member in subjects[policyIndex].members { selected[member].append(policyIndex) }
+      subjects[policyIndex].forEachMember { selected[$0].append(policyIndex) }
     }
     var tierOf = [Int](repeating: 0, count: policies.count)
     for (position, (_, members)) in ordered.enumerated() { for member in members { tierOf[member] = position } }
-    let directions = policies.map { [$0.appliesToIngress, $0.appliesToEgress] }
+    let directions = policies.indices.map { (policies[$0].appliesToIngress, policies[$0].appliesToEgress) }
     let applied = selected.map { chosen in
       (0..<2).map { list in
         var result: [AppliedTier] = []
         var lastTier = -1
-        for policyIndex in chosen where directions[policyIndex][list] {
+        for policyIndex in chosen where list == 0 ? directions[policyIndex].0 : directions[policyIndex].1 {
           let tier = tierOf[policyIndex]
           if tier == lastTier {
             result[result.count - 1].policies.append(policyIndex)

@@ -38,9 +38,10 @@ struct MatrixKernel {
     var peers: ClassBits
   }
 
-  /// Prepares the rules of every policy, or only of `onlyPolicies` when the caller will ask
-  /// for rows those policies alone decide.
-  init(evaluator: Evaluator, probe: Probe, onlyPolicies: Set<Int>? = nil) {
+  /// Prepares the rules of every policy and profile, or only of `onlyPolicies` and the profiles
+  /// of `onlyClasses` when the caller will ask only for those classes' rows, which those
+  /// policies alone decide.
+  init(evaluator: Evaluator, probe: Probe, onlyPolicies: Set<Int>? = nil, onlyClasses: [Int]? = nil) {
     self.evaluator = evaluator
     self.probe = probe
     let classes = evaluator.classes
@@ -59,6 +60,12 @@ struct MatrixKernel {
     self.uniformPort = uniformPort
     let count = classes.count
     let policies = evaluator.policies
+    // Only the rows of `onlyClasses` will be asked for: their local ends are all that matter.
+    let localMask = onlyClasses.map { only in
+      var mask = ClassBits(count: count)
+      for cls in only { mask[cls] = true }
+      return mask
+    }
     var policySteps = [[[Step]]](repeating: [], count: policies.count)
     policySteps.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
@@ -70,7 +77,8 @@ struct MatrixKernel {
             Step(
               action: rule.action,
               locals: Self.localsForProbe(
-                evaluator.localClasses[index][list][ruleIndex], rule, evaluator: evaluator,
+                localMask.map { evaluator.localClasses[index][list][ruleIndex].intersection($0) }
+                  ?? evaluator.localClasses[index][list][ruleIndex], rule, evaluator: evaluator,
                 representatives: representatives, portAt: portAt, probe: probe),
               peers: Self.withPorts(
                 evaluator.peerClasses[index][list][ruleIndex], rule, representatives: representatives,
@@ -80,8 +88,11 @@ struct MatrixKernel {
       }
     }
     self.policySteps = policySteps
+    // The profiles of the classes whose rows will be asked for; profiles with the same rules
+    // (every namespace's `kns.*` allows all) share their peers.
     var profileSteps: [String: [ProfileStep]] = [:]
-    for index in representatives.indices where !representatives[index].isNetworkSet {
+    var peersOfRule: [Rule: ClassBits] = [:]
+    for index in onlyClasses ?? Array(representatives.indices) where !representatives[index].isNetworkSet {
       for name in representatives[index].profiles where profileSteps[name] == nil {
         guard let profile = evaluator.cluster.profile(name) else {
           profileSteps[name] = []
@@ -89,11 +100,12 @@ struct MatrixKernel {
         }
         profileSteps[name] = Direction.allCases.flatMap { direction in
           profile.rules(direction).map { rule in
-            ProfileStep(
-              rule: rule,
-              peers: Self.peerBits(
-                rule, evaluator: evaluator, representatives: representatives, portAt: portAt,
-                uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count))
+            if let peers = peersOfRule[rule] { return ProfileStep(rule: rule, peers: peers) }
+            let peers = Self.peerBits(
+              rule, evaluator: evaluator, representatives: representatives, portAt: portAt,
+              uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count)
+            peersOfRule[rule] = peers
+            return ProfileStep(rule: rule, peers: peers)
           }
         }
       }
@@ -270,7 +282,8 @@ struct MatrixKernel {
       let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
       return (kernel, kernel.sideRows(), evaluator.classes.count)
     }
-    let kernel = MatrixKernel(evaluator: evaluator, probe: probe, onlyPolicies: evaluator.changedClassPolicies)
+    let kernel = MatrixKernel(
+      evaluator: evaluator, probe: probe, onlyPolicies: evaluator.changedClassPolicies, onlyClasses: changed)
     let sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
     return (kernel, sides, changed.count)
   }

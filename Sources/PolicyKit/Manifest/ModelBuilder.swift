@@ -527,6 +527,10 @@ struct ModelBuilder {
 
   /// A policy in a tier that does not exist is rejected, as Calico's API server does.
   private mutating func validatePolicyTiers() {
+    // Usually every tier exists: nothing to filter (and no policy copied).
+    guard cluster.policies.indices.contains(where: { cluster.tiers[cluster.policies[$0].tier] == nil }) else {
+      return
+    }
     cluster.policies = cluster.policies.filter { policy in
       if cluster.tiers[policy.tier] != nil { return true }
       diagnostics.append(
