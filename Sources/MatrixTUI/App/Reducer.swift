@@ -308,11 +308,14 @@ extension AppState {
   /// Every probe the loaded policies name (ports and named ports, per protocol), sorted.
   static func probes(in cluster: Cluster) -> [Probe] {
     var found: Set<Probe> = [Probe(.tcp, 80)]
-    for policy in cluster.policies {
-      for rule in policy.ingress + policy.egress {
-        let protocols = rule.protocols.only.map(Array.init) ?? [.tcp]
+    // By index: thousands of policies, and copying each (or joining its rule lists) costs
+    // more than reading the few fields needed.
+    func add(_ rules: [Rule]) {
+      for index in rules.indices {
+        guard let ports = rules[index].destination.ports else { continue }
+        let protocols = rules[index].protocols.only.map(Array.init) ?? [.tcp]
         for ipProtocol in protocols {
-          for port in rule.destination.ports ?? [] {
+          for port in ports {
             switch port {
             case .range(let low, _): if low > 0 { found.insert(Probe(ipProtocol, low)) }
             case .named(let name): found.insert(Probe(ipProtocol, .name(name)))
@@ -320,6 +323,10 @@ extension AppState {
           }
         }
       }
+    }
+    for index in cluster.policies.indices {
+      add(cluster.policies[index].ingress)
+      add(cluster.policies[index].egress)
     }
     return found.sorted { a, b in
       switch (a.port, b.port) {

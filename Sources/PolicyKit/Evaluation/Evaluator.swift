@@ -123,10 +123,23 @@ public final class Evaluator: Sendable {
     // An unchanged policy keeps what was worked out for it.
     var before = [Int?](repeating: nil, count: policies.count)
     if let reusable {
-      var position: [PolicyID: Int] = [:]
-      for index in reusable.policies.indices { position[reusable.policies[index].id] = index }
+      // Policies are sorted by id: after an edit most sit where they were.
+      var position: [PolicyID: Int]?
       for index in policies.indices {
-        if let old = position[policies[index].id], reusable.policies[old] == policies[index] { before[index] = old }
+        let id = policies[index].id
+        let old: Int?
+        if index < reusable.policies.count, reusable.policies[index].id == id {
+          old = index
+        } else {
+          if position == nil {
+            var map: [PolicyID: Int] = [:]
+            map.reserveCapacity(reusable.policies.count)
+            for index in reusable.policies.indices { map[reusable.policies[index].id] = index }
+            position = map
+          }
+          old = position?[id]
+        }
+        if let old, reusable.policies[old] == policies[index] { before[index] = old }
       }
     }
     let reused = before
@@ -171,20 +184,27 @@ public final class Evaluator: Sendable {
     var tierOf = [Int](repeating: 0, count: policies.count)
     for (position, (_, members)) in ordered.enumerated() { for member in members { tierOf[member] = position } }
     let directions = policies.indices.map { (policies[$0].appliesToIngress, policies[$0].appliesToEgress) }
-    let applied = selected.map { chosen in
-      (0..<2).map { list in
-        var result: [AppliedTier] = []
-        var lastTier = -1
-        for policyIndex in chosen where list == 0 ? directions[policyIndex].0 : directions[policyIndex].1 {
-          let tier = tierOf[policyIndex]
-          if tier == lastTier {
-            result[result.count - 1].policies.append(policyIndex)
-          } else {
-            result.append(AppliedTier(tier: ordered[tier].0, policies: [policyIndex]))
-            lastTier = tier
+    let tierList = ordered.map(\.0)
+    let chosenByClass = selected
+    let tierOfPolicy = tierOf
+    var applied = [[[AppliedTier]]](repeating: [], count: classes.count)
+    applied.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: chosenByClass.count) { cls in
+        out.value[cls] = (0..<2).map { list in
+          var result: [AppliedTier] = []
+          var lastTier = -1
+          for policyIndex in chosenByClass[cls] where list == 0 ? directions[policyIndex].0 : directions[policyIndex].1 {
+            let tier = tierOfPolicy[policyIndex]
+            if tier == lastTier {
+              result[result.count - 1].policies.append(policyIndex)
+            } else {
+              result.append(AppliedTier(tier: tierList[tier], policies: [policyIndex]))
+              lastTier = tier
+            }
           }
+          return result
         }
-        return result
       }
     }
     self.applied = applied
@@ -296,7 +316,7 @@ public final class Evaluator: Sendable {
   /// place of their enforced twins.
   static func policiesInForce(_ all: [Policy], view: View) -> [Policy] {
     // No staged policy (the usual case): the array as it is, nothing copied.
-    if !all.contains(where: \.isStaged) { return all }
+    if !all.indices.contains(where: { all[$0].isStaged }) { return all }
     let enforced = all.filter { !$0.isStaged }
     guard view == .pending else { return enforced }
     let staged = all.filter(\.isStaged)
