@@ -130,25 +130,13 @@ struct BlockYAML {
       while at < end, buffer[at] == UInt8(ascii: " ") { at += 1 }
       let item: YAMLNode
       if isBlank(from: dash + 1, to: end) {
-        let entryLine = line
-        line += 1
-        skipBlank()
-        if line < limit, self.indent(line) > indent {
-          item = try block(depth: depth + 1)
-        } else {
-          try count(depth + 1)
-          item = node("", isPlain: true, style: .plain, line: entryLine, offset: dash + 1)
-        }
+        item = try valueOnLaterLines(after: dash + 1, indent: indent, depth: depth + 1, indentless: false)
       } else if isEntry(at: at) {
         throw Unsupported()
-      } else if let colon = keyEnd(from: at, to: end) {
-        _ = colon
+      } else if keyEnd(from: at, to: end) != nil {
         item = try mapping(indent: at - starts[line], keyAt: at, depth: depth + 1)
       } else {
-        try count(depth + 1)
-        item = try scalar(from: at, to: end)
-        line += 1
-        try expectNoDeeperLine(than: indent)
+        item = try valueOnThisLine(from: at, to: end, indent: indent, depth: depth + 1)
       }
       size += item.size
       items.append(item)
@@ -173,25 +161,10 @@ struct BlockYAML {
       let key = try keyNode(from: keyStart, to: colon)
       var at = colon + 1
       while at < end, buffer[at] == UInt8(ascii: " ") { at += 1 }
-      let value: YAMLNode
-      if isBlank(from: colon + 1, to: end) {
-        let keyLine = line
-        line += 1
-        skipBlank()
-        if line < limit, self.indent(line) > indent {
-          value = try block(depth: depth + 1)
-        } else if line < limit, self.indent(line) == indent, isEntry(at: starts[line] + indent) {
-          value = try sequence(indent: indent, depth: depth + 1)
-        } else {
-          try count(depth + 1)
-          value = node("", isPlain: true, style: .plain, line: keyLine, offset: colon + 1)
-        }
-      } else {
-        try count(depth + 1)
-        value = try scalar(from: at, to: end)
-        line += 1
-        try expectNoDeeperLine(than: indent)
-      }
+      let value =
+        try isBlank(from: colon + 1, to: end)
+        ? valueOnLaterLines(after: colon + 1, indent: indent, depth: depth + 1, indentless: true)
+        : valueOnThisLine(from: at, to: end, indent: indent, depth: depth + 1)
       size += key.size + value.size
       entries.append((key, value))
       skipBlank()
@@ -210,6 +183,32 @@ struct BlockYAML {
     }
     return YAMLNode(
       .mapping(entries), line: first + 1 + lineOffset, column: keyAt - starts[first] + 1, size: size)
+  }
+
+  /// The value of a key or entry at `indent` whose line ends after byte `offset`: a block on
+  /// the deeper lines that follow, a sequence at the same indentation (after a key: `key:` then
+  /// `- item` lines), or else an empty scalar right after the `:` or `-`.
+  private mutating func valueOnLaterLines(after offset: Int, indent: Int, depth: Int, indentless: Bool)
+    throws -> YAMLNode
+  {
+    let ownLine = line
+    line += 1
+    skipBlank()
+    if line < limit, self.indent(line) > indent { return try block(depth: depth) }
+    if indentless, line < limit, self.indent(line) == indent, isEntry(at: starts[line] + indent) {
+      return try sequence(indent: indent, depth: depth)
+    }
+    try count(depth)
+    return node("", isPlain: true, style: .plain, line: ownLine, offset: offset)
+  }
+
+  /// The scalar (or `{}`, `[]`) that ends the line from `start`; no deeper line may follow.
+  private mutating func valueOnThisLine(from start: Int, to end: Int, indent: Int, depth: Int) throws -> YAMLNode {
+    try count(depth)
+    let value = try scalar(from: start, to: end)
+    line += 1
+    try expectNoDeeperLine(than: indent)
+    return value
   }
 
   // MARK: - Scalars
