@@ -76,7 +76,11 @@ struct ParsedArguments {
 
   init(_ arguments: some Collection<String>, for command: CommandDefinition) throws {
     var options: [String: ArgumentDefinition] = [:]
-    for argument in command.arguments { options[argument.name] = argument }
+    for argument in command.arguments {
+      options[argument.name] = argument
+      // Defaults live in the definitions (help shows them): an option not given has its default.
+      if let defaultValue = argument.defaultValue { values[argument.name] = defaultValue }
+    }
     let takesPaths = command.arguments.contains { if case .paths = $0.kind { true } else { false } }
     var rest = arguments[...]
     var onlyPaths = false
@@ -117,27 +121,27 @@ struct ParsedArguments {
     }
   }
 
-  /// The value of `--name`, if given (the last one, if given twice).
+  /// The value of `--name` (the last one, if given twice), or its default.
   func value(_ name: String) -> String? { values[name] }
 
   /// Whether `--name` was given.
   func flag(_ name: String) -> Bool { flags.contains(name) }
 
-  /// The value of `--name` as one of an enumeration's cases, or `defaultValue`.
-  func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: Choice) throws -> Choice
+  /// The value of `--name` (or its default) as one of an enumeration's cases.
+  func choice<Choice: RawRepresentable & CaseIterable>(_ name: String) throws -> Choice
   where Choice.RawValue == String {
-    guard let text = values[name] else { return defaultValue }
-    guard let choice = Choice(rawValue: text) else {
+    guard let text = values[name], let choice = Choice(rawValue: text) else {
       let choices = Choice.allCases.map(\.rawValue).joined(separator: ", ")
-      throw UsageError("invalid value '\(text)' for '--\(name)': expected one of \(choices)")
+      throw UsageError("invalid value '\(values[name] ?? "")' for '--\(name)': expected one of \(choices)")
     }
     return choice
   }
 
-  /// The value of `--name` as a whole number, or `defaultValue`.
-  func integer(_ name: String, default defaultValue: Int) throws -> Int {
-    guard let text = values[name] else { return defaultValue }
-    guard let number = Int(text) else { throw UsageError("invalid value '\(text)' for '--\(name)': expected a whole number") }
+  /// The value of `--name` (or its default) as a whole number.
+  func integer(_ name: String) throws -> Int {
+    guard let text = values[name], let number = Int(text) else {
+      throw UsageError("invalid value '\(values[name] ?? "")' for '--\(name)': expected a whole number")
+    }
     return number
   }
 }

@@ -22,7 +22,7 @@ struct BenchCommand: Subcommand {
   init(_ arguments: ParsedArguments) throws {
     options = try EvaluationOptions(arguments)
     anyProbe = arguments.flag("any-probe")
-    repetitions = try arguments.integer("repetitions", default: 3)
+    repetitions = try arguments.integer("repetitions")
     incremental = arguments.flag("incremental")
   }
 

@@ -25,8 +25,8 @@ struct CheckCommand: Subcommand {
   init(_ arguments: ParsedArguments) throws {
     paths = arguments.paths
     expect = arguments.value("expect")
-    format = try arguments.choice("format", default: Format.text)
-    podCIDR = arguments.value("pod-cidr") ?? "10.244.0.0/16"
+    format = try arguments.choice("format")
+    podCIDR = arguments.value("pod-cidr") ?? ""
     guard !paths.isEmpty else { throw UsageError("give at least one manifest file or directory") }
     guard CIDR(podCIDR) != nil else { throw UsageError("invalid --pod-cidr `\(podCIDR)`") }
   }

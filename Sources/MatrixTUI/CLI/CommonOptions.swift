@@ -28,9 +28,9 @@ struct EvaluationOptions {
     probe = arguments.value("probe")
     ipProtocol = arguments.value("protocol")
     port = arguments.value("port")
-    view = try arguments.choice("view", default: View.enforced)
+    view = try arguments.choice("view")
     trap = arguments.value("trap")
-    podCIDR = arguments.value("pod-cidr") ?? "10.244.0.0/16"
+    podCIDR = arguments.value("pod-cidr") ?? ""
     guard !paths.isEmpty else { throw UsageError("give at least one manifest file or directory") }
     _ = try resolvedProbe()
     guard CIDR(podCIDR) != nil else { throw UsageError("invalid --pod-cidr `\(podCIDR)`") }

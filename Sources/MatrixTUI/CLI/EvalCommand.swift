@@ -23,7 +23,7 @@ struct EvalCommand: Subcommand {
 
   init(_ arguments: ParsedArguments) throws {
     options = try EvaluationOptions(arguments)
-    format = try arguments.choice("format", default: Format.table)
+    format = try arguments.choice("format")
     from = arguments.value("from")
     to = arguments.value("to")
     ascii = arguments.flag("ascii")
@@ -87,7 +87,7 @@ struct TraceCommand: Subcommand {
     guard let to = arguments.value("to") else { throw UsageError("missing '--to <to>'") }
     self.from = from
     self.to = to
-    format = try arguments.choice("format", default: Format.text)
+    format = try arguments.choice("format")
   }
 
   func run() throws {

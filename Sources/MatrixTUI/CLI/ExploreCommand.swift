@@ -33,7 +33,7 @@ struct ExploreCommand: Subcommand {
     ascii = arguments.flag("ascii")
     monochrome = arguments.flag("monochrome")
     poll = arguments.flag("poll")
-    zoom = try arguments.choice("zoom", default: Zoom.auto)
+    zoom = try arguments.choice("zoom")
   }
 
   func parsedSelection() throws -> (String, String)? {
