@@ -13,6 +13,8 @@ private final class LiveEdit {
   let terminal = FakeTerminal(width: 120, height: 40)
   let watcher: InotifyWatcher
   var runtime: Runtime!
+  /// The explorer's loader: files that did not change are not decoded again.
+  let session = ManifestSession(options: LoadOptions())
   private(set) var loads = 0
   /// The endpoint count after every turn: an empty matrix flashing by would show as a 0.
   private(set) var endpointCounts: [Int] = []
@@ -25,14 +27,12 @@ private final class LiveEdit {
   /// Starts the explorer on `paths` (relative to the directory).
   func start(_ paths: [String]) {
     let state = AppState(paths: paths.map { dir.at($0) }, isWatching: true)
-    // The explorer's loader: files that did not change are not decoded again.
-    let session = ManifestSession(options: LoadOptions())
     runtime = Runtime(
       state: state, terminal: terminal, events: EventLoop(terminal: terminal, watcher: watcher),
       clock: clock,
-      load: { [unowned self] paths in
+      load: { [unowned self] paths, changes in
         loads += 1
-        return (session.load(paths), nil)
+        return (self.session.load(paths, changes: changes), nil)
       })
     runtime.start()
   }
@@ -234,6 +234,49 @@ private func denyAll(_ name: String = "deny-all") -> String {
     #expect(edit.state.isFlipped(0, 1) && edit.state.isFlipped(1, 0))
     edit.pass(edit.state.flipHighlightSeconds)
     #expect(!edit.state.isFlipped(0, 1) && !edit.state.isFlipped(1, 0))
+  }
+
+  @Test func aSavedFileIsTheOnlyOneLookedAtAgain() throws {
+    let edit = try LiveEdit()
+    try edit.dir.write("inventory.yaml", inventory)
+    for n in 0..<5 { try edit.dir.write("policies/p\(n).yaml", denyAll("p\(n)")) }
+    // Written long ago, as files are when the explorer opens on them.
+    let past = Date(timeIntervalSinceNow: -60)
+    for name in ["inventory.yaml"] + (0..<5).map({ "policies/p\($0).yaml" }) {
+      try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: edit.dir.at(name))
+    }
+    edit.start(["."])
+    #expect(edit.session.lastRead == 6 && edit.session.lastSearched)
+
+    // Saved: the watcher named it, so it alone is read, and the folders are not searched.
+    try edit.dir.write("policies/p2.yaml", denyAll("q2"))
+    edit.settle()
+    #expect(edit.session.lastRead == 1 && !edit.session.lastSearched)
+    #expect(edit.state.cluster?.policies.map(\.id.name) == ["p0", "p1", "p3", "p4", "q2"])
+
+    // A new file: the folders are searched again, and the file just saved, too fresh to be
+    // trusted by its times alone, is read again with it.
+    try edit.dir.write("policies/p5.yaml", denyAll("p5"))
+    edit.settle()
+    #expect(edit.session.lastRead == 2 && edit.session.lastSearched)
+    #expect(edit.state.cluster?.policies.count == 6)
+
+    // Gone: searched again, no error.
+    try edit.dir.remove("policies/p0.yaml")
+    edit.settle()
+    #expect(edit.session.lastSearched)
+    #expect(edit.state.errors.isEmpty)
+    #expect(edit.state.cluster?.policies.map(\.id.name) == ["p1", "p3", "p4", "p5", "q2"])
+
+    // Saved by rename (a new inode at the same path): read alone again.
+    try edit.dir.saveByRename("policies/p3.yaml", denyAll("r3"))
+    edit.settle()
+    #expect(!edit.session.lastSearched)
+    #expect(edit.state.cluster?.policies.map(\.id.name) == ["p1", "p4", "p5", "q2", "r3"])
+
+    // `r` looks at everything.
+    edit.runtime.dispatch(.key(.char("r")))
+    #expect(edit.session.lastSearched)
   }
 
   @Test func aThousandEventsInABurstAreOneReload() throws {

@@ -149,17 +149,48 @@ import Testing
 
   @Test func fileChangesAreDebounced() {
     var state = AppFixtures.state()
-    #expect(state.reduce(.filesChanged(now: 200)).isEmpty)
-    #expect(state.reduce(.filesChanged(now: 200.05)).isEmpty)
+    let a = FileChange(path: "a.yaml", kind: .modified)
+    let b = FileChange(path: "b.yaml", kind: .renamed)
+    // What changed is known from the reload on (the load before it looked at every file).
+    #expect(state.reduce(.reload) == [.reload(changes: nil)])
+    #expect(state.reduce(.filesChanged([a], now: 200)).isEmpty)
+    #expect(state.reduce(.filesChanged([b], now: 200.05)).isEmpty)
     #expect(state.reduce(.tick(now: 200.1)).isEmpty)
-    #expect(state.reduce(.tick(now: 200.2)) == [.reload])
+    // The reload is told everything the burst changed, and the next one starts afresh.
+    #expect(state.reduce(.tick(now: 200.2)) == [.reload(changes: [a, b])])
     #expect(state.reduce(.tick(now: 200.3)).isEmpty)
+    #expect(state.reduce(.filesChanged([b], now: 201)).isEmpty)
+    #expect(state.reduce(.tick(now: 201.2)) == [.reload(changes: [b])])
+  }
+
+  @Test func aReloadAskedForLooksAtEveryFile() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.filesChanged([FileChange(path: "a.yaml", kind: .modified)], now: 200))
+    #expect(state.reduce(.key(.char("r"))) == [.reload(changes: nil)])
+    // The changes went with it.
+    #expect(state.reduce(.tick(now: 200.2)) == [.reload(changes: [])])
+  }
+
+  @Test func aFileWaitedForIsLookedForAmongEveryFile() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    try dir.write("a.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+    var state = AppState(paths: [dir.path], isWatching: true)
+    _ = state.reduce(.reload)
+    _ = state.reduce(.loaded(LoadedManifests.load([dir.path]), nil))
+    try dir.write("a.yaml", "")
+    _ = state.reduce(.filesChanged([FileChange(path: dir.at("a.yaml"), kind: .modified)], now: 1))
+    #expect(state.reduce(.tick(now: 1.2)) == [.reload(changes: [FileChange(path: dir.at("a.yaml"), kind: .modified)])])
+    _ = state.reduce(.loaded(LoadedManifests.load([dir.path]), nil))
+    #expect(state.pendingReloadAt != nil)
+    _ = state.reduce(.filesChanged([FileChange(path: dir.at("b.yaml"), kind: .modified)], now: 1.3))
+    #expect(state.reduce(.tick(now: 3)) == [.reload(changes: nil)])
   }
 
   @Test func notWatchingIgnoresFileChanges() {
     var state = AppFixtures.state()
     state.isWatching = false
-    _ = state.reduce(.filesChanged(now: 200))
+    _ = state.reduce(.filesChanged([FileChange(path: "a.yaml", kind: .modified)], now: 200))
     #expect(state.pendingReloadAt == nil)
   }
 

@@ -9,7 +9,7 @@ import Testing
     let state = AppState(paths: paths, isWatching: true)
     return Runtime(
       state: state, terminal: terminal, events: EventLoop(terminal: terminal, watcher: watcher),
-      clock: clock, load: { paths in (LoadedManifests.load(paths), Lesson.load(paths)) })
+      clock: clock, load: { paths, _ in (LoadedManifests.load(paths), Lesson.load(paths)) })
   }
 
   @Test func keysDriveTheScreenAndQuitEnds() {
@@ -39,7 +39,7 @@ import Testing
     let runtime = Runtime(
       state: AppState(paths: [directory.path], isWatching: true), terminal: terminal,
       events: EventLoop(terminal: terminal, watcher: watcher), clock: clock,
-      load: { paths in
+      load: { paths, _ in
         defer {
           if loads == 0 { try? text.write(to: policy, atomically: false, encoding: .utf8) }
           loads += 1
@@ -64,7 +64,7 @@ import Testing
     let runtime = Runtime(
       state: AppState(paths: [AppFixtures.lesson("host-firewall")], isWatching: false),
       terminal: terminal, events: EventLoop(terminal: terminal, signals: signals),
-      clock: FixedClock(), load: { paths in (LoadedManifests.load(paths), nil) })
+      clock: FixedClock(), load: { paths, _ in (LoadedManifests.load(paths), nil) })
     runtime.run(maxTurns: 5)
     #expect(runtime.state.hasQuit)
     #expect(runtime.endingSignal == .hangup)
@@ -80,7 +80,7 @@ import Testing
     let runtime = Runtime(
       state: AppState(paths: [AppFixtures.lesson("host-firewall"), missing], isWatching: true),
       terminal: terminal, events: EventLoop(terminal: terminal, watcher: watcher),
-      clock: FixedClock(), load: { paths in (LoadedManifests.load(paths), nil) })
+      clock: FixedClock(), load: { paths, _ in (LoadedManifests.load(paths), nil) })
     runtime.start()
     // Its directory does not exist: the other path is still watched.
     #expect(watcher.watchedPaths.last == [AppFixtures.lesson("host-firewall")])

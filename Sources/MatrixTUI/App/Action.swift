@@ -9,7 +9,7 @@ enum Action: Sendable {
   /// Time passed (highlights fade, debounced reloads fire).
   case tick(now: Double)
   /// Watched files changed at `now`; a reload follows once the burst settles.
-  case filesChanged(now: Double)
+  case filesChanged([FileChange], now: Double)
   /// Manifests (and lesson files) were read.
   case loaded(LoadedManifests, Lesson?)
   /// Open on this cell with its trace (`--select 'SRC -> DST'`).
@@ -26,8 +26,9 @@ enum Action: Sendable {
 
 /// Work the runtime does for the reducer, feeding results back as actions.
 enum Effect: Hashable, Sendable {
-  /// Read the manifests again (the runtime answers with `.loaded`).
-  case reload
+  /// Read the manifests again (the runtime answers with `.loaded`): with `changes`, all
+  /// that changed on disk since the last load; without, every file is looked at.
+  case reload(changes: [FileChange]?)
   /// Leave the explorer.
   case quit
 }

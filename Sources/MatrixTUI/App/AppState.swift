@@ -125,6 +125,9 @@ struct AppState: Sendable {
   var overlay: Overlay?
   var status: StatusMessage?
   var pendingReloadAt: Double?
+  /// What the watcher saw change since the last reload, for the next one; nil when that is
+  /// not known (before the first load, or after a reload that needs every file looked at).
+  var changesSinceLoad: [FileChange]?
   var hasQuit = false
 
   init(paths: [String], isWatching: Bool) {

@@ -15,13 +15,14 @@ extension AppState {
       self.now = now
       if let due = pendingReloadAt, now >= due {
         pendingReloadAt = nil
-        return [.reload]
+        return [reload(changes: changesSinceLoad)]
       }
       if let status, now >= status.until { self.status = nil }
       return []
-    case .filesChanged(let now):
+    case .filesChanged(let changes, let now):
       self.now = now
       guard isWatching else { return [] }
+      changesSinceLoad?.append(contentsOf: changes)
       pendingReloadAt = now + debounceSeconds
       return []
     case .loaded(let loaded, let lesson):
@@ -40,7 +41,7 @@ extension AppState {
       hasQuit = true
       return [.quit]
     case .reload:
-      return [.reload]
+      return [reload(changes: nil)]
     case .watchFailed(let reason):
       say("not watching the files (press r to reload): \(reason)", .bad)
       return []
@@ -60,6 +61,12 @@ extension AppState {
 
   // MARK: - Loading
 
+  /// The reload effect; changes seen from now on are for the reload after it.
+  private mutating func reload(changes: [FileChange]?) -> Effect {
+    changesSinceLoad = []
+    return .reload(changes: changes)
+  }
+
   /// Adopts a load: a load with errors keeps the last good cluster on screen, and so does one
   /// where a file that had content is now empty, for `emptyFileGraceSeconds` (an editor or a
   /// redirection truncates before it writes; an empty matrix flashing by helps nobody).
@@ -74,6 +81,8 @@ extension AppState {
       // Look again when the first of them has been empty for the grace time.
       let due = (waiting.compactMap { emptySince[$0] }.min() ?? now) + emptyFileGraceSeconds
       pendingReloadAt = min(pendingReloadAt ?? due, due)
+      // That look goes over every file.
+      changesSinceLoad = nil
       let names = waiting.sorted().map { "`\(Self.displayName($0))`" }.joined(separator: ", ")
       say("\(names) \(waiting.count == 1 ? "is" : "are") empty (still being saved?): the matrix waits a moment", .info)
       return
@@ -407,7 +416,7 @@ extension AppState {
       zoomedInto = nil
       zoomOut()
     case .reload:
-      return [.reload]
+      return [reload(changes: nil)]
     case .checklist:
       guard lesson != nil, !checklist.isEmpty else {
         say("no lesson expectations here (expect.yaml in the folder opened)", .info)

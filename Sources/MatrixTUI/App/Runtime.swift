@@ -10,7 +10,8 @@ final class Runtime {
   let terminal: Terminal
   let events: EventLoop
   let clock: Clock
-  let load: ([String]) -> (LoadedManifests, Lesson?)
+  /// Loads the paths; the changes, when given, are all the watcher saw since the last load.
+  let load: ([String], [FileChange]?) -> (LoadedManifests, Lesson?)
   /// A trap to apply once the manifests are loaded (`--trap`).
   var pendingTrap: String?
   /// Arguments the watcher could not watch (not even their directory exists): retried at
@@ -21,7 +22,7 @@ final class Runtime {
 
   init(
     state: AppState, terminal: Terminal, events: EventLoop, clock: Clock,
-    load: @escaping ([String]) -> (LoadedManifests, Lesson?)
+    load: @escaping ([String], [FileChange]?) -> (LoadedManifests, Lesson?)
   ) {
     self.state = state
     self.terminal = terminal
@@ -37,9 +38,11 @@ final class Runtime {
       let next = queue.removeFirst()
       for effect in state.reduce(next) {
         switch effect {
-        case .reload:
-          if !unwatchedPaths.isEmpty { watch() }
-          let (loaded, lesson) = load(state.paths)
+        case .reload(let changes):
+          // A path watched only from now on may have changed unseen.
+          let rewatched = !unwatchedPaths.isEmpty
+          if rewatched { watch() }
+          let (loaded, lesson) = load(state.paths, rewatched ? nil : changes)
           queue.append(.loaded(loaded, lesson))
         case .quit:
           return
@@ -126,7 +129,7 @@ final class Runtime {
         dispatch(.key(key))
       case .filesChanged(let changes):
         if needsRewatch(changes) { watch() }
-        dispatch(.filesChanged(now: clock.now))
+        dispatch(.filesChanged(changes, now: clock.now))
       case .signal(let kind):
         endingSignal = kind
         dispatch(.terminate)

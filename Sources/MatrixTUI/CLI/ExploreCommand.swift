@@ -88,7 +88,7 @@ struct ExploreCommand: Subcommand {
     let runtime = Runtime(
       state: state, terminal: terminal,
       events: EventLoop(terminal: terminal, watcher: watcher, signals: signals), clock: clock,
-      load: { paths in (session.load(paths), Lesson.load(paths)) })
+      load: { paths, changes in (session.load(paths, changes: changes), Lesson.load(paths)) })
     if let trap = options.trap {
       runtime.pendingTrap = trap
     }

@@ -143,22 +143,53 @@ struct ManifestInput {
 
   /// Reads every file, taking the bytes of a file `cache` holds when `stat` says it has not
   /// changed since; `cache` then holds the files read.
-  func read(cache: inout ReadCache) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
-    let expanded = expandWithSignatures()
-    var paths = expanded.files
-    var diagnostics = expanded.diagnostics
-    let walked = expanded.signatures
+  ///
+  /// `changed`, when given, names every file that changed since `cache` was filled (what the
+  /// watcher saw): the directories are then not searched again when every changed path is a
+  /// file already listed, only those files are read again, and the others are taken as they
+  /// were without a `stat` (unless they had changed in the second before they were read).
+  func read(cache: inout ReadCache, changed: Set<String>? = nil) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
+    var paths: [String]
+    var diagnostics: [Diagnostic]
+    var walked: [String: [Int]] = [:]
+    if let changed, let listing = cache.listing, listing.arguments == self.paths,
+      changed.allSatisfy({ cache.entries[$0] != nil })
+    {
+      paths = listing.files
+      diagnostics = []
+      cache.lastListing = .kept
+    } else {
+      let expanded = expandWithSignatures()
+      (paths, diagnostics, walked) = (expanded.files, expanded.diagnostics, expanded.signatures)
+      // A listing with problems is made again every time: they may have been mended.
+      cache.listing = diagnostics.isEmpty ? ReadCache.Listing(arguments: self.paths, files: paths) : nil
+      cache.lastListing = .searched
+    }
     var files: [SourceFile] = []
     var kept: [String: ReadCache.Entry] = [:]
-    defer { cache.entries = kept }
+    kept.reserveCapacity(paths.count)
+    var readCount = 0
+    defer {
+      cache.entries = kept
+      cache.lastRead = readCount
+    }
     for path in paths {
       let isStandardInput = path == "-"
-      let signature = isStandardInput ? nil : walked[path] ?? ReadCache.signature(path)
-      if let signature, let entry = cache.entries[path], entry.signature == signature, entry.isSettled {
+      if let changed, !changed.contains(path), let entry = cache.entries[path], entry.isSettled {
+        // The watcher saw no change here.
         files.append(SourceFile(path: path, bytes: entry.bytes))
         kept[path] = entry
         continue
       }
+      let signature = isStandardInput ? nil : walked[path] ?? ReadCache.signature(path)
+      if changed?.contains(path) != true, let signature, let entry = cache.entries[path],
+        entry.signature == signature, entry.isSettled
+      {
+        files.append(SourceFile(path: path, bytes: entry.bytes))
+        kept[path] = entry
+        continue
+      }
+      readCount += 1
       let readAt = ReadCache.now()
       let name = isStandardInput ? "standard input" : "`\(path)`"
       let descriptor = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
@@ -248,6 +279,17 @@ struct ReadCache {
     }
   }
   var entries: [String: Entry] = [:]
+  /// The files the arguments stood for at the last search of the directories.
+  struct Listing {
+    var arguments: [String]
+    var files: [String]
+  }
+  var listing: Listing?
+  /// Whether the last read searched the directories again or kept the listing.
+  enum ListingUse { case searched, kept }
+  var lastListing = ListingUse.searched
+  /// How many files the last read read (the others were taken from the cache).
+  var lastRead = 0
 
   /// Device, inode, size, modification and change times of a regular file.
   static func signature(_ path: String) -> [Int]? {
@@ -293,13 +335,15 @@ struct LoadedManifests {
     return load(paths, options: options, cache: &cache, reading: &unused)
   }
 
-  /// Reads `paths` (only the files `reading` cannot vouch for) and loads them, decoding only
-  /// the files that changed since `cache` was filled.
+  /// Reads `paths` (only the files `reading` cannot vouch for, or only those in `changed`
+  /// when it is given) and loads them, decoding only the files that changed since `cache`
+  /// was filled.
   static func load(
-    _ paths: [String], options: LoadOptions, cache: inout ManifestCache, reading: inout ReadCache
+    _ paths: [String], options: LoadOptions, cache: inout ManifestCache, reading: inout ReadCache,
+    changed: Set<String>? = nil
   ) -> LoadedManifests {
     let input = ManifestInput(paths: paths)
-    let (files, pathDiagnostics) = input.read(cache: &reading)
+    let (files, pathDiagnostics) = input.read(cache: &reading, changed: changed)
     var result = ManifestLoader.load(files, options: options, cache: &cache)
     result.diagnostics = pathDiagnostics + result.diagnostics
     let empty = files.filter { file in file.bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) } }
@@ -319,11 +363,31 @@ final class ManifestSession {
     self.options = options
   }
 
-  /// Reads and loads `paths`.
-  func load(_ paths: [String]) -> LoadedManifests {
-    LoadedManifests.load(paths, options: options, cache: &cache, reading: &reading)
+  /// Reads and loads `paths`. `changes`, when given, are all the changes the watcher saw
+  /// since the last load: files it does not name are taken as they were, and the
+  /// directories are not searched again unless a file appeared or went.
+  func load(_ paths: [String], changes: [FileChange]? = nil) -> LoadedManifests {
+    LoadedManifests.load(
+      paths, options: options, cache: &cache, reading: &reading, changed: changes.flatMap(Self.changedFiles))
+  }
+
+  /// The files `changes` rewrote in place or replaced, or nil when a file may have appeared
+  /// or gone (or events were lost): then every file is looked at.
+  static func changedFiles(_ changes: [FileChange]) -> Set<String>? {
+    var paths: Set<String> = []
+    for change in changes {
+      switch change.kind {
+      case .modified, .renamed, .created: paths.insert(change.path)
+      case .deleted, .rescan: return nil
+      }
+    }
+    return paths
   }
 
   /// How many files the last load decoded.
   var lastDecoded: Int { cache.lastDecoded }
+  /// How many files the last load read from the disk.
+  var lastRead: Int { reading.lastRead }
+  /// Whether the last load searched the directories again.
+  var lastSearched: Bool { reading.lastListing == .searched }
 }
