@@ -73,28 +73,39 @@ public enum ManifestLoader {
       }
     }
     decode(files, missing, into: &slots, options: options)
-    var kept: [String: ManifestCache.Entry] = [:]
     let decodings = slots.map { $0! }
-    for (file, decoding) in zip(files, decodings) {
-      kept[file.path] = ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
+    // The cache is updated in place: usually the same files, a few of them changed.
+    for index in missing {
+      cache.entries[files[index].path] = ManifestCache.Entry(bytes: files[index].bytes, decoding: decodings[index])
     }
-    let decoded = missing.count
-    cache.entries = kept
-    cache.lastDecoded = decoded
+    if cache.entries.count != files.count {
+      var kept: [String: ManifestCache.Entry] = [:]
+      for (file, decoding) in zip(files, decodings) {
+        kept[file.path] = ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
+      }
+      cache.entries = kept
+    }
+    cache.lastDecoded = missing.count
     // The inventory is taken over when no file changed what it is made of.
     let parts = zip(files, decodings).compactMap { file, decoding in
       decoding.definesInventory ? decoding.inventoryPart(path: file.path) : nil
     }
     var inventory = cache.inventory.flatMap { $0.parts == parts ? $0 : nil }
-    var builder = ModelBuilder(options: options, inventory: inventory)
-    for decoding in decodings { builder.add(decoding) }
+    let policies = decodings.reduce(0) { total, decoding in total + decoding.definitions.count { !$0.isInventory } }
+    func build(_ inventory: Inventory?) -> ModelBuilder {
+      var builder = ModelBuilder(options: options, inventory: inventory, knownOrder: cache.policyOrder)
+      builder.reserve(policies: policies)
+      for decoding in decodings { builder.add(decoding) }
+      return builder
+    }
+    var builder = build(inventory)
     if !builder.canKeepInventory() {
       inventory = nil
-      builder = ModelBuilder(options: options)
-      for decoding in decodings { builder.add(decoding) }
+      builder = build(nil)
     }
     let (result, built) = builder.finish(parts: parts)
     cache.inventory = built
+    cache.policyOrder = builder.policyOrder
     cache.lastReusedInventory = inventory != nil
     return result
   }
@@ -150,6 +161,8 @@ public struct ManifestCache: Sendable {
   var entries: [String: Entry] = [:]
   /// What the last load's inventory objects made.
   var inventory: Inventory?
+  /// The order the last load sorted its policies into.
+  var policyOrder: PolicyOrder?
   /// How many files the last load decoded (the others came from the cache).
   public internal(set) var lastDecoded = 0
   /// Whether the last load took the inventory over from the load before.

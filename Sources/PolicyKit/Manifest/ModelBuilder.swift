@@ -92,6 +92,14 @@ public struct Inventory: Sendable {
   var diagnostics: [Diagnostic]
 }
 
+/// The policies of a load by id, in the order their files gave them, and the order sorting
+/// them by id put them in: a reload with the same policies in the same order (an edit of a
+/// policy's contents) takes the order over instead of sorting thousands of ids again.
+struct PolicyOrder: Sendable {
+  var ids: [PolicyID]
+  var order: [Int]
+}
+
 /// Decodes the objects of one file (the decoders extend it, one per API family).
 struct FileDecoder {
   var decoding = FileDecoding()
@@ -271,9 +279,21 @@ struct ModelBuilder {
   /// Kinds that are not understood: first place and count, reported once per kind.
   var skippedKinds: [String: (location: SourceLocation, count: Int)] = [:]
 
-  init(options: LoadOptions, inventory: Inventory? = nil) {
+  /// The order policies were sorted into at the last load.
+  let knownOrder: PolicyOrder?
+  /// The order `finish` sorted policies into.
+  private(set) var policyOrder: PolicyOrder?
+
+  init(options: LoadOptions, inventory: Inventory? = nil, knownOrder: PolicyOrder? = nil) {
     self.options = options
     self.inventory = inventory
+    self.knownOrder = knownOrder
+  }
+
+  /// Makes room for `count` more policies and tiers.
+  mutating func reserve(policies count: Int) {
+    definitions.reserveCapacity(definitions.count + count)
+    cluster.policies.reserveCapacity(cluster.policies.count + count)
   }
 
   /// Adds one file's objects after those of the files before it.
@@ -289,25 +309,29 @@ struct ModelBuilder {
         skippedKinds[key] = (location, count)
       }
     }
-    for definition in file.definitions {
-      let isInventory = definition.isInventory
+    // (By index: a reused inventory's thousands of objects are passed over without a copy.)
+    for index in file.definitions.indices {
+      let isInventory = file.definitions[index].isInventory
       // A reused inventory already holds its objects and their duplicates.
       if isInventory, inventory != nil { continue }
-      if let first = isInventory ? inventoryDefinitions[definition.key] : definitions[definition.key] {
+      let definition = file.definitions[index]
+      // The first definition of a key stays; a later one is reported (and put back).
+      let first =
+        isInventory
+        ? inventoryDefinitions.updateValue(definition.location, forKey: definition.key)
+        : definitions.updateValue(definition.location, forKey: definition.key)
+      if let first {
         let duplicate = Diagnostic(
           .error, "duplicate \(definition.what): it is already defined, this one is ignored",
           at: definition.location, notes: [.init("first defined here", at: first)])
         if isInventory {
+          inventoryDefinitions[definition.key] = first
           inventoryDiagnostics.append(duplicate)
         } else {
+          definitions[definition.key] = first
           diagnostics.append(duplicate)
         }
         continue
-      }
-      if isInventory {
-        inventoryDefinitions[definition.key] = definition.location
-      } else {
-        definitions[definition.key] = definition.location
       }
       switch definition.object {
       case .namespace(let namespace): cluster.namespaces[namespace.name] = namespace
@@ -372,9 +396,12 @@ struct ModelBuilder {
     }
     diagnostics += built.diagnostics
     validatePolicyTiers()
-    // Sort ids, then move each policy once (policies are large values).
+    // Sort ids (or take the last load's order over when the same policies came in the same
+    // order), then move each policy once (policies are large values).
     let ids = cluster.policies.indices.map { cluster.policies[$0].id }
-    cluster.policies = ids.indices.sorted { ids[$0] < ids[$1] }.map { cluster.policies[$0] }
+    let order = knownOrder.flatMap { $0.ids == ids ? $0.order : nil } ?? ids.indices.sorted { ids[$0] < ids[$1] }
+    policyOrder = PolicyOrder(ids: ids, order: order)
+    cluster.policies = order.map { cluster.policies[$0] }
     diagnostics.sort()
     return (LoadResult(cluster: cluster, diagnostics: diagnostics), built)
   }
