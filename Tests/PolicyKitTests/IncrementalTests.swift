@@ -173,6 +173,7 @@ import Testing
     let sets = KernelAgreementTests.manifestSets()
     var incremental = 0
     var fallbacks = 0
+    var touchedOnly = 0
     for (name, urls) in sets {
       let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
       let cluster = ManifestLoader.load(files).cluster
@@ -184,7 +185,12 @@ import Testing
           for (what, edited) in Self.edits(of: cluster) {
             let reused = Evaluator(cluster: edited, view: view, reusing: base)
             let updated = ConnectivityMatrix(evaluator: reused, probe: probe, updating: before)
-            let fresh = ConnectivityMatrix(evaluator: Evaluator(cluster: edited, view: view), probe: probe)
+            let freshEvaluator = Evaluator(cluster: edited, view: view)
+            let fresh = ConnectivityMatrix(evaluator: freshEvaluator, probe: probe)
+            // The tiers and policies that apply, whether worked out again for the classes the
+            // edit touched only or for all.
+            #expect(reused.appliedDescription() == freshEvaluator.appliedDescription(), "\(name) \(view) \(what)")
+            if reused.touchedClasses != nil { touchedOnly += 1 }
             if updated.isIncremental { incremental += 1 } else { fallbacks += 1 }
             for source in 0..<fresh.count {
               for destination in 0..<fresh.count
@@ -204,6 +210,7 @@ import Testing
       }
     }
     #expect(incremental > 1000, "most edits keep the classes")
+    #expect(touchedOnly > 500, "edits of a policy in place work out only the classes it selects")
     #expect(fallbacks > 0, "an edit that changes the CIDRs rules name starts over")
   }
 

@@ -26,6 +26,9 @@ struct ClassBits: Equatable, Sendable {
 
   var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
+  /// The number of classes in the set.
+  var cardinality: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
   mutating func formUnion(_ other: ClassBits) {
     for i in words.indices { words[i] |= other.words[i] }
   }

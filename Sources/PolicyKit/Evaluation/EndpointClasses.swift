@@ -86,34 +86,50 @@ public struct EndpointClasses: Sendable {
   /// Every CIDR that can make two endpoints differ: rule nets, ipBlocks and failsafe nets.
   public static func cidrs(in cluster: Cluster, policies: [Policy]) -> [CIDR] {
     var found: Set<CIDR> = []
-    func add(_ entity: EntityMatch) {
-      for cidr in entity.nets ?? [] { found.insert(cidr) }
-      for cidr in entity.notNets { found.insert(cidr) }
-      for peer in entity.peers ?? [] {
-        if case .block(let cidr, let except) = peer {
-          found.insert(cidr)
-          found.formUnion(except)
-        }
-      }
-    }
     // (By index: iterating copies each rule, and there are thousands.)
-    func add(_ rules: [Rule]) {
-      for index in rules.indices {
-        add(rules[index].source)
-        add(rules[index].destination)
-      }
-    }
     for index in policies.indices {
-      add(policies[index].ingress)
-      add(policies[index].egress)
+      policies[index].forEachCIDR { found.insert($0) }
     }
     for profile in cluster.profiles.values {
-      add(profile.ingress)
-      add(profile.egress)
+      forEachCIDR(in: profile.ingress) { found.insert($0) }
+      forEachCIDR(in: profile.egress) { found.insert($0) }
     }
     for port in cluster.felix.failsafeInbound + cluster.felix.failsafeOutbound {
       if let net = port.net { found.insert(net) }
     }
     return found.sorted { ($0.address, $0.prefix) < ($1.address, $1.prefix) }
+  }
+
+  /// Calls `body` with every CIDR `rules` name: nets, notNets, and blocks with their exceptions.
+  static func forEachCIDR(in rules: [Rule], _ body: (CIDR) -> Void) {
+    func visit(_ entity: EntityMatch) {
+      for cidr in entity.nets ?? [] { body(cidr) }
+      for cidr in entity.notNets { body(cidr) }
+      for peer in entity.peers ?? [] {
+        if case .block(let cidr, let except) = peer {
+          body(cidr)
+          except.forEach(body)
+        }
+      }
+    }
+    for index in rules.indices {
+      visit(rules[index].source)
+      visit(rules[index].destination)
+    }
+  }
+}
+
+extension Policy {
+  /// Calls `body` with every CIDR the policy's rules name.
+  func forEachCIDR(_ body: (CIDR) -> Void) {
+    EndpointClasses.forEachCIDR(in: ingress, body)
+    EndpointClasses.forEachCIDR(in: egress, body)
+  }
+
+  /// Whether the policy's rules name a CIDR (classes are split on those).
+  var namesCIDRs: Bool {
+    var found = false
+    forEachCIDR { _ in found = true }
+    return found
   }
 }

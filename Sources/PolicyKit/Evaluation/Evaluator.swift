@@ -15,6 +15,45 @@ struct AppliedTier: Sendable {
   var policies: [Int]
 }
 
+/// Which policies of an evaluation are the same as in the one before, and where they were.
+struct PolicyMatching {
+  /// Per policy, its index in the list before, if it is unchanged.
+  var before: [Int?]
+  /// Whether every policy sits where it was (the same ids at the same places): an edit of
+  /// policies' contents, not of which policies there are.
+  var inPlace = true
+  /// With `inPlace`, the policies that changed.
+  var changed: [Int] = []
+
+  init(_ policies: [Policy], before old: [Policy]) {
+    before = [Int?](repeating: nil, count: policies.count)
+    inPlace = policies.count == old.count
+    // Policies are sorted by id: after an edit most sit where they were.
+    var position: [PolicyID: Int]?
+    for index in policies.indices {
+      let id = policies[index].id
+      let found: Int?
+      if index < old.count, old[index].id == id {
+        found = index
+      } else {
+        inPlace = false
+        if position == nil {
+          var map: [PolicyID: Int] = [:]
+          map.reserveCapacity(old.count)
+          for index in old.indices { map[old[index].id] = index }
+          position = map
+        }
+        found = position?[id]
+      }
+      if let found, old[found] == policies[index] {
+        before[index] = found
+      } else {
+        changed.append(index)
+      }
+    }
+  }
+}
+
 /// Computes cells and their traces for a cluster, a view and the policies in force.
 ///
 /// Construction does the per-endpoint work (which policies select which endpoint, per
@@ -62,6 +101,10 @@ public final class Evaluator: Sendable {
   /// those classes' rows); empty when nothing was taken over.
   let changedClassPolicies: Set<Int>
 
+  /// After an edit of policies in place, the classes whose tiers and policies were worked
+  /// out again (those the edited policies select, now or before); nil when every class's were.
+  let touchedClasses: ClassBits?
+
   /// Whether this evaluator took over another's classes (so its endpoints are the same).
   public var reusedClasses: Bool { changedClasses != nil }
 
@@ -81,18 +124,18 @@ public final class Evaluator: Sendable {
     token = UInt64.random(in: 1...UInt64.max)
     let policies = Self.policiesInForce(cluster.policies, view: view)
     self.policies = policies
-
-    // Tiers in Calico order, each with its policies in Calico order.
     let tiers = cluster.tiers.values.sorted(by: Tier.precedes)
-    var byTier: [String: [Int]] = [:]
-    // (Big values are read in place, by index: enumerating or mapping key paths copies them.)
-    for position in policies.indices { byTier[policies[position].tier, default: []].append(position) }
-    let keys = policies.indices.map { policies[$0].orderingKey }
-    let ordered: [(Tier, [Int])] = tiers.compactMap { tier in
-      guard let members = byTier[tier.name] else { return nil }
-      return (tier, members.sorted { Policy.precedes(keys[$0], keys[$1]) })
+    let matching = previous.map { PolicyMatching(policies, before: $0.policies) }
+    // Unless a policy that names CIDRs changed, they are the ones named before.
+    let cidrs: [CIDR]
+    if let previous, let matching, matching.inPlace, previous.cluster.profiles == cluster.profiles,
+      previous.cluster.felix == cluster.felix,
+      matching.changed.allSatisfy({ !policies[$0].namesCIDRs && !previous.policies[$0].namesCIDRs })
+    {
+      cidrs = previous.cidrs
+    } else {
+      cidrs = EndpointClasses.cidrs(in: cluster, policies: policies)
     }
-    let cidrs = EndpointClasses.cidrs(in: cluster, policies: policies)
     self.cidrs = cidrs
     let reusable = previous.flatMap { previous in
       Self.canReuse(previous, cluster: cluster, cidrs: cidrs) ? previous : nil
@@ -121,37 +164,25 @@ public final class Evaluator: Sendable {
     self.classIndex = classIndex
     self.representatives = representatives
     // An unchanged policy keeps what was worked out for it.
-    var before = [Int?](repeating: nil, count: policies.count)
-    if let reusable {
-      // Policies are sorted by id: after an edit most sit where they were.
-      var position: [PolicyID: Int]?
-      for index in policies.indices {
-        let id = policies[index].id
-        let old: Int?
-        if index < reusable.policies.count, reusable.policies[index].id == id {
-          old = index
-        } else {
-          if position == nil {
-            var map: [PolicyID: Int] = [:]
-            map.reserveCapacity(reusable.policies.count)
-            for index in reusable.policies.indices { map[reusable.policies[index].id] = index }
-            position = map
-          }
-          old = position?[id]
-        }
-        if let old, reusable.policies[old] == policies[index] { before[index] = old }
-      }
-    }
-    let reused = before
+    let before = reusable != nil ? matching!.before : [Int?](repeating: nil, count: policies.count)
     var peerClasses = [[[ClassBits]]](repeating: [], count: policies.count)
     var subjects: [ClassBits] = Array(repeating: ClassBits(count: 0), count: policies.count)
     var localClasses = [[[ClassBits]]](repeating: [], count: policies.count)
+    // Every policy where it was: the edited ones alone are worked out.
+    let inPlace = reusable != nil && matching!.inPlace
+    let toPrepare = inPlace ? matching!.changed : Array(policies.indices)
+    if let reusable, inPlace {
+      peerClasses = reusable.peerClasses
+      subjects = reusable.subjects
+      localClasses = reusable.localClasses
+    }
     peerClasses.withUnsafeMutableBufferPointer { peerBuffer in
       subjects.withUnsafeMutableBufferPointer { subjectBuffer in
         localClasses.withUnsafeMutableBufferPointer { localBuffer in
           let out = UncheckedSendable((peerBuffer, subjectBuffer, localBuffer))
-          DispatchQueue.concurrentPerform(iterations: policies.count) { index in
-            if let reusable, let old = reused[index] {
+          DispatchQueue.concurrentPerform(iterations: toPrepare.count) { job in
+            let index = toPrepare[job]
+            if let reusable, let old = before[index] {
               out.value.0[index] = reusable.peerClasses[old]
               out.value.1[index] = reusable.subjects[old]
               out.value.2[index] = reusable.localClasses[old]
@@ -175,10 +206,71 @@ public final class Evaluator: Sendable {
     self.peerClasses = peerClasses
     self.subjects = subjects
     self.localClasses = localClasses
-    // Per class and direction, the tiers in order with their selecting policies in order.
-    var selected: [[Int]] = Array(repeating: [], count: classes.count)
-    let order = ordered.flatMap { $0.1 }
-    for policyIndex in order {
+    // Per class and direction, the tiers in order with their selecting policies in order;
+    // after an edit of policies in place, only for the classes the edited ones select (now
+    // or before), when they are few.
+    var touched: ClassBits?
+    if let reusable, inPlace, cluster.tiers == reusable.cluster.tiers {
+      var classesTouched = ClassBits(count: classes.count)
+      for policy in matching!.changed {
+        classesTouched.formUnion(subjects[policy])
+        classesTouched.formUnion(reusable.subjects[policy])
+      }
+      if classesTouched.cardinality * 8 <= classes.count { touched = classesTouched }
+    }
+    let applied: [[[AppliedTier]]]
+    if let reusable, let touched {
+      applied = Self.appliedUpdating(
+        reusable.applied, classes: touched, edited: matching!.changed, before: before, policies: policies,
+        subjects: subjects, tiers: tiers)
+    } else {
+      applied = Self.applied(policies: policies, subjects: subjects, tiers: tiers, classCount: classes.count)
+    }
+    self.applied = applied
+    touchedClasses = touched
+    // Which classes' policy changed: different tiers or policies apply, or one that applies
+    // is new or edited.
+    if let reusable {
+      var changed = ClassBits(count: classes.count)
+      func compare(_ cls: Int) {
+        let same = zip(applied[cls], reusable.applied[cls]).allSatisfy { now, then in
+          now.count == then.count
+            && zip(now, then).allSatisfy { a, b in
+              a.tier == b.tier && a.policies.count == b.policies.count
+                && zip(a.policies, b.policies).allSatisfy { before[$0] == $1 }
+            }
+        }
+        if !same { changed[cls] = true }
+      }
+      // Outside the touched classes, the same policies apply in the same order.
+      if let touched { touched.forEachMember(compare) } else { for cls in 0..<classes.count { compare(cls) } }
+      changedClasses = changed
+      var policies: Set<Int> = []
+      for cls in changed.members {
+        for direction in applied[cls] { for tier in direction { policies.formUnion(tier.policies) } }
+      }
+      changedClassPolicies = policies
+    } else {
+      changedClasses = nil
+      changedClassPolicies = []
+    }
+  }
+
+  /// Per class, per direction: the tiers that apply, in order, each with its selecting
+  /// policies in order.
+  private static func applied(
+    policies: [Policy], subjects: [ClassBits], tiers: [Tier], classCount: Int
+  ) -> [[[AppliedTier]]] {
+    var byTier: [String: [Int]] = [:]
+    // (Big values are read in place, by index: enumerating or mapping key paths copies them.)
+    for position in policies.indices { byTier[policies[position].tier, default: []].append(position) }
+    let keys = policies.indices.map { policies[$0].orderingKey }
+    let ordered: [(Tier, [Int])] = tiers.compactMap { tier in
+      guard let members = byTier[tier.name] else { return nil }
+      return (tier, members.sorted { Policy.precedes(keys[$0], keys[$1]) })
+    }
+    var selected: [[Int]] = Array(repeating: [], count: classCount)
+    for policyIndex in ordered.flatMap({ $0.1 }) {
       subjects[policyIndex].forEachMember { selected[$0].append(policyIndex) }
     }
     var tierOf = [Int](repeating: 0, count: policies.count)
@@ -187,7 +279,7 @@ public final class Evaluator: Sendable {
     let tierList = ordered.map(\.0)
     let chosenByClass = selected
     let tierOfPolicy = tierOf
-    var applied = [[[AppliedTier]]](repeating: [], count: classes.count)
+    var applied = [[[AppliedTier]]](repeating: [], count: classCount)
     applied.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
       DispatchQueue.concurrentPerform(iterations: chosenByClass.count) { cls in
@@ -207,31 +299,58 @@ public final class Evaluator: Sendable {
         }
       }
     }
-    self.applied = applied
-    // Which classes' policy changed: different tiers or policies apply, or one that applies
-    // is new or edited.
-    if let reusable {
-      var changed = ClassBits(count: classes.count)
-      for cls in 0..<classes.count {
-        let same = zip(applied[cls], reusable.applied[cls]).allSatisfy { now, then in
-          now.count == then.count
-            && zip(now, then).allSatisfy { a, b in
-              a.tier == b.tier && a.policies.count == b.policies.count
-                && zip(a.policies, b.policies).allSatisfy { before[$0] == $1 }
-            }
-        }
-        if !same { changed[cls] = true }
-      }
-      changedClasses = changed
-      var policies: Set<Int> = []
-      for cls in changed.members {
-        for direction in applied[cls] { for tier in direction { policies.formUnion(tier.policies) } }
-      }
-      changedClassPolicies = policies
-    } else {
-      changedClasses = nil
-      changedClassPolicies = []
+    return applied
+  }
+
+  /// `applied` after an edit that left every policy where it was (the same ids at the same
+  /// places, the same tiers): `previous` with the lists of `classes` (those the `edited`
+  /// policies select, now or before) made again. In each list the unchanged policies keep
+  /// their order; the edited ones that apply join them, sorted in as `applied` sorts.
+  private static func appliedUpdating(
+    _ previous: [[[AppliedTier]]], classes: ClassBits, edited: [Int], before: [Int?],
+    policies: [Policy], subjects: [ClassBits], tiers: [Tier]
+  ) -> [[[AppliedTier]]] {
+    var tierPosition: [String: Int] = [:]
+    for (position, tier) in tiers.enumerated() { tierPosition[tier.name] = position }
+    var keys: [Int: (order: Double?, text: String)] = [:]
+    func key(_ policy: Int) -> (order: Double?, text: String) {
+      if let known = keys[policy] { return known }
+      let key = policies[policy].orderingKey
+      keys[policy] = key
+      return key
     }
+    // Tier, then Calico's order within it, then the order of the policy list.
+    func precedes(_ a: Int, _ b: Int) -> Bool {
+      let (tierA, tierB) = (tierPosition[policies[a].tier]!, tierPosition[policies[b].tier]!)
+      if tierA != tierB { return tierA < tierB }
+      let (keyA, keyB) = (key(a), key(b))
+      if Policy.precedes(keyA, keyB) { return true }
+      if Policy.precedes(keyB, keyA) { return false }
+      return a < b
+    }
+    var applied = previous
+    classes.forEachMember { cls in
+      applied[cls] = (0..<2).map { list in
+        var members = previous[cls][list].flatMap(\.policies).filter { before[$0] != nil }
+        for policy in edited where subjects[policy][cls] && tierPosition[policies[policy].tier] != nil {
+          if list == 0 ? policies[policy].appliesToIngress : policies[policy].appliesToEgress {
+            members.append(policy)
+          }
+        }
+        members.sort(by: precedes)
+        var result: [AppliedTier] = []
+        for policy in members {
+          let tier = tiers[tierPosition[policies[policy].tier]!]
+          if let last = result.indices.last, result[last].tier.name == tier.name {
+            result[last].policies.append(policy)
+          } else {
+            result.append(AppliedTier(tier: tier, policies: [policy]))
+          }
+        }
+        return result
+      }
+    }
+    return applied
   }
 
   /// Whether an evaluator of `cluster` can take over `previous`'s classes: everything classes
