@@ -97,9 +97,9 @@ import Testing
     }
   }
 
-  @Test func bracketsCycleThroughTheProbesThePoliciesMention() {
+  @Test func bracketsCycleThroughTheProbesThePoliciesMention() throws {
     var state = AppFixtures.state([AppFixtures.lesson("egress-lockdown")])
-    let mentioned = state.probesMentioned
+    let mentioned = try #require(state.cluster.map(AppState.probes(in:)))
     #expect(mentioned.count > 1)
     _ = state.reduce(.key(.char("]")))
     #expect(state.probe == mentioned[(mentioned.firstIndex(of: Probe(.tcp, 80)) ?? 0) + 1])

@@ -96,7 +96,6 @@ struct AppState: Sendable {
   var enforcedEvaluator: Evaluator?
   /// Cells that flipped recently: `source \u{1} destination` -> when.
   var flips: [FlipRecord] = []
-  var probesMentioned: [Probe] = []
   /// Lesson expectations and whether each holds now.
   var checklist: [(expectation: Expectation, holds: Bool)] = []
 

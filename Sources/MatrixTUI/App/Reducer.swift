@@ -94,9 +94,6 @@ extension AppState {
       cluster = loaded.result.cluster
       files = loaded.files
       filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)
-      // The probes the policies name (for the probe prompt), once per load: a trap only
-      // widens peers.
-      probesMentioned = Self.probes(in: loaded.result.cluster)
     }
     let isFirst = previous == nil
     recompute(previous: previous, reason: isFirst ? nil : "reload")
@@ -436,8 +433,9 @@ extension AppState {
   }
 
   private mutating func cycleProbe(_ step: Int) {
-    let probes = probesMentioned
-    guard !probes.isEmpty else { return }
+    // The probes the policies name, looked for when asked (a trap only widens peers).
+    guard let cluster else { return }
+    let probes = Self.probes(in: cluster)
     let current = probes.firstIndex(of: probe) ?? (step > 0 ? -1 : 0)
     let next = ((current + step) % probes.count + probes.count) % probes.count
     probe = probes[next]
