@@ -260,6 +260,60 @@ import Testing
     #expect(incremental > 300)
   }
 
+  /// Edits of a cluster's endpoints: one goes, one is relabelled like another, one comes.
+  static func endpointEdits(of cluster: Cluster) -> [(String, Cluster)] {
+    let workloads = cluster.endpoints.indices.filter { cluster.endpoints[$0].isWorkload }
+    guard let first = workloads.first, let last = workloads.last, first != last else { return [] }
+    var removed = cluster
+    removed.endpoints.remove(at: first)
+    var relabelled = cluster
+    relabelled.endpoints[first].selectorLabels = cluster.endpoints[last].selectorLabels
+    var added = cluster
+    var copy = cluster.endpoints[last]
+    copy.id += "-copy"
+    copy.selectorLabels["extra"] = "yes"
+    added.endpoints.insert(copy, at: 0)
+    return [("remove \(cluster.endpoints[first].id)", removed), ("relabel \(cluster.endpoints[first].id)", relabelled), ("add \(copy.id)", added)]
+  }
+
+  @Test func changedCellsAcrossEndpointEditsAreThoseThatDifferCellByCell() throws {
+    var compared = 0
+    var regrouped = 0
+    for (name, urls) in KernelAgreementTests.manifestSets() {
+      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
+      let cluster = ManifestLoader.load(files).cluster
+      let before = ConnectivityMatrix(evaluator: Evaluator(cluster: cluster), probe: Probe(.tcp, 80))
+      let beforeSets = ConnectionMatrix(evaluator: Evaluator(cluster: cluster))
+      for (what, edited) in Self.endpointEdits(of: cluster) {
+        let evaluator = Evaluator(cluster: edited)
+        let after = ConnectivityMatrix(evaluator: evaluator, probe: Probe(.tcp, 80))
+        let afterSets = ConnectionMatrix(evaluator: evaluator)
+        // Cell by cell, by ids, over the endpoints both have.
+        let olderIndex = Dictionary(uniqueKeysWithValues: before.endpoints.enumerated().map { ($1, $0) })
+        var verdicts: Set<String> = []
+        var sets: Set<String> = []
+        for s in 0..<after.count {
+          for d in 0..<after.count where s != d {
+            guard let os = olderIndex[after.endpoints[s]], let od = olderIndex[after.endpoints[d]] else { continue }
+            let cell = "\(after.endpoints[s]) -> \(after.endpoints[d])"
+            if after.outcome(s, d) != before.outcome(os, od) { verdicts.insert(cell) }
+            if afterSets.connections(s, d) != beforeSets.connections(os, od) { sets.insert(cell) }
+          }
+        }
+        let changed = after.changedCells(from: before)
+        if !changed.groupsAreClasses { regrouped += 1 }
+        #expect(Set(changed.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" }) == verdicts, "\(name) \(what)")
+        #expect(changed.cellCount == verdicts.count, "\(name) \(what)")
+        #expect(Set(after.changes(from: before).map { "\($0.source) -> \($0.destination)" }) == verdicts, "\(name) \(what)")
+        let changedSets = afterSets.changedCells(from: beforeSets)
+        #expect(Set(changedSets.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" }) == sets, "\(name) \(what)")
+        compared += 1
+      }
+    }
+    #expect(compared > 30)
+    #expect(regrouped > 20, "most endpoint edits change the classes")
+  }
+
   @Test func onlyTheClassesAnEditedPolicySelectsAreRedone() throws {
     let result = ManifestLoader.load(
       Self.files([("a.yaml", Self.namespaces), ("b.yaml", Self.pods), ("c.yaml", Self.denyIngress("prod"))]))

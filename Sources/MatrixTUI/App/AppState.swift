@@ -212,37 +212,22 @@ struct AppState: Sendable {
     return (counts.allowed, 0, counts.denied)
   }
 
-  /// The cells one change flipped, and when. An edit of policies only flips pairs of
-  /// endpoint classes (a few thousand bits even for 10,000 endpoints); when the endpoints
-  /// changed, the flipped cells are named by their endpoints' ids.
+  /// The cells one change flipped, and when: pairs of groups of endpoints (the classes, after
+  /// an edit of policies), a few thousand bits even for 10,000 endpoints.
   struct FlipRecord {
-    enum Cells {
-      /// Pairs of the classes of `classOf` (self cells excepted).
-      case classPairs(ClassPairBits, classOf: [Int32])
-      /// `source \u{1} destination` ids.
-      case ids(Set<String>)
-    }
     var at: Double
-    var cells: Cells
-  }
-
-  /// The key under which a flip is remembered by ids.
-  static func flipKey(_ source: String, _ destination: String) -> String {
-    source + "\u{1}" + destination
+    /// The pairs of groups whose cells flipped (self cells excepted).
+    var pairs: ClassPairBits
+    /// Per endpoint shown: its group, or -1 for an endpoint that came later.
+    var groupOf: [Int32]
   }
 
   /// Whether the cell flipped within the highlight time.
   func isFlipped(_ source: Int, _ destination: Int) -> Bool {
     guard source != destination else { return false }
     for record in flips where now - record.at < flipHighlightSeconds {
-      switch record.cells {
-      case .classPairs(let pairs, let classOf):
-        // Recorded against the classes shown now (kept only while they are).
-        if pairs.contains(Int(classOf[source]), Int(classOf[destination])) { return true }
-      case .ids(let keys):
-        let ids = endpoints
-        if keys.contains(Self.flipKey(ids[source].id, ids[destination].id)) { return true }
-      }
+      let (from, to) = (record.groupOf[source], record.groupOf[destination])
+      if from >= 0, to >= 0, record.pairs.contains(Int(from), Int(to)) { return true }
     }
     return false
   }

@@ -185,47 +185,34 @@ extension AppState {
   ) -> (flipped: Int, nowAllowed: Int, pairs: ClassPairBits?) {
     guard let matrix else { return (0, 0, nil) }
     flips.removeAll { now - $0.at >= flipHighlightSeconds }
-    let pairs: ClassPairBits?
-    if isAnyProbe {
-      pairs = connections.flatMap { now in previousConnections.flatMap { now.changedClassPairs(from: $0) } }
-    } else {
-      pairs = matrix.changedClassPairs(from: previous)
-    }
-    if let pairs {
-      // The same endpoints and classes: count class pairs by their members.
-      var sizes = [Int](repeating: 0, count: matrix.classCount)
-      for cls in matrix.classOf { sizes[Int(cls)] += 1 }
-      var flipped = 0
-      var nowAllowed = 0
-      for (source, destination) in pairs.pairs {
-        let cells = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
-        flipped += cells
-        let allows = isAnyProbe
-          ? connections.map { !$0.classConnections(source, destination).isEmpty } ?? false
-          : matrix.classAllows(source, destination)
-        if allows { nowAllowed += cells }
-      }
-      if flipped > 0 { flips.append(FlipRecord(at: now, cells: .classPairs(pairs, classOf: matrix.classOf))) }
-      return (flipped, nowAllowed, pairs)
-    }
-    // The endpoints changed: earlier highlights and this change are named by ids.
-    flips = flips.map { record in
-      guard case .classPairs(let pairs, let classOf) = record.cells else { return record }
-      return FlipRecord(at: record.at, cells: .ids(Self.idKeys(pairs, classOf: classOf, ids: previous.endpoints)))
-    }
-    var changes = matrix.changes(from: previous)
+    let changed: ChangedCells
     if isAnyProbe, let connections, let previousConnections {
-      changes = Self.connectionChanges(connections, previousConnections)
+      changed = connections.changedCells(from: previousConnections)
+    } else {
+      changed = matrix.changedCells(from: previous)
     }
-    if !changes.isEmpty {
-      flips.append(FlipRecord(at: now, cells: .ids(Set(changes.map { Self.flipKey($0.source, $0.destination) }))))
+    if let olderIndex = changed.olderIndex {
+      // Other endpoints: earlier highlights follow their endpoints to their new places.
+      flips = flips.map { record in
+        FlipRecord(
+          at: record.at, pairs: record.pairs,
+          groupOf: olderIndex.map { $0 >= 0 ? record.groupOf[Int($0)] : -1 })
+      }
     }
-    return (changes.count, changes.filter { $0.now == .allow }.count, nil)
-  }
-
-  /// The id keys of the cells in class pairs.
-  private static func idKeys(_ pairs: ClassPairBits, classOf: [Int32], ids: [String]) -> Set<String> {
-    Set(pairs.endpointPairs(classOf: classOf).map { flipKey(ids[$0.source], ids[$0.destination]) })
+    let sizes = changed.groupSizes
+    var flipped = 0
+    var nowAllowed = 0
+    for (source, destination) in changed.pairs.pairs {
+      let cells = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
+      flipped += cells
+      let (from, to) = (Int(changed.newerClass[source]), Int(changed.newerClass[destination]))
+      let allows = isAnyProbe
+        ? connections.map { !$0.classConnections(from, to).isEmpty } ?? false
+        : matrix.classAllows(from, to)
+      if allows { nowAllowed += cells }
+    }
+    if flipped > 0 { flips.append(FlipRecord(at: now, pairs: changed.pairs, groupOf: changed.groupOf)) }
+    return (flipped, nowAllowed, changed.groupsAreClasses ? changed.pairs : nil)
   }
 
   /// Shows groups (hosts, namespaces, network sets) instead of endpoints, on the groups of the
@@ -281,24 +268,6 @@ extension AppState {
     groupCursorColumn = max(0, min(groupCursorColumn, last))
     scrollToCursor()
     return []
-  }
-
-  /// Pairs whose connection set changed (`now` is allow when the new set is not empty).
-  static func connectionChanges(_ now: ConnectionMatrix, _ before: ConnectionMatrix) -> [CellChange] {
-    var position: [String: Int] = [:]
-    for (index, id) in before.endpoints.enumerated() { position[id] = index }
-    var result: [CellChange] = []
-    for (s, source) in now.endpoints.enumerated() {
-      guard let os = position[source] else { continue }
-      for (d, destination) in now.endpoints.enumerated() where s != d {
-        guard let od = position[destination] else { continue }
-        let set = now.connections(s, d)
-        if set != before.connections(os, od) {
-          result.append(CellChange(source: source, destination: destination, now: set.isEmpty ? .deny : .allow))
-        }
-      }
-    }
-    return result
   }
 
   /// Re-checks the lesson's expectations.

@@ -295,6 +295,24 @@ public struct ConnectionMatrix: Sendable {
     return result
   }
 
+  /// The cells whose connection set differs from `other`'s, among those both matrices have.
+  public func changedCells(from other: ConnectionMatrix) -> ChangedCells {
+    if let pairs = changedClassPairs(from: other) { return ChangedCells(classPairs: pairs, classOf: classOf) }
+    // Sets are numbered per matrix: compare each pair of numbers once.
+    var same: [Int: Bool] = [:]
+    return ChangedCells(
+      newer: endpoints, classOf: classOf, older: other.endpoints, classOf: other.classOf
+    ) { source, destination, olderSource, olderDestination in
+      let now = cells[source * classCount + destination]
+      let then = other.cells[olderSource * other.classCount + olderDestination]
+      let key = Int(now) << 32 | Int(then)
+      if let known = same[key] { return !known }
+      let equal = sets[Int(now)] == other.sets[Int(then)]
+      same[key] = equal
+      return !equal
+    }
+  }
+
   /// The connections from class `source` to class `destination` (two different endpoints).
   public func classConnections(_ source: Int, _ destination: Int) -> ConnectionSet {
     sets[Int(cells[source * classCount + destination])]

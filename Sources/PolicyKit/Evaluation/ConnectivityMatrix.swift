@@ -81,30 +81,119 @@ public struct ConnectivityMatrix: Sendable {
     return ClassPairBits(classCount: classCount, words: bits)
   }
 
-  /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have.
+  /// The cells whose verdict differs from `other`'s, among those both matrices have.
+  public func changedCells(from other: ConnectivityMatrix) -> ChangedCells {
+    if let pairs = changedClassPairs(from: other) { return ChangedCells(classPairs: pairs, classOf: classOf) }
+    return ChangedCells(
+      newer: endpoints, classOf: classOf, older: other.endpoints, classOf: other.classOf
+    ) { source, destination, olderSource, olderDestination in
+      bit(source, destination) != other.bit(olderSource, olderDestination)
+    }
+  }
+
+  /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have,
+  /// sorted by source and destination.
   public func changes(from other: ConnectivityMatrix) -> [CellChange] {
-    var result: [CellChange] = []
-    if let pairs = changedClassPairs(from: other) {
-      // Same endpoints and classes: compare class rows, expand only the pairs that differ.
-      for (s, d) in pairs.endpointPairs(classOf: classOf) {
-        result.append(CellChange(source: endpoints[s], destination: endpoints[d], now: outcome(s, d).verdict))
+    let changed = changedCells(from: other)
+    return changed.endpointPairs()
+      .map { CellChange(source: endpoints[$0.source], destination: endpoints[$0.destination], now: outcome($0.source, $0.destination).verdict) }
+      .sorted { ($0.source, $0.destination) < ($1.source, $1.destination) }
+  }
+}
+
+/// The cells that changed between two matrices, among those both have, as pairs of groups of
+/// endpoints: every endpoint of a group has one class in each matrix, so all the cells from one
+/// group to another changed alike. When both matrices have the same endpoints and classes the
+/// groups are the classes; otherwise (an edit of endpoints, or of what splits them into
+/// classes) the endpoints both have are grouped by their pair of classes. Either way matrices
+/// are compared a pair of groups at a time, not a pair of endpoints at a time (10^8 of those
+/// at 10,000 endpoints).
+public struct ChangedCells: Sendable {
+  /// The pairs of groups whose cells changed (self cells aside).
+  public let pairs: ClassPairBits
+  /// Per endpoint of the newer matrix: its group, or -1 when the older matrix did not have it.
+  public let groupOf: [Int32]
+  /// Per group: its class in the newer matrix.
+  public let newerClass: [Int32]
+  /// When the groups are not the classes: per endpoint of the newer matrix, its index in the
+  /// older one, or -1.
+  public let olderIndex: [Int32]?
+
+  /// Whether the groups are the newer matrix's classes (same endpoints and classes).
+  public var groupsAreClasses: Bool { olderIndex == nil }
+
+  /// The number of groups.
+  public var groupCount: Int { pairs.classCount }
+
+  /// Changes between matrices with the same endpoints and classes.
+  init(classPairs: ClassPairBits, classOf: [Int32]) {
+    pairs = classPairs
+    groupOf = classOf
+    newerClass = (0..<Int32(classPairs.classCount)).map { $0 }
+    olderIndex = nil
+  }
+
+  /// Groups the endpoints both lists have by their pair of classes, and keeps the pairs of
+  /// groups for which `differs(source class, destination class, older source class, older
+  /// destination class)`.
+  init(
+    newer ids: [String], classOf: [Int32], older olderIDs: [String], classOf olderClassOf: [Int32],
+    differs: (Int, Int, Int, Int) -> Bool
+  ) {
+    var position: [String: Int32] = [:]
+    position.reserveCapacity(olderIDs.count)
+    for index in olderIDs.indices { position[olderIDs[index]] = Int32(index) }
+    var groupOf = [Int32](repeating: -1, count: ids.count)
+    var olderIndex = [Int32](repeating: -1, count: ids.count)
+    var groupOfClasses: [Int: Int32] = [:]
+    var newerClass: [Int32] = []
+    var olderClass: [Int32] = []
+    for index in ids.indices {
+      guard let older = position[ids[index]] else { continue }
+      olderIndex[index] = older
+      let pair = (classOf[index], olderClassOf[Int(older)])
+      let key = Int(pair.0) << 32 | Int(pair.1)
+      if let group = groupOfClasses[key] {
+        groupOf[index] = group
+      } else {
+        let group = Int32(newerClass.count)
+        groupOfClasses[key] = group
+        newerClass.append(pair.0)
+        olderClass.append(pair.1)
+        groupOf[index] = group
       }
-      return result.sorted { ($0.source, $0.destination) < ($1.source, $1.destination) }
     }
-    var position: [String: Int] = [:]
-    for (index, id) in other.endpoints.enumerated() { position[id] = index }
-    for (s, source) in endpoints.enumerated() {
-      guard let os = position[source] else { continue }
-      for (d, destination) in endpoints.enumerated() {
-        guard let od = position[destination] else { continue }
-        let now = outcome(s, d).verdict
-        let before = other.outcome(os, od).verdict
-        if now != before {
-          result.append(CellChange(source: source, destination: destination, now: now))
-        }
+    var pairs = ClassPairBits(classCount: newerClass.count)
+    for a in newerClass.indices {
+      for b in newerClass.indices
+      where differs(Int(newerClass[a]), Int(newerClass[b]), Int(olderClass[a]), Int(olderClass[b])) {
+        pairs.insert(a, b)
       }
     }
-    return result
+    self.pairs = pairs
+    self.groupOf = groupOf
+    self.newerClass = newerClass
+    self.olderIndex = olderIndex
+  }
+
+  /// How many endpoints each group has.
+  public var groupSizes: [Int] {
+    var sizes = [Int](repeating: 0, count: groupCount)
+    for group in groupOf where group >= 0 { sizes[Int(group)] += 1 }
+    return sizes
+  }
+
+  /// The number of changed cells (self cells aside).
+  public var cellCount: Int {
+    let sizes = groupSizes
+    return pairs.pairs.reduce(0) { total, pair in
+      total + sizes[pair.source] * sizes[pair.destination] - (pair.source == pair.destination ? sizes[pair.source] : 0)
+    }
+  }
+
+  /// The changed cells, as (source, destination) endpoint indexes of the newer matrix.
+  public func endpointPairs() -> [(source: Int, destination: Int)] {
+    pairs.endpointPairs(classOf: groupOf)
   }
 }
 
@@ -142,10 +231,10 @@ public struct ClassPairBits: Sendable, Equatable {
   public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
   /// The ordered pairs of different endpoints in the set's class pairs, with `classOf`
-  /// giving each endpoint's class.
+  /// giving each endpoint's class (-1: in none).
   public func endpointPairs(classOf: [Int32]) -> [(source: Int, destination: Int)] {
     var members = [[Int]](repeating: [], count: classCount)
-    for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
+    for (index, cls) in classOf.enumerated() where cls >= 0 { members[Int(cls)].append(index) }
     var result: [(Int, Int)] = []
     for (source, destination) in pairs {
       for s in members[source] {
