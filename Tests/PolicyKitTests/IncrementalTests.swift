@@ -126,6 +126,44 @@ import Testing
     #expect(cache.count == contents.count)
   }
 
+  @Test func anEditedBigFileDecodesOnlyThePiecesThatChanged() {
+    // About 60 KB of pods: four pieces of about 16 KB.
+    let pods = (0..<300).map { n in
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: pod-\(n)
+        namespace: prod
+        labels:
+          app: app-\(n % 7)
+      spec:
+        containers:
+        - name: main
+      """
+    }
+    let text = pods.joined(separator: "\n---\n") + "\n"
+    var cache = ManifestCache()
+    _ = ManifestLoader.load(Self.files([("pods.yaml", text)]), cache: &cache)
+    let pieces = YAMLPiece.pieces(of: Array(text.utf8), size: LoadOptions().pieceSize).count
+    #expect(pieces >= 3)
+    let edits = [
+      // A value changed in place: every other piece is taken over.
+      ("a label value", text.replacingOccurrences(of: "name: pod-150\n", with: "name: pod-15x\n"), (pieces - 1)...(pieces - 1)),
+      // A line more: the pieces before it are taken over, those after it have moved.
+      ("a line added", text.replacingOccurrences(of: "name: pod-150\n", with: "name: pod-150\n  annotations: {a: b}\n"), 1...(pieces - 2)),
+      // Broken in the middle: the file is read whole, with its error.
+      ("a broken line", text.replacingOccurrences(of: "name: pod-150\n", with: "name: [pod-150\n"), 0...(pieces - 1)),
+      ("back as it was", text, 0...(pieces - 1)),
+    ]
+    for (what, edited, reused) in edits {
+      let cached = ManifestLoader.load(Self.files([("pods.yaml", edited)]), cache: &cache)
+      let fresh = ManifestLoader.load(Self.files([("pods.yaml", edited)]))
+      Self.expectSame(cached, fresh, what)
+      #expect(reused.contains(cache.lastReusedPieces), "\(what): \(cache.lastReusedPieces) of \(pieces) pieces taken over")
+    }
+  }
+
   @Test func duplicateErrorsPointAtTheLaterFileWhicheverWasEdited() {
     var contents = [("a.yaml", Self.namespaces), ("b.yaml", Self.denyIngress("prod")), ("c.yaml", Self.denyIngress("prod"))]
     var cache = ManifestCache()

@@ -1,5 +1,9 @@
 import Dispatch
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A manifest file's name and bytes. The caller reads files; PolicyKit never touches the disk.
 public struct SourceFile: Sendable {
   /// The path as the user gave it (`<stdin>` for standard input).
@@ -72,16 +76,21 @@ public enum ManifestLoader {
         missing.append(index)
       }
     }
-    decode(files, missing, into: &slots, options: options)
+    var pieces: [Int: [ManifestCache.Piece]] = [:]
+    let before = cache.entries
+    cache.lastReusedPieces = decode(
+      files, missing, into: &slots, pieces: &pieces, previous: { before[files[$0].path] }, options: options)
     let decodings = slots.map { $0! }
     // The cache is updated in place: usually the same files, a few of them changed.
     for index in missing {
-      cache.entries[files[index].path] = ManifestCache.Entry(bytes: files[index].bytes, decoding: decodings[index])
+      cache.entries[files[index].path] = ManifestCache.Entry(
+        bytes: files[index].bytes, decoding: decodings[index], pieces: pieces[index] ?? [])
     }
     if cache.entries.count != files.count {
       var kept: [String: ManifestCache.Entry] = [:]
       for (file, decoding) in zip(files, decodings) {
-        kept[file.path] = ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
+        kept[file.path] = cache.entries[file.path].flatMap { $0.bytes == file.bytes ? $0 : nil }
+          ?? ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
       }
       cache.entries = kept
     }
@@ -113,22 +122,41 @@ public enum ManifestLoader {
 
 extension ManifestLoader {
   /// Decodes `files[i]` for every `i` in `indexes` into `slots[i]`, on every core: big files
-  /// are cut into pieces of whole documents, and the largest pieces go first.
+  /// are cut into pieces of whole documents, and the largest pieces go first. A piece with
+  /// the same bytes, lines and documents before it as one of the file's `previous` version
+  /// decodes alike and is taken over. `pieces` gets the pieces of the files cut in several;
+  /// returns how many pieces were taken over.
+  @discardableResult
   static func decode(
-    _ files: [SourceFile], _ indexes: [Int], into slots: inout [FileDecoding?], options: LoadOptions
-  ) {
+    _ files: [SourceFile], _ indexes: [Int], into slots: inout [FileDecoding?],
+    pieces: inout [Int: [ManifestCache.Piece]],
+    previous: (Int) -> ManifestCache.Entry? = { _ in nil }, options: LoadOptions
+  ) -> Int {
     let limits = options.limits
     let cuts = indexes.map { YAMLPiece.pieces(of: files[$0].bytes, size: options.pieceSize) }
-    var jobs: [(file: Int, piece: Int)] = []
-    for (position, cut) in cuts.enumerated() {
-      for piece in cut.indices { jobs.append((position, piece)) }
-    }
-    jobs.sort { cuts[$0.file][$0.piece].range.count > cuts[$1.file][$1.piece].range.count }
     // Pieces are kept file by file: file `p`'s pieces from `firstJob[p]` on.
     var starts = [Int](repeating: 0, count: cuts.count)
     for position in cuts.indices.dropFirst() { starts[position] = starts[position - 1] + cuts[position - 1].count }
     let firstJob = starts
-    var decoded = [FileDecoder.PieceDecoding?](repeating: nil, count: jobs.count)
+    var decoded = [FileDecoder.PieceDecoding?](repeating: nil, count: (starts.last ?? 0) + (cuts.last?.count ?? 0))
+    var reused = 0
+    for (position, cut) in cuts.enumerated() where cut.count > 1 {
+      guard let old = previous(indexes[position]), !old.pieces.isEmpty else { continue }
+      var byLine: [Int: ManifestCache.Piece] = [:]
+      for cached in old.pieces { byLine[cached.piece.lineOffset] = cached }
+      for (number, piece) in cut.enumerated() {
+        guard let cached = byLine[piece.lineOffset], cached.piece.firstDocument == piece.firstDocument,
+          Self.sameBytes(old.bytes, cached.piece.range, files[indexes[position]].bytes, piece.range)
+        else { continue }
+        decoded[firstJob[position] + number] = cached.decoding
+        reused += 1
+      }
+    }
+    var jobs: [(file: Int, piece: Int)] = []
+    for (position, cut) in cuts.enumerated() {
+      for piece in cut.indices where decoded[firstJob[position] + piece] == nil { jobs.append((position, piece)) }
+    }
+    jobs.sort { cuts[$0.file][$0.piece].range.count > cuts[$1.file][$1.piece].range.count }
     decoded.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
       let jobList = jobs
@@ -140,12 +168,25 @@ extension ManifestLoader {
     }
     for (position, cut) in cuts.enumerated() {
       let index = indexes[position]
-      let pieces = decoded[firstJob[position]..<(firstJob[position] + cut.count)].map { $0! }
+      let decodings = decoded[firstJob[position]..<(firstJob[position] + cut.count)].map { $0! }
       if cut.count == 1 {
-        slots[index] = pieces[0].finished()
+        slots[index] = decodings[0].finished()
+      } else if let whole = FileDecoder.assemble(decodings, cut: cut) {
+        slots[index] = whole
+        pieces[index] = zip(cut, decodings).map { ManifestCache.Piece(piece: $0, decoding: $1) }
       } else {
-        slots[index] =
-          FileDecoder.assemble(pieces, cut: cut) ?? FileDecoder.decode(files[index], limits: limits)
+        slots[index] = FileDecoder.decode(files[index], limits: limits)
+      }
+    }
+    return reused
+  }
+
+  /// Whether `a[aRange]` and `b[bRange]` hold the same bytes.
+  private static func sameBytes(_ a: [UInt8], _ aRange: Range<Int>, _ b: [UInt8], _ bRange: Range<Int>) -> Bool {
+    guard aRange.count == bRange.count else { return false }
+    return a.withUnsafeBytes { a in
+      b.withUnsafeBytes { b in
+        aRange.isEmpty || memcmp(a.baseAddress! + aRange.lowerBound, b.baseAddress! + bRange.lowerBound, aRange.count) == 0
       }
     }
   }
@@ -157,6 +198,13 @@ public struct ManifestCache: Sendable {
   struct Entry: Sendable {
     var bytes: [UInt8]
     var decoding: FileDecoding
+    /// A file decoded in pieces: each piece and what it decoded to, for its next version.
+    var pieces: [Piece] = []
+  }
+  /// One piece of a file and what it decoded to.
+  struct Piece: Sendable {
+    var piece: YAMLPiece
+    var decoding: FileDecoder.PieceDecoding
   }
   var entries: [String: Entry] = [:]
   /// What the last load's inventory objects made.
@@ -165,6 +213,9 @@ public struct ManifestCache: Sendable {
   var policyOrder: PolicyOrder?
   /// How many files the last load decoded (the others came from the cache).
   public internal(set) var lastDecoded = 0
+  /// How many pieces of the big files the last load decoded were taken over from their
+  /// previous versions.
+  public internal(set) var lastReusedPieces = 0
   /// Whether the last load took the inventory over from the load before.
   public internal(set) var lastReusedInventory = false
 
