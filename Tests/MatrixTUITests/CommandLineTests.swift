@@ -104,6 +104,37 @@ private func pod(_ name: String) -> String {
 }
 
 @Suite struct CommandLineTests {
+  @Test func benchTimesBothKindsOfEditAsTheExplorerMakesThem() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let web = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: prod\n  labels:\n    app: web\nspec: {containers: [{name: c}]}\n"
+    try dir.write("00-pods.yaml", namespace + "---\n" + web + "---\n" + pod("db"))
+    try dir.write("10-policy.yaml", """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: web, namespace: prod}
+      spec:
+        podSelector:
+          matchLabels: {app: web}
+        ingress:
+        - ports:
+          - port: 80
+      """)
+    try dir.write("20-deny.yaml", """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: deny, namespace: prod}
+      spec: {podSelector: {}, policyTypes: [Ingress]}
+      """)
+    let result = try Subprocess.matrixTUI(["bench", dir.path, "--incremental", "--repetitions", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = String(decoding: result.stdout, as: UTF8.self)
+    // The port changes from 80 to 81 and back: db -> web (TCP/80) flips each time.
+    #expect(text.contains("edit: a policy's first `port: N` in \(dir.at("10-policy.yaml")) (decoded 1 file and 1 file; rows redone for 1 and 1 of 2 classes; 1 and 1 cells flipped)"), "\(text)")
+    // web's label changes: only the deny-all selects it now, then both again.
+    #expect(text.contains("pod-edit: a pod's first label value in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 2 and 2 of 2 classes; 1 and 1 cells flipped)"), "\(text)")
+  }
+
   @Test func aMissingFileIsExit2WithAMessageAndNoOutput() throws {
     let dir = try TempDirectory()
     defer { dir.remove() }
