@@ -710,7 +710,7 @@ public final class Evaluator: Sendable {
       return .notNets(side)
     }
     if let notSelector = entity.notSelector,
-      notSelector.matches(endpoint, namespaceLabels: cluster.namespaceLabels, asPeer: true)
+      notSelector.matches(endpoint, namespaceLabels: { cluster.namespaceLabels($0) }, asPeer: true)
     {
       return .notSelector(side)
     }
@@ -722,7 +722,7 @@ public final class Evaluator: Sendable {
   ) -> Bool {
     switch peer {
     case .endpoints(let selector):
-      return selector.matches(endpoint, namespaceLabels: cluster.namespaceLabels, asPeer: true)
+      return selector.matches(endpoint, namespaceLabels: { cluster.namespaceLabels($0) }, asPeer: true)
     case .block(let cidr, let except):
       guard let address, cidr.contains(address) else { return false }
       return !except.contains { $0.contains(address) }
