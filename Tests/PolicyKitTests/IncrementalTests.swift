@@ -207,14 +207,19 @@ import Testing
     return result
   }
 
+  /// Every demo, scenario and conformance cluster, loaded.
+  static func clusters() throws -> [(name: String, cluster: Cluster)] {
+    try KernelAgreementTests.manifestSets().map { name, urls in
+      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
+      return (name, ManifestLoader.load(files).cluster)
+    }
+  }
+
   @Test func anUpdatedMatrixEqualsAFreshOneOnEveryCell() throws {
-    let sets = KernelAgreementTests.manifestSets()
     var incremental = 0
     var fallbacks = 0
     var touchedOnly = 0
-    for (name, urls) in sets {
-      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
-      let cluster = ManifestLoader.load(files).cluster
+    for (name, cluster) in try Self.clusters() {
       for view in View.allCases {
         let base = Evaluator(cluster: cluster, view: view)
         for text in ["tcp/80", "udp/53", "tcp/http"] {
@@ -266,9 +271,7 @@ import Testing
   @Test func updatedConnectionSetsEqualFreshOnesAndTheirChangesAreFoundPerClassPair() throws {
     var checked = 0
     var incremental = 0
-    for (name, urls) in KernelAgreementTests.manifestSets() {
-      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
-      let cluster = ManifestLoader.load(files).cluster
+    for (name, cluster) in try Self.clusters() {
       let base = Evaluator(cluster: cluster)
       let before = ConnectionMatrix(evaluator: base)
       for (what, edited) in Self.edits(of: cluster) {
@@ -317,9 +320,7 @@ import Testing
   @Test func changedCellsAcrossEndpointEditsAreThoseThatDifferCellByCell() throws {
     var compared = 0
     var regrouped = 0
-    for (name, urls) in KernelAgreementTests.manifestSets() {
-      let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
-      let cluster = ManifestLoader.load(files).cluster
+    for (name, cluster) in try Self.clusters() {
       let before = ConnectivityMatrix(evaluator: Evaluator(cluster: cluster), probe: Probe(.tcp, 80))
       let beforeSets = ConnectionMatrix(evaluator: Evaluator(cluster: cluster))
       for (what, edited) in Self.endpointEdits(of: cluster) {
