@@ -447,47 +447,59 @@ struct ModelBuilder {
   /// Drops workload templates whose pods are loaded, names every endpoint, gives addresses and
   /// the labels Calico adds.
   private mutating func buildWorkloadEndpoints() {
-    // A workload whose own pods are in the input is represented by those pods.
-    var ownersWithPods: Set<String> = []
-    for pod in workloads where pod.kind == "Pod" {
-      for owner in pod.owners {
-        ownersWithPods.insert("\(pod.namespace)/\(owner.kind)/\(owner.name)")
-        if owner.kind == "ReplicaSet", let cut = owner.name.lastIndex(of: "-") {
-          ownersWithPods.insert("\(pod.namespace)/Deployment/\(owner.name[..<cut])")
-        }
-        if owner.kind == "Job", let cut = owner.name.lastIndex(of: "-") {
-          ownersWithPods.insert("\(pod.namespace)/CronJob/\(owner.name[..<cut])")
+    // A workload whose own pods are in the input is represented by those pods. (Pods alone,
+    // the usual dump, need none of this: nothing to drop, and their names are unique per
+    // namespace, duplicates being rejected.)
+    let onlyPods = workloads.indices.allSatisfy { workloads[$0].kind == "Pod" }
+    let kept: [RawWorkload]
+    var nameCount: [String: Int] = [:]
+    if onlyPods {
+      kept = workloads
+    } else {
+      var ownersWithPods: Set<String> = []
+      for pod in workloads where pod.kind == "Pod" {
+        for owner in pod.owners {
+          ownersWithPods.insert("\(pod.namespace)/\(owner.kind)/\(owner.name)")
+          if owner.kind == "ReplicaSet", let cut = owner.name.lastIndex(of: "-") {
+            ownersWithPods.insert("\(pod.namespace)/Deployment/\(owner.name[..<cut])")
+          }
+          if owner.kind == "Job", let cut = owner.name.lastIndex(of: "-") {
+            ownersWithPods.insert("\(pod.namespace)/CronJob/\(owner.name[..<cut])")
+          }
         }
       }
+      kept = workloads.filter {
+        $0.kind == "Pod" || !ownersWithPods.contains("\($0.namespace)/\($0.kind)/\($0.name)")
+      }
+      for workload in kept { nameCount["\(workload.namespace)/\(workload.name)", default: 0] += 1 }
     }
-    let kept = workloads.filter {
-      $0.kind == "Pod" || !ownersWithPods.contains("\($0.namespace)/\($0.kind)/\($0.name)")
-    }
-    var nameCount: [String: Int] = [:]
-    for workload in kept { nameCount["\(workload.namespace)/\(workload.name)", default: 0] += 1 }
 
+    // The labels and profiles Calico gives every pod of a namespace and service account.
+    var inheritedByAccount: [String: (labels: [String: String], profiles: [String])] = [:]
     // Addresses: real ones first, so made-up ones never collide with them.
-    var inheritedLabels: [String: [String: String]] = [:]
     var used: Set<IPAddress> = []
-    for workload in kept {
-      if let ip = workload.podIP { used.insert(ip) }
+    used.reserveCapacity(kept.count + otherEndpoints.count)
+    for index in kept.indices {
+      if let ip = kept[index].podIP { used.insert(ip) }
     }
     for endpoint in otherEndpoints { used.formUnion(endpoint.addresses) }
     let pool = options.podCIDR
     let hostBits = pool.address.bitWidth - pool.prefix
     let poolSize: UInt64 = hostBits >= 63 ? UInt64.max : (UInt64(1) << UInt64(hostBits))
+    cluster.endpoints.reserveCapacity(cluster.endpoints.count + kept.count + otherEndpoints.count)
 
-    for workload in kept {
-      let base = "\(workload.namespace)/\(workload.name)"
-      let id = (nameCount[base] ?? 0) > 1 ? "\(base)[\(workload.kind)]" : base
+    // (By index: workloads are large values.)
+    for index in kept.indices {
+      let base = "\(kept[index].namespace)/\(kept[index].name)"
+      let id = (nameCount[base] ?? 0) > 1 ? "\(base)[\(kept[index].kind)]" : base
       var endpoint = Endpoint(
-        id: id, kind: .workload(kind: workload.kind), name: workload.name,
-        namespace: workload.namespace, labels: workload.labels, location: workload.location)
-      endpoint.serviceAccount = workload.serviceAccount
-      endpoint.node = workload.nodeName
-      endpoint.namedPorts = workload.namedPorts
-      if let ip = workload.podIP {
-        endpoint.addresses = [ip] + workload.extraIPs
+        id: id, kind: .workload(kind: kept[index].kind), name: kept[index].name,
+        namespace: kept[index].namespace, labels: kept[index].labels, location: kept[index].location)
+      endpoint.serviceAccount = kept[index].serviceAccount
+      endpoint.node = kept[index].nodeName
+      endpoint.namedPorts = kept[index].namedPorts
+      if let ip = kept[index].podIP {
+        endpoint.addresses = [ip] + kept[index].extraIPs
       } else if poolSize > 2 {
         // A stable address from a hash of the id: adding a pod never moves another one.
         var offset = 1 + fnv1a(id) % (poolSize - 2)
@@ -502,12 +514,13 @@ struct ModelBuilder {
         endpoint.addresses = [address]
         endpoint.hasSyntheticAddress = true
       }
-      let namespace = workload.namespace
-      let serviceAccount = workload.serviceAccount
+      let namespace = kept[index].namespace
+      let serviceAccount = kept[index].serviceAccount
       // The labels Calico adds are the same for every pod of a namespace and service
       // account: build them once per pair and merge.
-      let inherited: [String: String]
-      if let known = inheritedLabels["\(namespace)/\(serviceAccount)"] {
+      let account = "\(namespace)/\(serviceAccount)"
+      let inherited: (labels: [String: String], profiles: [String])
+      if let known = inheritedByAccount[account] {
         inherited = known
       } else {
         var labels: [String: String] = [
@@ -517,15 +530,18 @@ struct ModelBuilder {
         ]
         for (key, value) in cluster.namespaceLabels(namespace) { labels["pcns.\(key)"] = value }
         labels["pcns.projectcalico.org/name"] = namespace
-        let accountLabels = cluster.serviceAccountLabels["\(namespace)/\(serviceAccount)"] ?? [:]
+        let accountLabels = cluster.serviceAccountLabels[account] ?? [:]
         for (key, value) in accountLabels { labels["pcsa.\(key)"] = value }
         labels["pcsa.projectcalico.org/name"] = serviceAccount
-        inheritedLabels["\(namespace)/\(serviceAccount)"] = labels
-        inherited = labels
+        inherited = (labels, ["kns.\(namespace)", "ksa.\(namespace).\(serviceAccount)"])
+        inheritedByAccount[account] = inherited
       }
-      let labels = workload.labels.merging(inherited) { _, calico in calico }
+      // Calico's labels win; room for all of them made once.
+      var labels = kept[index].labels
+      labels.reserveCapacity(labels.count + inherited.labels.count)
+      for (key, value) in inherited.labels { labels[key] = value }
       endpoint.selectorLabels = labels
-      endpoint.profiles = ["kns.\(namespace)", "ksa.\(namespace).\(serviceAccount)"]
+      endpoint.profiles = inherited.profiles
       cluster.endpoints.append(endpoint)
     }
   }
