@@ -60,7 +60,10 @@ struct BenchCommand: Subcommand {
       summary = "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     var lines = [summary]
-    for name in ["scan", "load", "prepare", "matrix", "counts", "summary", "any", "edit-read", "edit-load", "edit-prepare", "edit-matrix", "edit-changes", "edit", "edit-any", "pod-edit-read", "pod-edit-load", "pod-edit-prepare", "pod-edit-matrix", "pod-edit-changes", "pod-edit", "pod-edit-any"] {
+    let editStages = Self.edits.flatMap { edit in
+      ["read", "load", "prepare", "matrix", "changes"].map { "\(edit)-\($0)" } + [edit, "\(edit)-any"]
+    }
+    for name in ["scan", "load", "prepare", "matrix", "counts", "summary", "any"] + editStages {
       let values = (results[name] ?? []).sorted()
       guard !values.isEmpty else { continue }
       lines.append("\(name.padded(16)) \(String(format: "%9.1f", values[values.count / 2])) ms")
@@ -79,11 +82,8 @@ struct BenchCommand: Subcommand {
     }
     if incremental {
       lines.append(editNote)
-      if results["edit"] != nil {
-        lines.append(String(format: "edit (read+load+prepare+matrix+changes) = %.3f x full evaluation (load+prepare+matrix)", median("edit") / max(0.001, single)))
-      }
-      if results["pod-edit"] != nil {
-        lines.append(String(format: "pod-edit (read+load+prepare+matrix+changes) = %.3f x full evaluation", median("pod-edit") / max(0.001, single)))
+      for edit in Self.edits where results[edit] != nil {
+        lines.append(String(format: "\(edit) (read+load+prepare+matrix+changes) = %.3f x full evaluation (load+prepare+matrix)", median(edit) / max(0.001, single)))
       }
     }
     lines.append("peak RSS \(peakRSSMegabytes()) MiB")
@@ -92,6 +92,9 @@ struct BenchCommand: Subcommand {
 }
 
 extension BenchCommand {
+  /// The edits timed: of a policy file, of a pod's labels.
+  static let edits = ["edit", "pod-edit"]
+
   /// Times edits and their undos the way the explorer handles them: one of a policy file
   /// (`edit`), one of a pod's labels (`pod-edit`).
   func timeEdit(
@@ -119,11 +122,11 @@ extension BenchCommand {
     var matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
     var connections = anyProbe ? ConnectionMatrix(evaluator: evaluator) : nil
     var notes: [String] = []
-    let edits = [
-      ("edit", "a policy's first `port: N`", Self.editedFile(files)),
-      ("pod-edit", "a pod's first label value", Self.editedPod(files)),
-    ]
-    for (prefix, what, edit) in edits {
+    let edits = zip(Self.edits, [
+      ("a policy's first `port: N`", Self.editedFile(files)),
+      ("a pod's first label value", Self.editedPod(files)),
+    ])
+    for (prefix, (what, edit)) in edits {
       guard let (index, edited) = edit else {
         notes.append("\(prefix): no file has \(what) to change")
         continue

@@ -175,20 +175,23 @@ struct ManifestInput {
     }
     for path in paths {
       let isStandardInput = path == "-"
-      if let changed, !changed.contains(path), let entry = cache.entries[path], entry.isSettled {
-        // The watcher saw no change here.
-        files.append(SourceFile(path: path, bytes: entry.bytes))
-        kept[path] = entry
-        continue
+      var signature = isStandardInput ? nil : walked[path]
+      if let entry = cache.entries[path], entry.isSettled {
+        // Unchanged: the watcher saw no change here, or (when it is not asked) `stat` says so.
+        let unchanged: Bool
+        if let changed {
+          unchanged = !changed.contains(path)
+        } else {
+          signature = signature ?? ReadCache.signature(path)
+          unchanged = signature == entry.signature
+        }
+        if unchanged {
+          files.append(SourceFile(path: path, bytes: entry.bytes))
+          kept[path] = entry
+          continue
+        }
       }
-      let signature = isStandardInput ? nil : walked[path] ?? ReadCache.signature(path)
-      if changed?.contains(path) != true, let signature, let entry = cache.entries[path],
-        entry.signature == signature, entry.isSettled
-      {
-        files.append(SourceFile(path: path, bytes: entry.bytes))
-        kept[path] = entry
-        continue
-      }
+      if !isStandardInput { signature = signature ?? ReadCache.signature(path) }
       readCount += 1
       let readAt = ReadCache.now()
       let name = isStandardInput ? "standard input" : "`\(path)`"

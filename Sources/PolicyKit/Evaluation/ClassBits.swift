@@ -87,14 +87,7 @@ struct ClassBits: Equatable, Sendable {
   /// The members, in order.
   var members: [Int] {
     var result: [Int] = []
-    for (wordIndex, word) in words.enumerated() where word != 0 {
-      var rest = word
-      while rest != 0 {
-        let bit = rest.trailingZeroBitCount
-        result.append(wordIndex * 64 + bit)
-        rest &= rest - 1
-      }
-    }
+    forEachMember { result.append($0) }
     return result
   }
 

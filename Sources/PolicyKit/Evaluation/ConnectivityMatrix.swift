@@ -129,7 +129,7 @@ public struct ChangedCells: Sendable {
   init(classPairs: ClassPairBits, classOf: [Int32]) {
     pairs = classPairs
     groupOf = classOf
-    newerClass = (0..<Int32(classPairs.classCount)).map { $0 }
+    newerClass = Array(0..<Int32(classPairs.classCount))
     olderIndex = nil
   }
 

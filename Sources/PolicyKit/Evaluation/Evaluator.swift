@@ -163,15 +163,16 @@ public final class Evaluator: Sendable {
     self.classes = classes
     self.classIndex = classIndex
     self.representatives = representatives
-    // An unchanged policy keeps what was worked out for it.
-    let before = reusable != nil ? matching!.before : [Int?](repeating: nil, count: policies.count)
+    // An unchanged policy keeps what was worked out for it (when the classes are kept).
+    let kept = reusable == nil ? nil : matching
+    let before = kept?.before ?? [Int?](repeating: nil, count: policies.count)
     var peerClasses = [[[ClassBits]]](repeating: [], count: policies.count)
     var subjects: [ClassBits] = Array(repeating: ClassBits(count: 0), count: policies.count)
     var localClasses = [[[ClassBits]]](repeating: [], count: policies.count)
     // Every policy where it was: the edited ones alone are worked out.
-    let inPlace = reusable != nil && matching!.inPlace
-    let toPrepare = inPlace ? matching!.changed : Array(policies.indices)
-    if let reusable, inPlace {
+    let edited = kept?.inPlace == true ? kept?.changed : nil
+    let toPrepare = edited ?? Array(policies.indices)
+    if let reusable, edited != nil {
       peerClasses = reusable.peerClasses
       subjects = reusable.subjects
       localClasses = reusable.localClasses
@@ -210,18 +211,18 @@ public final class Evaluator: Sendable {
     // after an edit of policies in place, only for the classes the edited ones select (now
     // or before), when they are few.
     var touched: ClassBits?
-    if let reusable, inPlace, cluster.tiers == reusable.cluster.tiers {
+    if let reusable, let edited, cluster.tiers == reusable.cluster.tiers {
       var classesTouched = ClassBits(count: classes.count)
-      for policy in matching!.changed {
+      for policy in edited {
         classesTouched.formUnion(subjects[policy])
         classesTouched.formUnion(reusable.subjects[policy])
       }
       if classesTouched.cardinality * 8 <= classes.count { touched = classesTouched }
     }
     let applied: [[[AppliedTier]]]
-    if let reusable, let touched {
+    if let reusable, let touched, let edited {
       applied = Self.appliedUpdating(
-        reusable.applied, classes: touched, edited: matching!.changed, before: before, policies: policies,
+        reusable.applied, classes: touched, edited: edited, before: before, policies: policies,
         subjects: subjects, tiers: tiers)
     } else {
       applied = Self.applied(policies: policies, subjects: subjects, tiers: tiers, classCount: classes.count)
@@ -284,22 +285,30 @@ public final class Evaluator: Sendable {
       let out = UncheckedSendable(buffer)
       DispatchQueue.concurrentPerform(iterations: chosenByClass.count) { cls in
         out.value[cls] = (0..<2).map { list in
-          var result: [AppliedTier] = []
-          var lastTier = -1
-          for policyIndex in chosenByClass[cls] where list == 0 ? directions[policyIndex].0 : directions[policyIndex].1 {
-            let tier = tierOfPolicy[policyIndex]
-            if tier == lastTier {
-              result[result.count - 1].policies.append(policyIndex)
-            } else {
-              result.append(AppliedTier(tier: tierList[tier], policies: [policyIndex]))
-              lastTier = tier
-            }
-          }
-          return result
+          tierRuns(
+            chosenByClass[cls].filter { list == 0 ? directions[$0].0 : directions[$0].1 },
+            tierOf: { tierOfPolicy[$0] }, tiers: tierList)
         }
       }
     }
     return applied
+  }
+
+  /// Policies in evaluation order as runs of one tier each (`tierOf` gives a policy's
+  /// position in `tiers`).
+  private static func tierRuns(_ ordered: [Int], tierOf: (Int) -> Int, tiers: [Tier]) -> [AppliedTier] {
+    var result: [AppliedTier] = []
+    var lastTier = -1
+    for policy in ordered {
+      let tier = tierOf(policy)
+      if tier == lastTier {
+        result[result.count - 1].policies.append(policy)
+      } else {
+        result.append(AppliedTier(tier: tiers[tier], policies: [policy]))
+        lastTier = tier
+      }
+    }
+    return result
   }
 
   /// `applied` after an edit that left every policy where it was (the same ids at the same
@@ -338,16 +347,7 @@ public final class Evaluator: Sendable {
           }
         }
         members.sort(by: precedes)
-        var result: [AppliedTier] = []
-        for policy in members {
-          let tier = tiers[tierPosition[policies[policy].tier]!]
-          if let last = result.indices.last, result[last].tier.name == tier.name {
-            result[last].policies.append(policy)
-          } else {
-            result.append(AppliedTier(tier: tier, policies: [policy]))
-          }
-        }
-        return result
+        return tierRuns(members, tierOf: { tierPosition[policies[$0].tier]! }, tiers: tiers)
       }
     }
     return applied

@@ -77,22 +77,19 @@ public enum ManifestLoader {
       }
     }
     var pieces: [Int: [ManifestCache.Piece]] = [:]
-    let before = cache.entries
+    let previous = missing.map { cache.entries[files[$0].path] }
     cache.lastReusedPieces = decode(
-      files, missing, into: &slots, pieces: &pieces, previous: { before[files[$0].path] }, options: options)
+      files, missing, into: &slots, pieces: &pieces, previous: previous, options: options)
     let decodings = slots.map { $0! }
     // The cache is updated in place: usually the same files, a few of them changed.
     for index in missing {
       cache.entries[files[index].path] = ManifestCache.Entry(
         bytes: files[index].bytes, decoding: decodings[index], pieces: pieces[index] ?? [])
     }
+    // Files no longer loaded are dropped.
     if cache.entries.count != files.count {
-      var kept: [String: ManifestCache.Entry] = [:]
-      for (file, decoding) in zip(files, decodings) {
-        kept[file.path] = cache.entries[file.path].flatMap { $0.bytes == file.bytes ? $0 : nil }
-          ?? ManifestCache.Entry(bytes: file.bytes, decoding: decoding)
-      }
-      cache.entries = kept
+      let paths = Set(files.map(\.path))
+      cache.entries = cache.entries.filter { paths.contains($0.key) }
     }
     cache.lastDecoded = missing.count
     // The inventory is taken over when no file changed what it is made of.
@@ -123,14 +120,12 @@ public enum ManifestLoader {
 extension ManifestLoader {
   /// Decodes `files[i]` for every `i` in `indexes` into `slots[i]`, on every core: big files
   /// are cut into pieces of whole documents, and the largest pieces go first. A piece with
-  /// the same bytes, lines and documents before it as one of the file's `previous` version
-  /// decodes alike and is taken over. `pieces` gets the pieces of the files cut in several;
-  /// returns how many pieces were taken over.
-  @discardableResult
+  /// the same bytes, lines and documents before it as one of the file's previous version
+  /// (`previous`, one per index) decodes alike and is taken over. `pieces` gets the pieces of
+  /// the files cut in several; returns how many pieces were taken over.
   static func decode(
     _ files: [SourceFile], _ indexes: [Int], into slots: inout [FileDecoding?],
-    pieces: inout [Int: [ManifestCache.Piece]],
-    previous: (Int) -> ManifestCache.Entry? = { _ in nil }, options: LoadOptions
+    pieces: inout [Int: [ManifestCache.Piece]], previous: [ManifestCache.Entry?], options: LoadOptions
   ) -> Int {
     let limits = options.limits
     let cuts = indexes.map { YAMLPiece.pieces(of: files[$0].bytes, size: options.pieceSize) }
@@ -141,7 +136,7 @@ extension ManifestLoader {
     var decoded = [FileDecoder.PieceDecoding?](repeating: nil, count: (starts.last ?? 0) + (cuts.last?.count ?? 0))
     var reused = 0
     for (position, cut) in cuts.enumerated() where cut.count > 1 {
-      guard let old = previous(indexes[position]), !old.pieces.isEmpty else { continue }
+      guard let old = previous[position], !old.pieces.isEmpty else { continue }
       var byLine: [Int: ManifestCache.Piece] = [:]
       for cached in old.pieces { byLine[cached.piece.lineOffset] = cached }
       for (number, piece) in cut.enumerated() {
