@@ -241,6 +241,14 @@ save_latency() {
   done
 }
 
+# timed_saves WINDOW LABEL FILE EDITED ORIGINAL: save_latency, with the runs logged; their
+# median (us) is left in saves_median.
+timed_saves() {
+  save_latency "$@"
+  saves_median=$(median "${latencies[@]}")
+  log "$2 runs (ms): $(for v in "${latencies[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # (c) file save to redraw on SAVE_PODS + 4 endpoints
 
@@ -259,11 +267,9 @@ original=$(cat "$policy")
 edited=$(sed "s/selector: \"role == 'node' || tier == 'data'\"/selector: all()/" <<<"$original")
 [ "$edited" != "$original" ] || { echo "(c): cannot edit $policy" >&2; exit 1; }
 log "(c) editing $(basename "$policy"): source selector <-> all()"
-save_latency save "(c)" "$policy" "$edited" "$original"
-save_runs=("${latencies[@]}")
+timed_saves save "(c)" "$policy" "$edited" "$original"
+save_median=$saves_median
 close save
-save_median=$(median "${save_runs[@]}")
-log "(c) runs (ms): $(for v in "${save_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
 
 # ---------------------------------------------------------------------------------------------
 # (d) file save to redraw and (e) keys on SCALE_PODS + 4 endpoints
@@ -284,20 +290,16 @@ if ((SCALE_PODS > 0)); then
   edited=$(sed 's/^    - podSelector: {}$/    - namespaceSelector: {}/' <<<"$original")
   [ "$edited" != "$original" ] || { echo "(d): cannot edit $policy" >&2; exit 1; }
   log "(d) editing $(basename "$policy"): egress to its own namespace <-> to every namespace"
-  save_latency scale "(d)" "$policy" "$edited" "$original"
-  scale_runs=("${latencies[@]}")
-  scale_median=$(median "${scale_runs[@]}")
-  log "(d) runs (ms): $(for v in "${scale_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  timed_saves scale "(d)" "$policy" "$edited" "$original"
+  scale_median=$saves_median
   # (f) the first pod's `app` label changes in the file with the most pods.
   pods=$(grep -c '^kind: Pod$' "$c10000"/*.yaml | sort -t: -k2 -n | tail -n 1 | cut -d: -f1)
   original=$(cat "$pods")
   edited=$(sed '0,/^    app: \(.*\)$/s//    app: \1x/' <<<"$original")
   [ "$edited" != "$original" ] || { echo "(f): cannot edit $pods" >&2; exit 1; }
   log "(f) editing $(basename "$pods"): the first pod's app label <-> with an x"
-  save_latency scale "(f)" "$pods" "$edited" "$original"
-  pod_runs=("${latencies[@]}")
-  pod_median=$(median "${pod_runs[@]}")
-  log "(f) runs (ms): $(for v in "${pod_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  timed_saves scale "(f)" "$pods" "$edited" "$original"
+  pod_median=$saves_median
   # (e) keys, zoomed out, in the same window.
   key_latency scale "$KEY_RUNS"
   zoomed_key_runs=("${latencies[@]}")
