@@ -224,16 +224,40 @@ private func denyAll(_ name: String = "deny-all") -> String {
     #expect(edit.state.endpoints.map(\.id) == ["prod/db", "prod/web"])
     #expect(edit.state.isFlipped(0, 1) && !edit.state.isFlipped(1, 0))
 
-    // A pod's labels change: classes change, everything is worked out again, and the cell
-    // that flipped a moment ago is still highlighted with the one that flips now.
+    // A pod's labels change: db takes web's labels and joins its class, whose rows are kept
+    // (none is worked out again), and the cell that flipped a moment ago is still
+    // highlighted with the one that flips now.
     try edit.dir.write("inventory.yaml", inventory.replacingOccurrences(of: "app: db", with: "app: web"))
     edit.settle()
-    #expect(edit.state.matrix?.isIncremental == false)
+    #expect(edit.state.matrix?.isIncremental == true)
+    #expect(edit.state.matrix?.recomputedClasses == 0)
     #expect(edit.state.matrix?.counts.allowed == 2)
     #expect(edit.state.status?.text == "reload: 1 cell flipped: +1 allowed, +0 denied")
     #expect(edit.state.isFlipped(0, 1) && edit.state.isFlipped(1, 0))
     edit.pass(edit.state.flipHighlightSeconds)
     #expect(!edit.state.isFlipped(0, 1) && !edit.state.isFlipped(1, 0))
+  }
+
+  @Test func aPodLabelAddedAndTakenBackGivesTheMatrixOfAFreshLoad() throws {
+    let edit = try LiveEdit()
+    let folder = AppFixtures.lesson("host-firewall")
+    let inventory = try String(contentsOfFile: folder + "/00-inventory.yaml", encoding: .utf8)
+    let policy = try String(contentsOfFile: folder + "/10-host-firewall.yaml", encoding: .utf8)
+    try edit.dir.write("00-inventory.yaml", inventory)
+    try edit.dir.write("10-host-firewall.yaml", policy)
+    edit.start(["."])
+    let labelled = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
+    for text in [labelled, inventory, labelled, inventory] {
+      try edit.dir.write("00-inventory.yaml", text)
+      edit.settle()
+      let fresh = ManifestLoader.load([
+        SourceFile(path: edit.dir.at("00-inventory.yaml"), text: text),
+        SourceFile(path: edit.dir.at("10-host-firewall.yaml"), text: policy),
+      ])
+      let expected = ConnectivityMatrix(evaluator: Evaluator(cluster: fresh.cluster), probe: Probe(.tcp, 80))
+      #expect(edit.state.matrix?.isIncremental == true)
+      #expect(edit.state.matrix?.counts.allowed == expected.counts.allowed)
+    }
   }
 
   @Test func aSavedFileIsTheOnlyOneLookedAtAgain() throws {

@@ -91,24 +91,44 @@ import Testing
     #expect(first.cluster.endpoint("host/node-1-eth0")?.addresses.map(\.description) == ["192.168.1.10"],
             "a Node in a later file still gives the host endpoint its address")
 
-    // Edits: (file index, new content, whether the inventory can be kept).
-    let edits: [(Int, String, Bool, String)] = [
-      (4, Self.denyIngress("dev"), true, "a policy moves to another namespace"),
-      (5, Self.allowWeb.replacingOccurrences(of: "order: 10", with: "order: 5"), true, "a policy's order"),
-      (5, Self.denyIngress("prod"), true, "a duplicate of a policy in another file"),
-      (4, Self.denyIngress("ghost"), false, "a policy in an undeclared namespace"),
-      (4, "kind: [broken", false, "a file that does not parse (ghost is no longer made up)"),
-      (4, Self.denyIngress("prod"), true, "a policy file mended"),
-      (1, Self.pods.replacingOccurrences(of: "app: db", with: "app: cache"), false, "a pod's labels"),
-      (0, Self.namespaces + "\n---\n" + Self.namespaces, false, "duplicate namespaces"),
-      (3, "", false, "the Node is gone"),
+    // Edits: (file index, new content, whether the inventory can be kept, how many of its
+    // endpoints are made again, what).
+    // Pods edited one detail at a time.
+    let pods = Self.pods
+    let labelled = pods.replacingOccurrences(of: "app: db", with: "app: cache")
+    let accounted = labelled.replacingOccurrences(
+      of: "containers: [{name: web, ports", with: "serviceAccountName: api, containers: [{name: web, ports")
+    let ported = accounted.replacingOccurrences(of: "containerPort: 8080", with: "containerPort: 9090")
+    let moved = ported.replacingOccurrences(
+      of: "nodeName: node-1, containers: [{name: db}]", with: "nodeName: node-2, containers: [{name: db}]")
+    let edits: [(Int, String, Bool, Int?, String)] = [
+      (4, Self.denyIngress("dev"), true, nil, "a policy moves to another namespace"),
+      (5, Self.allowWeb.replacingOccurrences(of: "order: 10", with: "order: 5"), true, nil, "a policy's order"),
+      (5, Self.denyIngress("prod"), true, nil, "a duplicate of a policy in another file"),
+      (4, Self.denyIngress("ghost"), false, nil, "a policy in an undeclared namespace"),
+      (4, "kind: [broken", false, nil, "a file that does not parse (ghost is no longer made up)"),
+      (4, Self.denyIngress("prod"), true, nil, "a policy file mended"),
+      (1, labelled, true, 1, "a pod's labels"),
+      (1, accounted, true, 1, "a pod's service account"),
+      (1, ported, true, 1, "a pod's named port"),
+      (1, moved, true, 1, "a pod's node"),
+      (1, "# a comment moves every pod a line down\n" + moved, true, 3, "a line added before the pods"),
+      (1, pods.replacingOccurrences(of: "name: db,", with: "name: database,"), false, nil, "a pod renamed"),
+      (1, pods + "\nstatus: {podIP: 10.9.9.9}", false, nil, "a pod given an address"),
+      (1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: copy"), false, nil, "duplicate pods"),
+      (1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: other"), false, nil,
+       "duplicate pods edited (the duplicates' places may have moved)"),
+      (1, pods, false, nil, "the duplicates gone"),
+      (0, Self.namespaces + "\n---\n" + Self.namespaces, false, nil, "duplicate namespaces"),
+      (3, "", false, nil, "the Node is gone"),
     ]
-    for (index, text, keepsInventory, what) in edits {
+    for (index, text, keepsInventory, patched, what) in edits {
       contents[index].1 = text
       let cached = ManifestLoader.load(Self.files(contents), cache: &cache)
       Self.expectSame(cached, ManifestLoader.load(Self.files(contents)), what)
       #expect(cache.lastDecoded == 1, "\(what): only the edited file is decoded")
       #expect(cache.lastReusedInventory == keepsInventory, "\(what)")
+      #expect(cache.lastPatchedEndpoints?.count == patched, "\(what)")
     }
     // A policy file added: decoded alone, the inventory kept.
     contents.append(("g-new.yaml", Self.denyIngress("dev", name: "new")))
@@ -207,6 +227,27 @@ import Testing
     return result
   }
 
+  /// The first cell where two matrices of the same endpoints differ, described (nil: none).
+  static func firstDifference(_ updated: ConnectivityMatrix, _ fresh: ConnectivityMatrix) -> String? {
+    for source in 0..<fresh.count {
+      for destination in 0..<fresh.count where updated.outcome(source, destination) != fresh.outcome(source, destination) {
+        return "\(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.outcome(source, destination)), fresh \(fresh.outcome(source, destination))"
+      }
+    }
+    return nil
+  }
+
+  /// The same for connection sets.
+  static func firstDifference(_ updated: ConnectionMatrix, _ fresh: ConnectionMatrix) -> String? {
+    for source in 0..<fresh.count {
+      for destination in 0..<fresh.count
+      where updated.connections(source, destination) != fresh.connections(source, destination) {
+        return "\(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.connections(source, destination)), fresh \(fresh.connections(source, destination))"
+      }
+    }
+    return nil
+  }
+
   /// Every demo, scenario and conformance cluster, loaded.
   static func clusters() throws -> [(name: String, cluster: Cluster)] {
     try KernelAgreementTests.manifestSets().map { name, urls in
@@ -235,12 +276,9 @@ import Testing
             #expect(reused.appliedDescription() == freshEvaluator.appliedDescription(), "\(name) \(view) \(what)")
             if reused.touchedClasses != nil { touchedOnly += 1 }
             if updated.isIncremental { incremental += 1 } else { fallbacks += 1 }
-            for source in 0..<fresh.count {
-              for destination in 0..<fresh.count
-              where updated.outcome(source, destination) != fresh.outcome(source, destination) {
-                Issue.record("\(name) \(view) \(text) \(what): \(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.outcome(source, destination)), fresh \(fresh.outcome(source, destination))")
-                return
-              }
+            if let difference = Self.firstDifference(updated, fresh) {
+              Issue.record("\(name) \(view) \(text) \(what): \(difference)")
+              return
             }
             #expect(updated.counts == fresh.counts, "\(name) \(what)")
             let changes = fresh.changes(from: before)
@@ -279,11 +317,9 @@ import Testing
         let after = ConnectionMatrix(evaluator: reused, updating: before)
         let fresh = ConnectionMatrix(evaluator: Evaluator(cluster: edited))
         if reused.changedClasses != nil { incremental += 1 }
-        for s in 0..<fresh.count {
-          for d in 0..<fresh.count where after.connections(s, d) != fresh.connections(s, d) {
-            Issue.record("\(name) \(what): \(fresh.endpoints[s]) -> \(fresh.endpoints[d]): updated \(after.connections(s, d)), fresh \(fresh.connections(s, d))")
-            return
-          }
+        if let difference = Self.firstDifference(after, fresh) {
+          Issue.record("\(name) \(what): \(difference)")
+          return
         }
         var expected: Set<String> = []
         for s in 0..<after.count {
@@ -351,6 +387,139 @@ import Testing
     }
     #expect(compared > 30)
     #expect(regrouped > 20, "most endpoint edits change the classes")
+  }
+
+  /// Edits of endpoints' own details that keep every endpoint (ids, places, kinds), each
+  /// made on the cluster the one before made: a workload takes another's labels (it joins that
+  /// class), gets a label of its own (a new class), loses its named ports, two change at once,
+  /// and the first is put back as it was.
+  static func endpointDetailEdits(of cluster: Cluster) -> [(String, Cluster)] {
+    let workloads = cluster.endpoints.indices.filter { cluster.endpoints[$0].isWorkload }
+    guard let first = workloads.first, let last = workloads.last, first != last else { return [] }
+    var result: [(String, Cluster)] = []
+    var current = cluster
+    func step(_ what: String, _ change: (inout Cluster) -> Void) {
+      change(&current)
+      result.append((what, current))
+    }
+    let (a, b) = (cluster.endpoints[first].id, cluster.endpoints[last].id)
+    step("\(a) takes \(b)'s labels") { $0.endpoints[first].selectorLabels = cluster.endpoints[last].selectorLabels }
+    step("\(a) gets a label of its own") { $0.endpoints[first].selectorLabels["edited"] = "yes" }
+    step("\(b) loses its named ports") { $0.endpoints[last].namedPorts = [] }
+    step("\(a) and \(b) change together") {
+      $0.endpoints[first].selectorLabels["edited"] = "again"
+      $0.endpoints[last].selectorLabels["edited"] = "again"
+    }
+    step("\(a) put back") { $0.endpoints[first] = cluster.endpoints[first] }
+    return result
+  }
+
+  /// What applies to each endpoint, as text (class numbers differ between evaluators).
+  static func appliedByEndpoint(_ evaluator: Evaluator) -> [String] {
+    (0..<evaluator.count).map { endpoint in
+      Direction.allCases.map { direction in
+        evaluator.appliedPolicies(endpoint, direction)
+          .map { tier, policies in "\(tier.name): \(policies.map(\.id.description))" }.joined(separator: "; ")
+      }.joined(separator: " | ")
+    }
+  }
+
+  /// `cluster` with `copies` more workloads, copies of its own with a label each of their own:
+  /// classes enough that a new one lands past the first words of a row.
+  static func withCopies(_ cluster: Cluster, _ copies: Int) -> Cluster {
+    let workloads = cluster.endpoints.filter(\.isWorkload)
+    guard !workloads.isEmpty else { return cluster }
+    var result = cluster
+    for number in 0..<copies {
+      var copy = workloads[number % workloads.count]
+      copy.id += "-copy\(number)"
+      copy.name += "-copy\(number)"
+      copy.selectorLabels["copy"] = "\(number)"
+      result.endpoints.append(copy)
+    }
+    return result
+  }
+
+  @Test func anEditOfEndpointsAddsClassesAndEqualsAFreshEvaluation() throws {
+    var grown = 0
+    var newClasses = 0
+    var pastFirstWord = 0
+    let all = try Self.clusters()
+    // A few clusters again with more than two words of classes.
+    let wide = all.filter { $0.name.hasPrefix("demo/") }.prefix(4).map { ("\($0.name) with copies", Self.withCopies($0.cluster, 150)) }
+    for (name, cluster) in all + wide {
+      for view in View.allCases {
+        let probes = try ["tcp/80", "udp/53", "tcp/http"].map { try #require(Probe(parsing: $0)) }
+        var evaluator = Evaluator(cluster: cluster, view: view)
+        var matrices = probes.map { ConnectivityMatrix(evaluator: evaluator, probe: $0) }
+        var sets = view == .enforced ? ConnectionMatrix(evaluator: evaluator) : nil
+        for (what, edited) in Self.endpointDetailEdits(of: cluster) {
+          let context = "\(name) \(view) \(what)"
+          let reused = Evaluator(cluster: edited, view: view, reusing: evaluator)
+          let fresh = Evaluator(cluster: edited, view: view)
+          // (An edit that changed nothing, like removing ports there were none of, keeps all.)
+          let changed = edited.endpoints != evaluator.cluster.endpoints
+          #expect((reused.previousClassCount == evaluator.classes.count) == changed, "\(context)")
+          if reused.previousClassCount != nil { grown += 1 }
+          if reused.classes.count > 128, reused.classes.count > evaluator.classes.count { pastFirstWord += 1 }
+          newClasses += reused.classes.count - evaluator.classes.count
+          // The lists of what applies, worked out for the new classes alone, equal a scan of
+          // every subject and, endpoint by endpoint, a fresh evaluator's.
+          #expect(reused.appliedDescription() == reused.appliedByScan(), "\(context)")
+          #expect(Self.appliedByEndpoint(reused) == Self.appliedByEndpoint(fresh), "\(context)")
+          for (position, probe) in probes.enumerated() {
+            let updated = ConnectivityMatrix(evaluator: reused, probe: probe, updating: matrices[position])
+            let freshMatrix = ConnectivityMatrix(evaluator: fresh, probe: probe)
+            #expect(updated.isIncremental, "\(context)")
+            if let difference = Self.firstDifference(updated, freshMatrix) {
+              Issue.record("\(context) \(probe): \(difference)")
+              return
+            }
+            #expect(updated.counts == freshMatrix.counts, "\(context)")
+            #expect(updated.changes(from: matrices[position]) == freshMatrix.changes(from: matrices[position]), "\(context)")
+            matrices[position] = updated
+          }
+          if let before = sets {
+            let updated = ConnectionMatrix(evaluator: reused, updating: before)
+            let freshSets = ConnectionMatrix(evaluator: fresh)
+            if let difference = Self.firstDifference(updated, freshSets) {
+              Issue.record("\(context): \(difference)")
+              return
+            }
+            sets = updated
+          }
+          evaluator = reused
+        }
+      }
+    }
+    #expect(grown > 300, "edits of endpoints' details take the classes over")
+    #expect(newClasses > 100, "and add classes for new keys")
+    #expect(pastFirstWord > 10, "some past the first words of a row")
+  }
+
+  /// The explorer's way through edits of a pod in a file: loads with a cache (the inventory
+  /// patched, the evaluator told which endpoints changed), each matrix updated from the last.
+  @Test func podEditsLoadedWithACacheGiveFreshMatrices() throws {
+    let folder = testsDirectory().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("demo/host-firewall")
+    let inventory = try String(contentsOf: folder.appendingPathComponent("00-inventory.yaml"), encoding: .utf8)
+    let policy = try String(contentsOf: folder.appendingPathComponent("10-host-firewall.yaml"), encoding: .utf8)
+    let labelled = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
+    let renamed = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: api\n")
+    var cache = ManifestCache()
+    var evaluator: Evaluator?
+    var matrix: ConnectivityMatrix?
+    for (step, text) in [("first", inventory), ("a label added", labelled), ("put back", inventory), ("relabelled", renamed), ("labelled", labelled), ("put back again", inventory)] {
+      let files = [SourceFile(path: "inventory.yaml", text: text), SourceFile(path: "policy.yaml", text: policy)]
+      let cluster = ManifestLoader.load(files, cache: &cache).cluster
+      let next = Evaluator(cluster: cluster, reusing: evaluator)
+      let updated = ConnectivityMatrix(evaluator: next, probe: Probe(.tcp, 80), updating: matrix)
+      let fresh = ConnectivityMatrix(evaluator: Evaluator(cluster: ManifestLoader.load(files).cluster), probe: Probe(.tcp, 80))
+      if step != "first" { #expect(next.previousClassCount != nil, "\(step)") }
+      if let difference = Self.firstDifference(updated, fresh) { Issue.record("\(step): \(difference)") }
+      #expect(updated.counts == fresh.counts, "\(step)")
+      evaluator = next
+      matrix = updated
+    }
   }
 
   @Test func onlyTheClassesAnEditedPolicySelectsAreRedone() throws {

@@ -109,4 +109,44 @@ import Testing
     }
     #expect(checked > 10_000)
   }
+
+  /// Rules with `ipVersion` tell an IPv4 pod from an IPv6 one even where no rule names a CIDR:
+  /// they are not one class, and the kernel says what the evaluator says.
+  @Test func podsOfEachIPVersionAreClassesOfTheirOwn() throws {
+    let text = """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: four, namespace: prod, labels: {app: web}}
+      status: {podIP: 10.0.0.4}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: six, namespace: prod, labels: {app: web}}
+      status: {podIP: "fd00::6"}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: client, namespace: prod, labels: {app: client}}
+      status: {podIP: 10.0.0.9}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: v6-out-only}
+      spec:
+        selector: app == "web"
+        types: [Egress]
+        egress: [{action: Allow, ipVersion: 6}]
+      """
+    let cluster = ManifestLoader.load([SourceFile(path: "v.yaml", text: text)]).cluster
+    let evaluator = Evaluator(cluster: cluster)
+    let four = try #require(evaluator.index["prod/four"])
+    let six = try #require(evaluator.index["prod/six"])
+    let client = try #require(evaluator.index["prod/client"])
+    #expect(evaluator.classes.classOf[four] != evaluator.classes.classOf[six])
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: Probe(.tcp, 80))
+    for source in [four, six] {
+      #expect(matrix.outcome(source, client) == evaluator.outcome(from: source, to: client, probe: Probe(.tcp, 80)))
+    }
+    #expect(matrix.outcome(four, client) == .denied)
+  }
 }

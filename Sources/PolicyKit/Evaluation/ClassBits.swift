@@ -1,7 +1,7 @@
 /// A fixed-size set of class numbers, 64 to a word, for evaluating a whole row at once.
 struct ClassBits: Equatable, Sendable {
   private(set) var words: [UInt64]
-  let count: Int
+  private(set) var count: Int
 
   /// An empty set, or a full one, over `count` classes.
   init(count: Int, filled: Bool = false) {
@@ -11,6 +11,25 @@ struct ClassBits: Equatable, Sendable {
     if filled, count % 64 != 0, let last = words.indices.last {
       words[last] = (UInt64(1) << UInt64(count % 64)) - 1
     }
+  }
+
+  /// The set over `count` classes (no fewer than now), the added ones not in it.
+  func widened(to count: Int) -> ClassBits {
+    if (count + 63) / 64 == words.count {
+      var copy = self
+      copy.count = count
+      return copy
+    }
+    var copy = ClassBits(count: count)
+    for i in words.indices { copy.words[i] = words[i] }
+    return copy
+  }
+
+  /// The set over `count + other.count` classes: these, then `other`'s shifted past them.
+  func appending(_ other: ClassBits) -> ClassBits {
+    var result = widened(to: count + other.count)
+    other.forEachMember { result[count + $0] = true }
+    return result
   }
 
   subscript(index: Int) -> Bool {

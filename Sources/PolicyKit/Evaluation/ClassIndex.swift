@@ -4,15 +4,15 @@
 /// Every answer equals running the scalar matcher (`EndpointSelector.matches`) on each class's
 /// representative; the scalar code stays the reference and the tests compare both.
 struct ClassIndex {
-  let count: Int
+  private(set) var count: Int
   /// Classes by their own labels.
   private var labels: LabelIndex
   /// Namespaced classes by their namespace's labels (for namespace selectors).
   private var namespaceLabelIndex: LabelIndex
   private var byNamespace: [String: ClassBits] = [:]
   private var byCIDR: [CIDR: ClassBits] = [:]
-  private let none: ClassBits
-  private let all: ClassBits
+  private var none: ClassBits
+  private var all: ClassBits
   private(set) var workloads: ClassBits
   private(set) var hosts: ClassBits
   private(set) var hostsWithIPs: ClassBits
@@ -21,8 +21,8 @@ struct ClassIndex {
   private(set) var ipv4: ClassBits
   private(set) var hasAddress: ClassBits
 
-  init(cluster: Cluster, classes: EndpointClasses, representatives: [Endpoint], cidrs: [CIDR]) {
-    let count = classes.count
+  init(cluster: Cluster, representatives: [Endpoint], cidrs: [CIDR]) {
+    let count = representatives.count
     self.count = count
     none = ClassBits(count: count)
     all = ClassBits(count: count, filled: true)
@@ -33,34 +33,63 @@ struct ClassIndex {
     namespaced = none
     ipv4 = none
     hasAddress = none
-    var labels = LabelIndex(count: count)
-    var namespaceLabelIndex = LabelIndex(count: count)
+    labels = LabelIndex(count: count)
+    namespaceLabelIndex = LabelIndex(count: count)
     var namespaceLabels: [String: [String: String]] = [:]
-    for (index, endpoint) in representatives.enumerated() {
-      for (key, value) in endpoint.selectorLabels { labels.add(key, value, index) }
-      switch endpoint.kind {
-      case .workload: workloads[index] = true
-      case .host:
-        hosts[index] = true
-        if endpoint.hasExpectedIPs { hostsWithIPs[index] = true }
-      case .networkSet: networkSets[index] = true
-      }
-      if let namespace = endpoint.namespace {
-        namespaced[index] = true
-        byNamespace[namespace, default: none][index] = true
-        if namespaceLabels[namespace] == nil { namespaceLabels[namespace] = cluster.namespaceLabels(namespace) }
-        for (key, value) in namespaceLabels[namespace] ?? [:] { namespaceLabelIndex.add(key, value, index) }
-      }
-      if let address = endpoint.address {
-        hasAddress[index] = true
-        if address.isIPv4 { ipv4[index] = true }
-        for cidr in cidrs where cidr.contains(address) {
-          byCIDR[cidr, default: none][index] = true
-        }
+    for index in representatives.indices {
+      add(representatives[index], at: index, cluster: cluster, cidrs: cidrs, namespaceLabels: &namespaceLabels)
+    }
+  }
+
+  /// The index with classes added after these, one per representative (an edit of endpoints
+  /// that made classes of their own; `EndpointClasses.updating`).
+  func adding(_ representatives: ArraySlice<Endpoint>, cluster: Cluster, cidrs: [CIDR]) -> ClassIndex {
+    var index = self
+    let count = self.count + representatives.count
+    index.count = count
+    index.none = ClassBits(count: count)
+    index.all = ClassBits(count: count, filled: true)
+    for path in [\ClassIndex.workloads, \.hosts, \.hostsWithIPs, \.networkSets, \.namespaced, \.ipv4, \.hasAddress] {
+      index[keyPath: path] = index[keyPath: path].widened(to: count)
+    }
+    index.byNamespace = byNamespace.mapValues { $0.widened(to: count) }
+    index.byCIDR = byCIDR.mapValues { $0.widened(to: count) }
+    index.labels = labels.widened(to: count)
+    index.namespaceLabelIndex = namespaceLabelIndex.widened(to: count)
+    var namespaceLabels: [String: [String: String]] = [:]
+    for (offset, endpoint) in zip(self.count..., representatives) {
+      index.add(endpoint, at: offset, cluster: cluster, cidrs: cidrs, namespaceLabels: &namespaceLabels)
+    }
+    return index
+  }
+
+  /// Notes class `index`, which `endpoint` stands for (`namespaceLabels` caches the
+  /// namespaces' labels).
+  private mutating func add(
+    _ endpoint: Endpoint, at index: Int, cluster: Cluster, cidrs: [CIDR],
+    namespaceLabels: inout [String: [String: String]]
+  ) {
+    for (key, value) in endpoint.selectorLabels { labels.add(key, value, index) }
+    switch endpoint.kind {
+    case .workload: workloads[index] = true
+    case .host:
+      hosts[index] = true
+      if endpoint.hasExpectedIPs { hostsWithIPs[index] = true }
+    case .networkSet: networkSets[index] = true
+    }
+    if let namespace = endpoint.namespace {
+      namespaced[index] = true
+      byNamespace[namespace, default: none][index] = true
+      if namespaceLabels[namespace] == nil { namespaceLabels[namespace] = cluster.namespaceLabels(namespace) }
+      for (key, value) in namespaceLabels[namespace] ?? [:] { namespaceLabelIndex.add(key, value, index) }
+    }
+    if let address = endpoint.address {
+      hasAddress[index] = true
+      if address.isIPv4 { ipv4[index] = true }
+      for cidr in cidrs where cidr.contains(address) {
+        byCIDR[cidr, default: none][index] = true
       }
     }
-    self.labels = labels
-    self.namespaceLabelIndex = namespaceLabelIndex
   }
 
   /// The classes whose labels match `selector`.
@@ -130,6 +159,14 @@ struct LabelIndex {
   init(count: Int) {
     none = ClassBits(count: count)
     all = ClassBits(count: count, filled: true)
+  }
+
+  /// The index over `count` classes (no fewer than now), the added ones without labels.
+  func widened(to count: Int) -> LabelIndex {
+    var index = LabelIndex(count: count)
+    index.byLabel = byLabel.mapValues { values in values.mapValues { $0.widened(to: count) } }
+    index.byKey = byKey.mapValues { $0.widened(to: count) }
+    return index
   }
 
   /// Notes that class `index` has label `key=value`.

@@ -20,12 +20,16 @@ public struct ConnectivityMatrix: Sendable {
   private let sides: MatrixKernel.Sides
   /// The evaluator the matrix was computed with.
   private let evaluatorToken: UInt64
+  /// Every policy's rules for the probe, kept so an edit works out only those it changed.
+  private let rules: MatrixKernel.Rules?
 
   /// Computes every cell with `evaluator`'s policies, a class row at a time (`MatrixKernel`),
   /// spread over the available cores.
   ///
   /// With `previous`, the matrix for the same probe from the evaluator `evaluator` reused,
-  /// only the classes whose policy changed (`Evaluator.changedClasses`) are worked out again.
+  /// only the classes whose policy changed (`Evaluator.changedClasses`) are worked out again,
+  /// with the rules of the policies the edit left alone taken over; after an edit of
+  /// endpoints that added classes, every row gains their columns.
   public init(evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil) {
     let classes = evaluator.classes
     self.endpoints = evaluator.ids
@@ -37,8 +41,9 @@ public struct ConnectivityMatrix: Sendable {
     let before = previous.flatMap { previous in
       previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) ? previous.sides : nil
     }
-    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before)
+    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before, rules: previous?.rules)
     self.sides = sides
+    rules = kernel.rules
     isIncremental = before != nil
     recomputedClasses = redone
     (rows, wordsPerRow, allowedPairs) = kernel.combine(egress: sides.egress, ingress: sides.ingress)
@@ -140,16 +145,20 @@ public struct ChangedCells: Sendable {
     newer ids: [String], classOf: [Int32], older olderIDs: [String], classOf olderClassOf: [Int32],
     differs: (Int, Int, Int, Int) -> Bool
   ) {
+    // The same endpoints (an edit of their details): each is where it was.
+    let sameIDs = ids == olderIDs
     var position: [String: Int32] = [:]
-    position.reserveCapacity(olderIDs.count)
-    for index in olderIDs.indices { position[olderIDs[index]] = Int32(index) }
+    if !sameIDs {
+      position.reserveCapacity(olderIDs.count)
+      for index in olderIDs.indices { position[olderIDs[index]] = Int32(index) }
+    }
     var groupOf = [Int32](repeating: -1, count: ids.count)
     var olderIndex = [Int32](repeating: -1, count: ids.count)
     var groupOfClasses: [Int: Int32] = [:]
     var newerClass: [Int32] = []
     var olderClass: [Int32] = []
     for index in ids.indices {
-      guard let older = position[ids[index]] else { continue }
+      guard let older = sameIDs ? Int32(index) : position[ids[index]] else { continue }
       olderIndex[index] = older
       let pair = (classOf[index], olderClassOf[Int(older)])
       let key = Int(pair.0) << 32 | Int(pair.1)

@@ -8,22 +8,27 @@
 public struct EndpointClasses: Sendable {
   /// The class of each endpoint.
   public let classOf: [Int32]
-  /// The endpoints of each class, in endpoint order.
+  /// The endpoints of each class, in endpoint order. After an edit of endpoints a class may
+  /// have none (`updating`).
   public let members: [[Int]]
+  /// Each class's key.
+  private let keys: [Key: Int32]
+  /// Whether host endpoints make nodes matter.
+  private let nodeMatters: Bool
 
   /// The number of classes.
   public var count: Int { members.count }
 
   /// Groups `cluster`'s endpoints, seeing addresses only through `cidrs`.
   public init(cluster: Cluster, cidrs: [CIDR]) {
-    let hasHosts = cluster.endpoints.contains(where: \.isHost)
+    let nodeMatters = cluster.endpoints.contains(where: \.isHost)
     var keys: [Key: Int32] = [:]
     keys.reserveCapacity(cluster.endpoints.count)
     var classOf: [Int32] = []
     var members: [[Int]] = []
     classOf.reserveCapacity(cluster.endpoints.count)
     for index in cluster.endpoints.indices {
-      let key = Key(cluster.endpoints[index], cidrs: cidrs, nodeMatters: hasHosts)
+      let key = Key(cluster.endpoints[index], cidrs: cidrs, nodeMatters: nodeMatters)
       if let known = keys[key] {
         classOf.append(known)
         members[Int(known)].append(index)
@@ -36,6 +41,58 @@ public struct EndpointClasses: Sendable {
     }
     self.classOf = classOf
     self.members = members
+    self.keys = keys
+    self.nodeMatters = nodeMatters
+  }
+
+  private init(classOf: [Int32], members: [[Int]], keys: [Key: Int32], nodeMatters: Bool) {
+    self.classOf = classOf
+    self.members = members
+    self.keys = keys
+    self.nodeMatters = nodeMatters
+  }
+
+  /// The classes after the endpoints at `changed` became `endpoints[i]` (the same kinds, so
+  /// whether nodes matter stays), with the same `cidrs`. Every class keeps its number, even
+  /// one left without members; an endpoint whose key is new starts a class numbered after
+  /// the others.
+  func updating(_ changed: [Int], endpoints: [Endpoint], cidrs: [CIDR]) -> EndpointClasses {
+    var classOf = classOf
+    var members = members
+    var keys = keys
+    for index in changed {
+      let key = Key(endpoints[index], cidrs: cidrs, nodeMatters: nodeMatters)
+      let old = Int(classOf[index])
+      let new: Int
+      if let known = keys[key] {
+        new = Int(known)
+      } else {
+        new = members.count
+        keys[key] = Int32(new)
+        members.append([])
+      }
+      guard new != old else { continue }
+      classOf[index] = Int32(new)
+      if let position = Self.position(of: index, in: members[old]) { members[old].remove(at: position) }
+      members[new].insert(index, at: Self.insertion(of: index, in: members[new]))
+    }
+    return EndpointClasses(classOf: classOf, members: members, keys: keys, nodeMatters: nodeMatters)
+  }
+
+  /// Where `index` is in the sorted `list`.
+  private static func position(of index: Int, in list: [Int]) -> Int? {
+    let at = insertion(of: index, in: list)
+    return at < list.count && list[at] == index ? at : nil
+  }
+
+  /// Where `index` goes in the sorted `list`.
+  private static func insertion(of index: Int, in list: [Int]) -> Int {
+    var (low, high) = (0, list.count)
+    while low < high {
+      let middle = (low + high) / 2
+      if list[middle] < index { low = middle + 1 } else { high = middle }
+    }
+    return low
   }
 
   /// What no policy can tell apart: endpoints with equal keys share a class.
@@ -51,6 +108,8 @@ public struct EndpointClasses: Sendable {
     var node: String?
     /// Which of the CIDRs hold the address (nil: no address).
     var inCIDRs: [Bool]?
+    /// The address's IP version, which rules' `ipVersion` sees (0: no address).
+    var family: Int
     /// The hash of all the above, worked out once (labels are a dictionary: hashing one
     /// hashes every entry on its own).
     var hash = 0
@@ -69,6 +128,7 @@ public struct EndpointClasses: Sendable {
       } else {
         inCIDRs = nil
       }
+      family = endpoint.address.map { $0.isIPv4 ? 4 : 6 } ?? 0
       var hasher = Hasher()
       hasher.combine(kind)
       hasher.combine(expectedIPs)
@@ -77,6 +137,7 @@ public struct EndpointClasses: Sendable {
       hasher.combine(profiles)
       hasher.combine(node)
       hasher.combine(inCIDRs)
+      hasher.combine(family)
       hash = hasher.finalize()
     }
 

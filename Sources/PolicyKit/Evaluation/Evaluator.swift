@@ -105,7 +105,17 @@ public final class Evaluator: Sendable {
   /// out again (those the edited policies select, now or before); nil when every class's were.
   let touchedClasses: ClassBits?
 
-  /// Whether this evaluator took over another's classes (so its endpoints are the same).
+  /// After an edit of endpoints that took the previous evaluator's classes over (the same
+  /// endpoints, some with other labels, ports or nodes): how many classes it had. Classes from
+  /// this number on are new, the earlier ones keep their rows; nil otherwise.
+  let previousClassCount: Int?
+
+  /// When this evaluator took over another's classes: per policy, its index there if it is
+  /// unchanged (so what was worked out for it holds, for the classes there were).
+  let policyBefore: [Int?]?
+
+  /// Whether this evaluator took over another's classes (so its endpoints are the same ones,
+  /// by id and place).
   public var reusedClasses: Bool { changedClasses != nil }
 
   /// Whether rows computed with the evaluator identified by `token` can be updated with this
@@ -140,7 +150,13 @@ public final class Evaluator: Sendable {
     let reusable = previous.flatMap { previous in
       Self.canReuse(previous, cluster: cluster, cidrs: cidrs) ? previous : nil
     }
-    previousToken = reusable?.token
+    // Or, when only some endpoints changed (and nothing else), the classes they left are
+    // kept and the classes they joined are added to.
+    let endpointEdit = reusable == nil && matching?.inPlace == true && matching?.changed.isEmpty == true
+      ? previous.flatMap { Self.changedEndpoints(since: $0, cluster: cluster, cidrs: cidrs) } : nil
+    let grown = endpointEdit == nil ? nil : previous
+    previousToken = reusable?.token ?? grown?.token
+    previousClassCount = grown?.classes.count
     let classes: EndpointClasses
     let classIndex: ClassIndex
     let representatives: [Endpoint]
@@ -150,6 +166,14 @@ public final class Evaluator: Sendable {
       classIndex = reusable.classIndex
       representatives = reusable.representatives
       ids = reusable.ids
+    } else if let grown, let endpointEdit {
+      index = grown.index
+      ids = grown.ids
+      classes = grown.classes.updating(endpointEdit, endpoints: cluster.endpoints, cidrs: cidrs)
+      representatives = grown.representatives
+        + (grown.classes.count..<classes.count).map { cluster.endpoints[classes.members[$0][0]] }
+      classIndex = grown.classIndex.adding(
+        representatives[grown.classes.count...], cluster: cluster, cidrs: cidrs)
     } else {
       var index: [String: Int] = [:]
       for position in cluster.endpoints.indices { index[cluster.endpoints[position].id] = position }
@@ -157,8 +181,7 @@ public final class Evaluator: Sendable {
       classes = EndpointClasses(cluster: cluster, cidrs: cidrs)
       representatives = classes.members.map { cluster.endpoints[$0[0]] }
       ids = cluster.endpoints.indices.map { cluster.endpoints[$0].id }
-      classIndex = ClassIndex(
-        cluster: cluster, classes: classes, representatives: representatives, cidrs: cidrs)
+      classIndex = ClassIndex(cluster: cluster, representatives: representatives, cidrs: cidrs)
     }
     self.classes = classes
     self.classIndex = classIndex
@@ -177,12 +200,18 @@ public final class Evaluator: Sendable {
       subjects = reusable.subjects
       localClasses = reusable.localClasses
     }
+    if let grown {
+      // The same policies: each keeps its classes and gains those of the new classes.
+      (subjects, peerClasses, localClasses) = Self.classSets(
+        of: policies, growing: grown, representatives: representatives, cluster: cluster, cidrs: cidrs)
+    }
+    let toPrepareNow = grown == nil ? toPrepare : []
     peerClasses.withUnsafeMutableBufferPointer { peerBuffer in
       subjects.withUnsafeMutableBufferPointer { subjectBuffer in
         localClasses.withUnsafeMutableBufferPointer { localBuffer in
           let out = UncheckedSendable((peerBuffer, subjectBuffer, localBuffer))
-          DispatchQueue.concurrentPerform(iterations: toPrepare.count) { job in
-            let index = toPrepare[job]
+          DispatchQueue.concurrentPerform(iterations: toPrepareNow.count) { job in
+            let index = toPrepareNow[job]
             if let reusable, let old = before[index] {
               out.value.0[index] = reusable.peerClasses[old]
               out.value.1[index] = reusable.subjects[old]
@@ -204,6 +233,7 @@ public final class Evaluator: Sendable {
         }
       }
     }
+    policyBefore = grown != nil ? policies.indices.map { $0 } : reusable != nil ? before : nil
     self.peerClasses = peerClasses
     self.subjects = subjects
     self.localClasses = localClasses
@@ -220,18 +250,29 @@ public final class Evaluator: Sendable {
       if classesTouched.cardinality * 8 <= classes.count { touched = classesTouched }
     }
     let applied: [[[AppliedTier]]]
-    if let reusable, let touched, let edited {
+    if let grown {
+      applied = grown.applied
+        + Self.applied(
+          policies: policies, subjects: subjects, tiers: tiers, classes: grown.classes.count..<classes.count)
+    } else if let reusable, let touched, let edited {
       applied = Self.appliedUpdating(
         reusable.applied, classes: touched, edited: edited, before: before, policies: policies,
         subjects: subjects, tiers: tiers)
     } else {
-      applied = Self.applied(policies: policies, subjects: subjects, tiers: tiers, classCount: classes.count)
+      applied = Self.applied(policies: policies, subjects: subjects, tiers: tiers, classes: 0..<classes.count)
     }
     self.applied = applied
     touchedClasses = touched
     // Which classes' policy changed: different tiers or policies apply, or one that applies
     // is new or edited.
-    if let reusable {
+    if let grown {
+      // The new classes' rows (and columns) are all that is new.
+      var changed = ClassBits(count: classes.count)
+      for cls in grown.classes.count..<classes.count { changed[cls] = true }
+      changedClasses = changed
+      changedClassPolicies = Set(
+        applied[grown.classes.count...].flatMap { $0.flatMap { $0.flatMap(\.policies) } })
+    } else if let reusable {
       var changed = ClassBits(count: classes.count)
       func compare(_ cls: Int) {
         let same = zip(applied[cls], reusable.applied[cls]).allSatisfy { now, then in
@@ -260,7 +301,7 @@ public final class Evaluator: Sendable {
   /// Per class, per direction: the tiers that apply, in order, each with its selecting
   /// policies in order.
   private static func applied(
-    policies: [Policy], subjects: [ClassBits], tiers: [Tier], classCount: Int
+    policies: [Policy], subjects: [ClassBits], tiers: [Tier], classes: Range<Int>
   ) -> [[[AppliedTier]]] {
     var byTier: [String: [Int]] = [:]
     // (Big values are read in place, by index: enumerating or mapping key paths copies them.)
@@ -270,9 +311,13 @@ public final class Evaluator: Sendable {
       guard let members = byTier[tier.name] else { return nil }
       return (tier, members.sorted { Policy.precedes(keys[$0], keys[$1]) })
     }
-    var selected: [[Int]] = Array(repeating: [], count: classCount)
+    var selected: [[Int]] = Array(repeating: [], count: classes.count)
     for policyIndex in ordered.flatMap({ $0.1 }) {
-      subjects[policyIndex].forEachMember { selected[$0].append(policyIndex) }
+      if classes.lowerBound == 0 {
+        subjects[policyIndex].forEachMember { if $0 < classes.upperBound { selected[$0].append(policyIndex) } }
+      } else {
+        for cls in classes where subjects[policyIndex][cls] { selected[cls - classes.lowerBound].append(policyIndex) }
+      }
     }
     var tierOf = [Int](repeating: 0, count: policies.count)
     for (position, (_, members)) in ordered.enumerated() { for member in members { tierOf[member] = position } }
@@ -280,7 +325,7 @@ public final class Evaluator: Sendable {
     let tierList = ordered.map(\.0)
     let chosenByClass = selected
     let tierOfPolicy = tierOf
-    var applied = [[[AppliedTier]]](repeating: [], count: classCount)
+    var applied = [[[AppliedTier]]](repeating: [], count: classes.count)
     applied.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
       DispatchQueue.concurrentPerform(iterations: chosenByClass.count) { cls in
@@ -360,15 +405,100 @@ public final class Evaluator: Sendable {
       && previous.cluster.profiles == cluster.profiles
       && previous.cluster.namespaces == cluster.namespaces
       && previous.cluster.serviceAccountLabels == cluster.serviceAccountLabels
-      && previous.cluster.endpoints == cluster.endpoints
+      && (sameRevision(previous.cluster, cluster)
+        || (!madeFrom(previous.cluster, cluster) && previous.cluster.endpoints == cluster.endpoints))
+  }
+
+  /// Whether the loader made `b`'s endpoints from `a`'s, changing some.
+  private static func madeFrom(_ a: Cluster, _ b: Cluster) -> Bool {
+    guard let base = b.endpointRevision?.base else { return false }
+    return base == a.endpointRevision?.token && b.endpointRevision?.changed.isEmpty == false
+  }
+
+  /// Whether both clusters have the endpoints one load made (or `b`'s were made from `a`'s
+  /// changing none).
+  private static func sameRevision(_ a: Cluster, _ b: Cluster) -> Bool {
+    guard let first = a.endpointRevision, let second = b.endpointRevision else { return false }
+    return first.token == second.token || (second.base == first.token && second.changed.isEmpty)
+  }
+
+  /// After an edit of endpoints alone, the positions of those that changed: nil unless the
+  /// endpoints are the same ones (ids, places, kinds) and everything else classes and
+  /// profile rules depend on is as in `previous` (policies are compared by the caller), or
+  /// when so many changed that working everything out again costs less.
+  private static func changedEndpoints(since previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> [Int]? {
+    let before = previous.cluster
+    guard previous.cidrs == cidrs, before.endpoints.count == cluster.endpoints.count,
+      before.felix == cluster.felix, before.profiles == cluster.profiles, before.tiers == cluster.tiers,
+      before.namespaces == cluster.namespaces, before.serviceAccountLabels == cluster.serviceAccountLabels
+    else { return nil }
+    // The loader says which it made again from the previous load's list; otherwise every
+    // endpoint is compared (through buffers: subscripting copies one, every field retained).
+    let named: [Int]?
+    if let revision = cluster.endpointRevision, let base = revision.base,
+      base == before.endpointRevision?.token
+    {
+      named = revision.changed
+    } else {
+      named = nil
+    }
+    return before.endpoints.withUnsafeBufferPointer { old in
+      cluster.endpoints.withUnsafeBufferPointer { new in
+        var changed: [Int] = []
+        for index in named ?? Array(new.indices) where old[index] != new[index] {
+          guard old[index].id == new[index].id, old[index].kind == new[index].kind,
+            changed.count < 64 || changed.count * 8 < new.count
+          else { return nil }
+          changed.append(index)
+        }
+        return changed
+      }
+    }
+  }
+
+  /// Every policy's classes (subjects, rule peers, rule local ends) when the classes are
+  /// `previous`'s with some added: `previous`'s sets, each extended by the new classes'.
+  private static func classSets(
+    of policies: [Policy], growing previous: Evaluator, representatives: [Endpoint], cluster: Cluster,
+    cidrs: [CIDR]
+  ) -> (subjects: [ClassBits], peers: [[[ClassBits]]], locals: [[[ClassBits]]]) {
+    let added = Array(representatives[previous.classes.count...])
+    guard !added.isEmpty else { return (previous.subjects, previous.peerClasses, previous.localClasses) }
+    // The new classes alone, indexed as classes 0, 1...
+    let index = ClassIndex(cluster: cluster, representatives: added, cidrs: cidrs)
+    var subjects = [ClassBits](repeating: ClassBits(count: 0), count: policies.count)
+    var peers = [[[ClassBits]]](repeating: [], count: policies.count)
+    var locals = [[[ClassBits]]](repeating: [], count: policies.count)
+    subjects.withUnsafeMutableBufferPointer { subjectBuffer in
+      peers.withUnsafeMutableBufferPointer { peerBuffer in
+        locals.withUnsafeMutableBufferPointer { localBuffer in
+          let out = UncheckedSendable((subjectBuffer, peerBuffer, localBuffer))
+          DispatchQueue.concurrentPerform(iterations: policies.count) { policy in
+            let selected = index.select(policies[policy].subject, asPeer: false).subtracting(index.networkSets)
+            out.value.0[policy] = previous.subjects[policy].appending(selected)
+            out.value.1[policy] = Direction.allCases.enumerated().map { list, direction in
+              policies[policy].rules(direction).enumerated().map { rule, body in
+                previous.peerClasses[policy][list][rule].appending(Self.peerClasses(body, index))
+              }
+            }
+            out.value.2[policy] = Direction.allCases.enumerated().map { list, direction in
+              policies[policy].rules(direction).enumerated().map { rule, body in
+                previous.localClasses[policy][list][rule].appending(
+                  Self.localClasses(body, subjects: selected, representatives: added, cluster: cluster))
+              }
+            }
+          }
+        }
+      }
+    }
+    return (subjects, peers, locals)
   }
 
   /// The tiers and policies that apply to each class, found by scanning every policy's
   /// subject with the scalar matcher (the reference the indexed path is tested against).
   func appliedByScan() -> [[[String]]] {
-    classes.members.map { members in
-      let endpoint = cluster.endpoints[members[0]]
-      return Direction.allCases.map { direction in
+    representatives.map { endpoint in
+      Direction.allCases.map { direction in
         guard !endpoint.isNetworkSet else { return [] }
         let tiers = cluster.tiers.values.sorted(by: Tier.precedes)
         return tiers.flatMap { tier in

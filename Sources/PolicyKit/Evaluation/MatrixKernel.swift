@@ -38,10 +38,29 @@ struct MatrixKernel {
     var peers: ClassBits
   }
 
+  /// Every policy's rules for one probe, kept with a matrix: the kernel after an edit takes
+  /// over the rules of the policies the edit left alone (adding the bits of any new classes)
+  /// and works out only the others'.
+  struct Rules: Sendable {
+    let evaluatorToken: UInt64
+    let probe: Probe
+    let classCount: Int
+    let policies: [[[Step]]]
+  }
+
+  /// The rules of every policy, when the kernel worked them all out (not only some for some
+  /// rows), to be taken over by the next one.
+  let rules: Rules?
+
   /// Prepares the rules of every policy and profile, or only of `onlyPolicies` and the profiles
   /// of `onlyClasses` when the caller will ask only for those classes' rows, which those
-  /// policies alone decide.
-  init(evaluator: Evaluator, probe: Probe, onlyPolicies: Set<Int>? = nil, onlyClasses: [Int]? = nil) {
+  /// policies alone decide. With `previous` (rules of the evaluator `evaluator` took over, at
+  /// the same probe), every policy's rules are prepared, those of unchanged policies taken
+  /// over.
+  init(
+    evaluator: Evaluator, probe: Probe, onlyPolicies: Set<Int>? = nil, onlyClasses: [Int]? = nil,
+    reusing previous: Rules? = nil
+  ) {
     self.evaluator = evaluator
     self.probe = probe
     let classes = evaluator.classes
@@ -60,10 +79,22 @@ struct MatrixKernel {
     self.uniformPort = uniformPort
     let count = classes.count
     let policies = evaluator.policies
-    // Only the rows of `onlyClasses` will be asked for: their local ends are all that matter.
-    let localMask = onlyClasses.map { only in
+    let previous = previous.flatMap { previous in
+      previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) ? previous : nil
+    }
+    let before = previous == nil ? nil : evaluator.policyBefore
+    // Only the rows of `onlyClasses` will be asked for: their local ends are all that matter
+    // (unless every rule is kept for the next kernel).
+    let localMask = previous != nil ? nil : onlyClasses.map { only in
       var mask = ClassBits(count: count)
       for cls in only { mask[cls] = true }
+      return mask
+    }
+    let onlyPolicies = previous == nil ? onlyPolicies : nil
+    // Classes added since the rules taken over.
+    let added = previous.map { previous in
+      var mask = ClassBits(count: count)
+      for cls in previous.classCount..<count { mask[cls] = true }
       return mask
     }
     var policySteps = [[[Step]]](repeating: [], count: policies.count)
@@ -72,6 +103,27 @@ struct MatrixKernel {
       DispatchQueue.concurrentPerform(iterations: policies.count) { index in
         if let onlyPolicies, !onlyPolicies.contains(index) { return }
         let policy = policies[index]
+        if let previous, let added, let old = before?[index] {
+          // An unchanged policy: its rules as they were, and the new classes' bits.
+          let steps = previous.policies[old]
+          out.value[index] = previous.classCount == count ? steps : steps.indices.map { list in
+            let direction: Direction = list == 0 ? .ingress : .egress
+            return zip(steps[list], policy.rules(direction)).enumerated().map { ruleIndex, pair in
+              let (step, rule) = pair
+              let locals = Self.localsForProbe(
+                evaluator.localClasses[index][list][ruleIndex].intersection(added), rule, evaluator: evaluator,
+                representatives: representatives, portAt: portAt, probe: probe)
+              let peers = Self.withPorts(
+                evaluator.peerClasses[index][list][ruleIndex].intersection(added), rule,
+                representatives: representatives, portAt: portAt, uniformPort: uniformPort,
+                ipProtocol: probe.ipProtocol, count: count)
+              return Step(
+                action: step.action, locals: step.locals.widened(to: count).union(locals),
+                peers: step.peers.widened(to: count).union(peers))
+            }
+          }
+          return
+        }
         out.value[index] = Direction.allCases.enumerated().map { list, direction in
           policy.rules(direction).enumerated().map { ruleIndex, rule in
             Step(
@@ -88,6 +140,8 @@ struct MatrixKernel {
       }
     }
     self.policySteps = policySteps
+    rules = onlyPolicies == nil && localMask == nil
+      ? Rules(evaluatorToken: evaluator.token, probe: probe, classCount: count, policies: policySteps) : nil
     // The profiles of the classes whose rows will be asked for; profiles with the same rules
     // (every namespace's `kns.*` allows all) share their peers.
     var profileSteps: [String: [ProfileStep]] = [:]
@@ -277,13 +331,23 @@ struct MatrixKernel {
   /// The kernel for `probe` and each side's rows: `before` (the rows at the same probe from
   /// the evaluator `evaluator` took over) with only the classes whose policy changed redone,
   /// or, without `before`, every row.
-  static func rows(_ evaluator: Evaluator, _ probe: Probe, before: Sides?) -> (kernel: MatrixKernel, sides: Sides, redone: Int) {
+  ///
+  /// After an edit of endpoints that added classes, every row is walked again (each gains
+  /// the new classes' columns), with the rules of `previous` taken over.
+  static func rows(
+    _ evaluator: Evaluator, _ probe: Probe, before: Sides?, rules previous: Rules? = nil
+  ) -> (kernel: MatrixKernel, sides: Sides, redone: Int) {
     guard let before, let changed = evaluator.changedClasses?.members else {
       let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
       return (kernel, kernel.sideRows(), evaluator.classes.count)
     }
+    if let previousCount = evaluator.previousClassCount, previousCount < evaluator.classes.count {
+      let kernel = MatrixKernel(evaluator: evaluator, probe: probe, reusing: previous)
+      return (kernel, kernel.sideRows(), evaluator.classes.count)
+    }
     let kernel = MatrixKernel(
-      evaluator: evaluator, probe: probe, onlyPolicies: evaluator.changedClassPolicies, onlyClasses: changed)
+      evaluator: evaluator, probe: probe, onlyPolicies: evaluator.changedClassPolicies, onlyClasses: changed,
+      reusing: previous)
     let sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
     return (kernel, sides, changed.count)
   }

@@ -97,6 +97,12 @@ public enum ManifestLoader {
       decoding.definesInventory ? decoding.inventoryPart(path: file.path) : nil
     }
     var inventory = cache.inventory.flatMap { $0.parts == parts ? $0 : nil }
+    cache.lastPatchedEndpoints = nil
+    if inventory == nil, let known = cache.inventory {
+      // Files decoded again that changed only pods' own details: those endpoints are made again.
+      inventory = Self.patch(known, parts: parts, files: files, missing: missing, previous: previous, decodings: decodings)
+      cache.lastPatchedEndpoints = inventory?.revision.changed
+    }
     let policies = decodings.reduce(0) { total, decoding in total + decoding.definitions.count { !$0.isInventory } }
     func build(_ inventory: Inventory?) -> ModelBuilder {
       var builder = ModelBuilder(options: options, inventory: inventory, knownOrder: cache.policyOrder)
@@ -113,7 +119,33 @@ public enum ManifestLoader {
     cache.inventory = built
     cache.policyOrder = builder.policyOrder
     cache.lastReusedInventory = inventory != nil
+    if inventory == nil { cache.lastPatchedEndpoints = nil }
     return result
+  }
+
+  /// `known` patched for the files decoded again (`missing`, with their `previous` entries),
+  /// when the inventory's files are the same ones and those files changed only pods' and
+  /// workloads' own details (`Inventory.patched`).
+  private static func patch(
+    _ known: Inventory, parts: [Inventory.Part], files: [SourceFile], missing: [Int],
+    previous: [ManifestCache.Entry?], decodings: [FileDecoding]
+  ) -> Inventory? {
+    guard known.parts.count == parts.count, zip(known.parts, parts).allSatisfy({ $0.path == $1.path }) else { return nil }
+    var edits: [(path: String, old: FileDecoding, new: FileDecoding)] = []
+    for (position, index) in missing.enumerated() {
+      guard let old = previous[position]?.decoding else {
+        // A file new to the load: only one without inventory objects leaves it as it was.
+        if decodings[index].definesInventory { return nil }
+        continue
+      }
+      if old.definesInventory || decodings[index].definesInventory {
+        edits.append((files[index].path, old, decodings[index]))
+      }
+    }
+    // Every other inventory file is the one the inventory was made from.
+    let edited = Set(edits.map(\.path))
+    guard zip(known.parts, parts).allSatisfy({ $0.token == $1.token || edited.contains($1.path) }) else { return nil }
+    return known.patched(edits, parts: parts)
   }
 }
 
@@ -213,6 +245,9 @@ public struct ManifestCache: Sendable {
   public internal(set) var lastReusedPieces = 0
   /// Whether the last load took the inventory over from the load before.
   public internal(set) var lastReusedInventory = false
+  /// When the last load took the inventory over with some endpoints made again (an edit of
+  /// pods' labels, service account, node or named ports), their positions.
+  public internal(set) var lastPatchedEndpoints: [Int]?
 
   /// An empty cache.
   public init() {}

@@ -49,6 +49,14 @@ public struct FileDecoding: Sendable {
   var skippedKinds: [(key: String, location: SourceLocation, count: Int)] = []
   /// YAML and decoding diagnostics.
   var diagnostics: [Diagnostic] = []
+  /// A file decoded in pieces: each piece's decoding token and the definitions it gave. Two
+  /// versions of a file with a span alike took that piece's definitions over as they were.
+  var spans: [Span] = []
+
+  struct Span: Equatable, Sendable {
+    var token: UInt64
+    var definitions: Range<Int>
+  }
   /// Whether the file defines anything endpoints depend on (anything but policies and tiers).
   var definesInventory: Bool { definitions.contains { $0.isInventory } }
 
@@ -90,6 +98,96 @@ public struct Inventory: Sendable {
   var profiles: [String: Profile]
   var felix: FelixSettings
   var diagnostics: [Diagnostic]
+  /// Workload endpoints' positions, once a patch needed them (`patched`).
+  var workloadPositions: [String: Int]?
+  /// Which list `endpoints` is (after `patched`: made from which, changed where).
+  var revision = EndpointRevision()
+}
+
+extension Inventory {
+  /// The inventory after `edits` (each file's decoding before and after), when they changed
+  /// only what pods and workloads say about themselves that needs no other object to be made
+  /// again: labels, service account, node, named ports and place. Their endpoints are made
+  /// again; every other endpoint, id and address stays. Nil when anything else changed (an
+  /// object added, removed, renamed or readdressed, any other inventory object edited, or a
+  /// diagnostic of the inventory lies in an edited file).
+  func patched(_ edits: [(path: String, old: FileDecoding, new: FileDecoding)], parts: [Part]) -> Inventory? {
+    let positions = workloadPositions ?? Self.workloadPositions(endpoints)
+    var changed: [(position: Int, workload: RawWorkload)] = []
+    let files = Set(edits.map(\.path))
+    for (_, old, new) in edits {
+      guard old.definitions.count == new.definitions.count else { return nil }
+      // Pieces taken over gave the same definitions at the same places.
+      var alike = [Bool](repeating: false, count: new.definitions.count)
+      if old.spans.count == new.spans.count {
+        for (a, b) in zip(old.spans, new.spans) where a == b { for index in b.definitions { alike[index] = true } }
+      }
+      for index in new.definitions.indices where !alike[index] {
+        let (before, after) = (old.definitions[index], new.definitions[index])
+        guard before.key == after.key else { return nil }
+        switch (before.object, after.object) {
+        case (.policy, .policy), (.tier, .tier): continue
+        case (.workload(let a), .workload(let b)):
+          guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
+            a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 })
+          else { return nil }
+          if a.labels == b.labels, a.serviceAccount == b.serviceAccount, a.nodeName == b.nodeName,
+            a.namedPorts == b.namedPorts, a.location == b.location
+          {
+            continue
+          }
+          // A template dropped for its pods has no endpoint (and stays dropped: the owners
+          // did not change).
+          if let position = positions[Self.workloadKey(b.kind, b.namespace, b.name)] {
+            changed.append((position, b))
+          }
+        case (.namespace(let a), .namespace(let b)): if a != b { return nil }
+        case (.node(let a), .node(let b)): if a != b { return nil }
+        case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): if a != b || x != y { return nil }
+        case (.endpoint(let a), .endpoint(let b)): if a != b { return nil }
+        case (.profile(let a), .profile(let b)): if a != b { return nil }
+        case (.felix(let a), .felix(let b)): if a != b { return nil }
+        default: return nil
+        }
+      }
+    }
+    // Duplicates and warnings of the inventory point at places that may have moved.
+    for diagnostic in diagnostics {
+      if let location = diagnostic.location, files.contains(location.file) { return nil }
+      if diagnostic.notes.contains(where: { $0.location.map { files.contains($0.file) } ?? false }) { return nil }
+    }
+    var patched = self
+    patched.parts = parts
+    var context = Cluster()
+    context.namespaces = namespaces
+    context.serviceAccountLabels = serviceAccountLabels
+    for (position, workload) in changed {
+      let before = endpoints[position]
+      var endpoint = ModelBuilder.workloadEndpoint(
+        workload, id: before.id, inherited: InheritedLabels(workload, in: context))
+      endpoint.addresses = before.addresses
+      endpoint.hasSyntheticAddress = before.hasSyntheticAddress
+      patched.endpoints[position] = endpoint
+    }
+    patched.workloadPositions = positions
+    patched.revision = EndpointRevision(base: revision.token, changed: changed.map(\.position).sorted())
+    return patched
+  }
+
+  /// Each workload endpoint's position, by kind, namespace and name.
+  private static func workloadPositions(_ endpoints: [Endpoint]) -> [String: Int] {
+    var positions: [String: Int] = [:]
+    positions.reserveCapacity(endpoints.count)
+    for index in endpoints.indices {
+      guard case .workload(let kind) = endpoints[index].kind, let namespace = endpoints[index].namespace else { continue }
+      positions[workloadKey(kind, namespace, endpoints[index].name)] = index
+    }
+    return positions
+  }
+
+  private static func workloadKey(_ kind: String, _ namespace: String, _ name: String) -> String {
+    "\(kind) \(namespace)/\(name)"
+  }
 }
 
 /// The policies of a load by id, in the order their files gave them, and the order sorting
@@ -156,7 +254,9 @@ struct FileDecoder {
     var whole = FileDecoder()
     for piece in pieces {
       let part = piece.decoder.decoding
+      let start = whole.decoding.definitions.count
       whole.decoding.definitions.append(contentsOf: part.definitions)
+      whole.decoding.spans.append(.init(token: part.token, definitions: start..<whole.decoding.definitions.count))
       whole.decoding.diagnostics.append(contentsOf: part.diagnostics)
       for (namespace, location) in part.namespaceReferences {
         whole.referNamespace(namespace, at: location)
@@ -371,6 +471,7 @@ struct ModelBuilder {
       cluster.nodes = inventory.nodes
       cluster.serviceAccountLabels = inventory.serviceAccountLabels
       cluster.endpoints = inventory.endpoints
+      cluster.endpointRevision = inventory.revision
       cluster.profiles = inventory.profiles
       cluster.felix = inventory.felix
     } else {
@@ -392,6 +493,7 @@ struct ModelBuilder {
         serviceAccountLabels: cluster.serviceAccountLabels, endpoints: cluster.endpoints,
         profiles: cluster.profiles, felix: cluster.felix,
         diagnostics: inventoryDiagnostics + diagnostics[before...])
+      cluster.endpointRevision = built.revision
       diagnostics.removeSubrange(before...)
     }
     diagnostics += built.diagnostics
@@ -475,7 +577,7 @@ struct ModelBuilder {
     }
 
     // The labels and profiles Calico gives every pod of a namespace and service account.
-    var inheritedByAccount: [String: (labels: [String: String], profiles: [String])] = [:]
+    var inheritedByAccount: [String: InheritedLabels] = [:]
     // Addresses: real ones first, so made-up ones never collide with them.
     var used: Set<IPAddress> = []
     used.reserveCapacity(kept.count + otherEndpoints.count)
@@ -492,12 +594,15 @@ struct ModelBuilder {
     for index in kept.indices {
       let base = "\(kept[index].namespace)/\(kept[index].name)"
       let id = (nameCount[base] ?? 0) > 1 ? "\(base)[\(kept[index].kind)]" : base
-      var endpoint = Endpoint(
-        id: id, kind: .workload(kind: kept[index].kind), name: kept[index].name,
-        namespace: kept[index].namespace, labels: kept[index].labels, location: kept[index].location)
-      endpoint.serviceAccount = kept[index].serviceAccount
-      endpoint.node = kept[index].nodeName
-      endpoint.namedPorts = kept[index].namedPorts
+      let account = "\(kept[index].namespace)/\(kept[index].serviceAccount)"
+      let inherited: InheritedLabels
+      if let known = inheritedByAccount[account] {
+        inherited = known
+      } else {
+        inherited = InheritedLabels(kept[index], in: cluster)
+        inheritedByAccount[account] = inherited
+      }
+      var endpoint = Self.workloadEndpoint(kept[index], id: id, inherited: inherited)
       if let ip = kept[index].podIP {
         endpoint.addresses = [ip] + kept[index].extraIPs
       } else if poolSize > 2 {
@@ -514,36 +619,26 @@ struct ModelBuilder {
         endpoint.addresses = [address]
         endpoint.hasSyntheticAddress = true
       }
-      let namespace = kept[index].namespace
-      let serviceAccount = kept[index].serviceAccount
-      // The labels Calico adds are the same for every pod of a namespace and service
-      // account: build them once per pair and merge.
-      let account = "\(namespace)/\(serviceAccount)"
-      let inherited: (labels: [String: String], profiles: [String])
-      if let known = inheritedByAccount[account] {
-        inherited = known
-      } else {
-        var labels: [String: String] = [
-          "projectcalico.org/namespace": namespace,
-          "projectcalico.org/orchestrator": "k8s",
-          "projectcalico.org/serviceaccount": serviceAccount,
-        ]
-        for (key, value) in cluster.namespaceLabels(namespace) { labels["pcns.\(key)"] = value }
-        labels["pcns.projectcalico.org/name"] = namespace
-        let accountLabels = cluster.serviceAccountLabels[account] ?? [:]
-        for (key, value) in accountLabels { labels["pcsa.\(key)"] = value }
-        labels["pcsa.projectcalico.org/name"] = serviceAccount
-        inherited = (labels, ["kns.\(namespace)", "ksa.\(namespace).\(serviceAccount)"])
-        inheritedByAccount[account] = inherited
-      }
-      // Calico's labels win; room for all of them made once.
-      var labels = kept[index].labels
-      labels.reserveCapacity(labels.count + inherited.labels.count)
-      for (key, value) in inherited.labels { labels[key] = value }
-      endpoint.selectorLabels = labels
-      endpoint.profiles = inherited.profiles
       cluster.endpoints.append(endpoint)
     }
+  }
+
+  /// A workload's endpoint, addresses aside: what it says about itself and the labels and
+  /// profiles Calico gives it.
+  static func workloadEndpoint(_ raw: RawWorkload, id: String, inherited: InheritedLabels) -> Endpoint {
+    var endpoint = Endpoint(
+      id: id, kind: .workload(kind: raw.kind), name: raw.name, namespace: raw.namespace,
+      labels: raw.labels, location: raw.location)
+    endpoint.serviceAccount = raw.serviceAccount
+    endpoint.node = raw.nodeName
+    endpoint.namedPorts = raw.namedPorts
+    // Calico's labels win; room for all of them made once.
+    var labels = raw.labels
+    labels.reserveCapacity(labels.count + inherited.labels.count)
+    for (key, value) in inherited.labels { labels[key] = value }
+    endpoint.selectorLabels = labels
+    endpoint.profiles = inherited.profiles
+    return endpoint
   }
 
   private mutating func finishHostsAndSets() {
@@ -582,6 +677,31 @@ struct ModelBuilder {
           at: policy.location))
       return false
     }
+  }
+}
+
+/// The labels and profiles Calico gives every pod of a namespace and service account (the
+/// same for all of them: built once per pair).
+struct InheritedLabels {
+  var labels: [String: String]
+  var profiles: [String]
+
+  /// What `workload`'s namespace and service account give it in `cluster`.
+  init(_ workload: RawWorkload, in cluster: Cluster) {
+    let namespace = workload.namespace
+    let serviceAccount = workload.serviceAccount
+    var labels: [String: String] = [
+      "projectcalico.org/namespace": namespace,
+      "projectcalico.org/orchestrator": "k8s",
+      "projectcalico.org/serviceaccount": serviceAccount,
+    ]
+    for (key, value) in cluster.namespaceLabels(namespace) { labels["pcns.\(key)"] = value }
+    labels["pcns.projectcalico.org/name"] = namespace
+    let accountLabels = cluster.serviceAccountLabels["\(namespace)/\(serviceAccount)"] ?? [:]
+    for (key, value) in accountLabels { labels["pcsa.\(key)"] = value }
+    labels["pcsa.projectcalico.org/name"] = serviceAccount
+    self.labels = labels
+    profiles = ["kns.\(namespace)", "ksa.\(namespace).\(serviceAccount)"]
   }
 }
 

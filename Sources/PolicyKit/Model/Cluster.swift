@@ -84,6 +84,16 @@ public struct FelixSettings: Hashable, Sendable {
 }
 
 /// Everything loaded from a set of manifests, ready to evaluate.
+/// Identifies a list of endpoints as the loader made it and, when it was made from the list
+/// of an earlier load by changing some endpoints in place (their details, not their ids or
+/// places), that list and those positions: an evaluator finds an edit's endpoints without
+/// comparing every one.
+struct EndpointRevision: Sendable {
+  var token = UInt64.random(in: 1...UInt64.max)
+  var base: UInt64?
+  var changed: [Int] = []
+}
+
 public struct Cluster: Sendable {
   /// Namespaces by name.
   public var namespaces: [String: Namespace] = [:]
@@ -92,7 +102,12 @@ public struct Cluster: Sendable {
   /// Service account labels by `namespace/name`.
   public var serviceAccountLabels: [String: [String: String]] = [:]
   /// The endpoints, in display order: hosts, then workloads by namespace, then network sets.
-  public var endpoints: [Endpoint] = []
+  public var endpoints: [Endpoint] = [] {
+    // Changed after loading: no longer the list the loader made.
+    didSet { endpointRevision = nil }
+  }
+  /// Which list of endpoints the loader made these (nil once they are changed otherwise).
+  var endpointRevision: EndpointRevision?
   /// Every policy, staged ones included.
   public var policies: [Policy] = []
   /// Tiers by name, built-in ones included.
