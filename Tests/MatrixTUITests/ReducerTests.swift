@@ -328,6 +328,33 @@ import Testing
     #expect(adjusted.cells != before.cells)
   }
 
+  @Test func anEditOfEndpointsAdjustsTheZoomedOutCounts() throws {
+    var state = AppFixtures.state()
+    _ = state.reduce(.key(.char("z")))
+    let folder = AppFixtures.lesson("host-firewall")
+    let inventory = try String(contentsOfFile: folder + "/00-inventory.yaml", encoding: .utf8)
+    let policy = try String(contentsOfFile: folder + "/10-host-firewall.yaml", encoding: .utf8)
+    func load(_ inventory: String) {
+      let files = [SourceFile(path: "inventory.yaml", text: inventory), SourceFile(path: "policy.yaml", text: policy)]
+      _ = state.reduce(.loaded(LoadedManifests(result: ManifestLoader.load(files), files: files.map(\.path)), nil))
+    }
+    load(inventory)
+    let before = try #require(state.groupMatrix)
+    // prod/backend takes a label the host firewall lets in: a class of its own, cells flip.
+    load(inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n"))
+    #expect(state.matrix?.isIncremental == true)
+    #expect(state.status?.text.contains("cells flipped") == true)
+    let edited = try #require(state.groupMatrix)
+    #expect(edited.cells == GroupMatrix(state: state).cells)
+    #expect(edited.cells != before.cells)
+    // Back as it was, then a trap (an edit of policies on the classes the edits left).
+    load(inventory)
+    #expect(state.groupMatrix?.cells == before.cells)
+    _ = state.reduce(.trap("node-host-firewall"))
+    #expect(state.status?.text.contains("cells flipped") == true)
+    #expect(state.groupMatrix?.cells == GroupMatrix(state: state).cells)
+  }
+
   @Test func bigClustersOpenZoomedOut() {
     var state = AppState(paths: [AppFixtures.lesson("host-firewall")], isWatching: false)
     state.zoomOutAbove = 3

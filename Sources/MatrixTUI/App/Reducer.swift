@@ -159,11 +159,13 @@ extension AppState {
       if groupMatrix != nil { groupMatrix = GroupMatrix(state: self) }
       return
     }
-    let (flipped, nowAllowed, pairs) = recordFlips(
+    let (flipped, nowAllowed, changed) = recordFlips(
       previous: previous, previousConnections: isAnyProbe ? previousConnections : nil)
     if let zoomed = groupMatrix {
-      // An edit of policies alone: the flipped class pairs adjust the counts.
-      if !isAnyProbe, let pairs, let updated = zoomed.updated(flipped: pairs, in: matrix) {
+      // The same endpoints: the flipped pairs adjust the counts.
+      if !isAnyProbe, let changed,
+        let updated = zoomed.updated(changed: changed, in: matrix, classes: evaluator.classes)
+      {
         groupMatrix = updated
       } else {
         groupMatrix = GroupMatrix(state: self)
@@ -182,7 +184,7 @@ extension AppState {
   /// of those are now allowed (with `any`: now allow something).
   private mutating func recordFlips(
     previous: ConnectivityMatrix, previousConnections: ConnectionMatrix?
-  ) -> (flipped: Int, nowAllowed: Int, pairs: ClassPairBits?) {
+  ) -> (flipped: Int, nowAllowed: Int, changed: ChangedCells?) {
     guard let matrix else { return (0, 0, nil) }
     flips.removeAll { now - $0.at >= flipHighlightSeconds }
     let changed: ChangedCells
@@ -212,7 +214,7 @@ extension AppState {
       if allows { nowAllowed += cells }
     }
     if flipped > 0 { flips.append(FlipRecord(at: now, pairs: changed.pairs, groupOf: changed.groupOf)) }
-    return (flipped, nowAllowed, changed.groupsAreClasses ? changed.pairs : nil)
+    return (flipped, nowAllowed, changed)
   }
 
   /// Shows groups (hosts, namespaces, network sets) instead of endpoints, on the groups of the

@@ -77,21 +77,40 @@ struct GroupMatrix: Sendable {
     self.cells = cells
   }
 
-  /// The counts after the class pairs in `flipped` changed verdict in `matrix` (a single
-  /// probe), or nil when `matrix` has other classes than these counts were made with.
-  func updated(flipped: ClassPairBits, in matrix: ConnectivityMatrix) -> GroupMatrix? {
-    guard matrix.classOf == classOf, flipped.classCount == classSize.count else { return nil }
+  /// The counts after the cells in `changed` changed verdict in `matrix` (a single probe,
+  /// with `classes`), or nil when the endpoints are not the ones the counts were made with
+  /// (by id and place): an edit of policies, or of endpoints' details, adjusts the counts of
+  /// the pairs of groups it flipped instead of counting every cell again.
+  func updated(changed: ChangedCells, in matrix: ConnectivityMatrix, classes: EndpointClasses) -> GroupMatrix? {
+    guard changed.groupOf.count == classOf.count else { return nil }
+    if let olderIndex = changed.olderIndex {
+      guard olderIndex.indices.allSatisfy({ olderIndex[$0] == Int32($0) }) else { return nil }
+    } else {
+      guard matrix.classOf == classOf else { return nil }
+    }
+    // Each changed group's zoomed-out group, through one of its endpoints (as it was).
+    var outer = [Int](repeating: -1, count: changed.groupCount)
+    for (endpoint, group) in changed.groupOf.enumerated() where group >= 0 && outer[Int(group)] < 0 {
+      outer[Int(group)] = classGroup[Int(classOf[endpoint])]
+    }
+    let sizes = changed.groupSizes
     var result = self
-    for (source, destination) in flipped.pairs {
-      let pairs = classSize[source] * classSize[destination] - (source == destination ? classSize[source] : 0)
-      let index = classGroup[source] * groups.count + classGroup[destination]
-      if matrix.classAllows(source, destination) {
+    for (source, destination) in changed.pairs.pairs {
+      let pairs = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
+      let index = outer[source] * groups.count + outer[destination]
+      if matrix.classAllows(Int(changed.newerClass[source]), Int(changed.newerClass[destination])) {
         result.cells[index].allowed += pairs
         result.cells[index].denied -= pairs
       } else {
         result.cells[index].allowed -= pairs
         result.cells[index].denied += pairs
       }
+    }
+    if !changed.groupsAreClasses {
+      // The classes now, for the next edit.
+      result.classOf = classes.classOf
+      result.classSize = classes.members.map(\.count)
+      result.classGroup = classes.members.map { members in members.first.map { classGroup[Int(classOf[$0])] } ?? 0 }
     }
     return result
   }

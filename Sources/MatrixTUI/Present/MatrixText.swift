@@ -76,12 +76,16 @@ struct MatrixText {
   /// The mark of one cell.
   func mark(_ source: Int, _ destination: Int) -> String {
     if source == destination { return glyphs.selfCell }
-    if let matrix { return glyphs.mark(matrix.outcome(source, destination)) }
+    // (Optional chaining reads the matrix in place; `if let` would copy it for every cell.)
+    if let outcome = matrix?.outcome(source, destination) { return glyphs.mark(outcome) }
     guard let set = connections?.connections(source, destination) else { return "?" }
     return set.isAll ? glyphs.allowed : (set.isEmpty ? glyphs.denied : glyphs.some)
   }
 
   /// Cell counts: all allowed, some ports (with `any`), denied.
+  /// What a pair of classes allows, for counting.
+  private enum Verdict { case allowed, someAllowed, denied }
+
   struct Tally: Hashable, Sendable {
     var allowed = 0
     var some = 0
@@ -127,23 +131,29 @@ struct MatrixText {
     var tallies = [Tally](repeating: Tally(), count: groups * groups)
     let sourceClasses = (0..<classCount).filter { rowCount[$0] > 0 }
     let destinationClasses = (0..<classCount).filter { columnCount[$0] > 0 }
-    for a in sourceClasses {
-      let rowBase = classGroup[a] * groups
-      for b in destinationClasses {
-        let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
-        guard pairs > 0 else { continue }
-        let index = rowBase + classGroup[b]
-        if let matrix {
-          if matrix.classAllows(a, b) { tallies[index].allowed += pairs } else { tallies[index].denied += pairs }
-        } else if let set = connections?.classConnections(a, b) {
-          if set.isAll {
-            tallies[index].allowed += pairs
-          } else if set.isEmpty {
-            tallies[index].denied += pairs
-          } else {
-            tallies[index].some += pairs
+    // (The matrix is unwrapped once: unwrapping it for each of a million class pairs copies it
+    // each time.)
+    func count(_ verdict: (Int, Int) -> Verdict) {
+      for a in sourceClasses {
+        let rowBase = classGroup[a] * groups
+        for b in destinationClasses {
+          let pairs = rowCount[a] * columnCount[b] - (a == b ? both[a] : 0)
+          guard pairs > 0 else { continue }
+          let index = rowBase + classGroup[b]
+          switch verdict(a, b) {
+          case .allowed: tallies[index].allowed += pairs
+          case .someAllowed: tallies[index].some += pairs
+          case .denied: tallies[index].denied += pairs
           }
         }
+      }
+    }
+    if let matrix {
+      count { matrix.classAllows($0, $1) ? .allowed : .denied }
+    } else if let connections {
+      count { a, b in
+        let set = connections.classConnections(a, b)
+        return set.isAll ? .allowed : set.isEmpty ? .denied : .someAllowed
       }
     }
     return GroupTallies(keys: keys, tallies: tallies)
