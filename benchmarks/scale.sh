@@ -63,7 +63,7 @@ classes, indexes, the policies of each class; matrix = every pair, one probe; an
 connection set; edit = one policy file changed (read what changed, decode it, re-evaluate the
 classes it can affect, compare); edit any = that edit with connection sets shown, updated the
 same way; pod edit = one pod's label value changed in the file of pods, handled the same way
-(its classes and the matrix are worked out again); x scan = (load + prepare + matrix) / scan;
+(its endpoint made again, its class added, every row walked for the new column); x scan = (load + prepare + matrix) / scan;
 any x = connection sets over the single probe, loading included in both; edit x = edit / (load +
 prepare + matrix); pod x = pod edit / (load + prepare + matrix); ms/1k = (load + prepare +
 matrix) per 1,000 endpoints; growth = ms/1k over the first size's.
