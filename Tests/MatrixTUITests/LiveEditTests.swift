@@ -238,7 +238,7 @@ private func denyAll(_ name: String = "deny-all") -> String {
     #expect(!edit.state.isFlipped(0, 1) && !edit.state.isFlipped(1, 0))
   }
 
-  @Test func aPodLabelAddedAndTakenBackGivesTheMatrixOfAFreshLoad() throws {
+  @Test func podsRelabelledAddedAndRemovedGiveTheMatrixOfAFreshLoad() throws {
     let edit = try LiveEdit()
     let folder = AppFixtures.lesson("host-firewall")
     let inventory = try String(contentsOfFile: folder + "/00-inventory.yaml", encoding: .utf8)
@@ -247,7 +247,15 @@ private func denyAll(_ name: String = "deny-all") -> String {
     try edit.dir.write("10-host-firewall.yaml", policy)
     edit.start(["."])
     let labelled = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
-    for text in [labelled, inventory, labelled, inventory] {
+    let added = inventory + """
+
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: backend-2, namespace: prod, labels: {tier: control-plane}}
+      spec: {containers: [{name: c}]}
+      """
+    for text in [labelled, inventory, labelled, inventory, added, inventory] {
       try edit.dir.write("00-inventory.yaml", text)
       edit.settle()
       let fresh = ManifestLoader.load([
@@ -257,6 +265,8 @@ private func denyAll(_ name: String = "deny-all") -> String {
       let expected = ConnectivityMatrix(evaluator: Evaluator(cluster: fresh.cluster), probe: Probe(.tcp, 80))
       #expect(edit.state.matrix?.isIncremental == true)
       #expect(edit.state.matrix?.counts.allowed == expected.counts.allowed)
+      #expect(edit.state.endpoints.map(\.id) == expected.endpoints)
+      #expect(edit.state.longestEndpointID == expected.endpoints.map(\.count).max())
     }
   }
 

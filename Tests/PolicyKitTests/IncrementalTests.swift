@@ -113,7 +113,9 @@ import Testing
       (1, ported, true, 1, "a pod's named port"),
       (1, moved, true, 1, "a pod's node"),
       (1, "# a comment moves every pod a line down\n" + moved, true, 3, "a line added before the pods"),
-      (1, pods.replacingOccurrences(of: "name: db,", with: "name: database,"), false, nil, "a pod renamed"),
+      (1, moved + "\n---\n" + Self.pod("cache", "prod"), true, 4, "a pod added (the others a line up again)"),
+      (1, moved, true, 0, "the pod removed again"),
+      (1, moved.replacingOccurrences(of: "name: db,", with: "name: database,"), true, 1, "a pod renamed: one gone, one new"),
       (1, pods + "\nstatus: {podIP: 10.9.9.9}", false, nil, "a pod given an address"),
       (1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: copy"), false, nil, "duplicate pods"),
       (1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: other"), false, nil,
@@ -497,6 +499,56 @@ import Testing
     #expect(pastFirstWord > 10, "some past the first words of a row")
   }
 
+  /// A pod manifest, with labels and an address when given.
+  static func pod(_ name: String, _ namespace: String, labels: String = "app: \"x\"", ip: String? = nil) -> String {
+    """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: \(name), namespace: \(namespace), labels: {\(labels)}}
+    spec: {containers: [{name: c}]}
+    """ + (ip.map { "\nstatus: {podIP: \($0)}" } ?? "")
+  }
+
+  /// Pods added, removed and relabelled at random where made-up addresses collide often (a
+  /// pool of 14): a patched inventory equals a fresh load, addresses included, or the load
+  /// starts over.
+  @Test func podsAddedAndRemovedPatchTheInventoryAsAFreshLoadWouldBuildIt() {
+    var options = LoadOptions()
+    options.podCIDR = CIDR(address: IPAddress(ipv4: 0x0A00_0000), prefix: 28)
+    var generator = SeededGenerator(seed: 7)
+    var pods: [(name: String, text: String)] = (0..<6).map { ("p\($0)", Self.pod("p\($0)", "prod")) }
+    var cache = ManifestCache()
+    var patched = 0
+    var rebuilt = 0
+    var next = 6
+    func files() -> [SourceFile] {
+      Self.files([("a-namespaces.yaml", Self.namespaces), ("b-pods.yaml", pods.map(\.text).joined(separator: "\n---\n"))])
+    }
+    _ = ManifestLoader.load(files(), options: options, cache: &cache)
+    var listEdits = 0
+    for step in 0..<100 {
+      let count = pods.count
+      switch Int.random(in: 0..<4, using: &generator) {
+      case 0 where pods.count > 1:
+        pods.remove(at: Int.random(in: 0..<pods.count, using: &generator))
+      case 1 where pods.count < 11:
+        let ip = Bool.random(using: &generator) ? "10.0.0.\(Int.random(in: 1...14, using: &generator))" : nil
+        pods.insert((name: "q\(next)", text: Self.pod("q\(next)", next % 2 == 0 ? "prod" : "dev", ip: ip)), at: Int.random(in: 0...pods.count, using: &generator))
+        next += 1
+      default:
+        let index = Int.random(in: 0..<pods.count, using: &generator)
+        pods[index].text = Self.pod(pods[index].name, pods[index].text.contains("namespace: dev") ? "dev" : "prod", labels: "app: \"v\(step)\"")
+      }
+      let cached = ManifestLoader.load(files(), options: options, cache: &cache)
+      Self.expectSame(cached, ManifestLoader.load(files(), options: options), "step \(step)")
+      if cache.lastPatchedEndpoints != nil { patched += 1 } else { rebuilt += 1 }
+      if cache.lastPatchedEndpoints != nil, pods.count != count { listEdits += 1 }
+    }
+    #expect(patched > 20, "most edits patch the inventory")
+    #expect(listEdits > 10, "pods added and removed among them")
+    #expect(rebuilt > 3, "some would move another pod's address and start over")
+  }
+
   /// The explorer's way through edits of a pod in a file: loads with a cache (the inventory
   /// patched, the evaluator told which endpoints changed), each matrix updated from the last.
   @Test func podEditsLoadedWithACacheGiveFreshMatrices() throws {
@@ -508,7 +560,12 @@ import Testing
     var cache = ManifestCache()
     var evaluator: Evaluator?
     var matrix: ConnectivityMatrix?
-    for (step, text) in [("first", inventory), ("a label added", labelled), ("put back", inventory), ("relabelled", renamed), ("labelled", labelled), ("put back again", inventory)] {
+    let added = inventory + "\n---\n" + Self.pod("backend-2", "prod", labels: "tier: control-plane")
+    let steps = [
+      ("first", inventory), ("a label added", labelled), ("put back", inventory), ("relabelled", renamed),
+      ("labelled", labelled), ("put back again", inventory), ("a pod added", added), ("removed again", inventory),
+    ]
+    for (step, text) in steps {
       let files = [SourceFile(path: "inventory.yaml", text: text), SourceFile(path: "policy.yaml", text: policy)]
       let cluster = ManifestLoader.load(files, cache: &cache).cluster
       let next = Evaluator(cluster: cluster, reusing: evaluator)

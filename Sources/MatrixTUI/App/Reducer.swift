@@ -127,8 +127,8 @@ extension AppState {
     let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix)
     let previousConnections = connections
     self.evaluator = evaluator
-    if !evaluator.reusedClasses {
-      // New endpoints (otherwise the same ones, measured before).
+    if !evaluator.sameEndpoints {
+      // Other endpoints (otherwise the same ones, measured before).
       longestEndpointID = evaluator.ids.lazy.map(\.count).max() ?? 0
     }
     self.matrix = matrix

@@ -52,47 +52,28 @@ public struct EndpointClasses: Sendable {
     self.nodeMatters = nodeMatters
   }
 
-  /// The classes after the endpoints at `changed` became `endpoints[i]` (the same kinds, so
-  /// whether nodes matter stays), with the same `cidrs`. Every class keeps its number, even
-  /// one left without members; an endpoint whose key is new starts a class numbered after
-  /// the others.
-  func updating(_ changed: [Int], endpoints: [Endpoint], cidrs: [CIDR]) -> EndpointClasses {
-    var classOf = classOf
-    var members = members
+  /// The classes of `endpoints`, made from these by an edit of endpoints: those at `changed`
+  /// are new or changed, the others are those of the list these were made for, at
+  /// `olderPosition` (nil: at the same places). The same CIDRs, and the same kinds of
+  /// endpoints, so whether nodes matter stays. Every class keeps its number, even one left
+  /// without members; an endpoint whose key is new starts a class numbered after the others.
+  func updating(_ changed: [Int], olderPosition: [Int32]?, endpoints: [Endpoint], cidrs: [CIDR]) -> EndpointClasses {
+    var classOf = olderPosition.map { older in older.map { $0 >= 0 ? self.classOf[Int($0)] : -1 } } ?? classOf
     var keys = keys
+    var count = members.count
     for index in changed {
       let key = Key(endpoints[index], cidrs: cidrs, nodeMatters: nodeMatters)
-      let old = Int(classOf[index])
-      let new: Int
       if let known = keys[key] {
-        new = Int(known)
+        classOf[index] = known
       } else {
-        new = members.count
-        keys[key] = Int32(new)
-        members.append([])
+        keys[key] = Int32(count)
+        classOf[index] = Int32(count)
+        count += 1
       }
-      guard new != old else { continue }
-      classOf[index] = Int32(new)
-      if let position = Self.position(of: index, in: members[old]) { members[old].remove(at: position) }
-      members[new].insert(index, at: Self.insertion(of: index, in: members[new]))
     }
+    var members = [[Int]](repeating: [], count: count)
+    for index in classOf.indices { members[Int(classOf[index])].append(index) }
     return EndpointClasses(classOf: classOf, members: members, keys: keys, nodeMatters: nodeMatters)
-  }
-
-  /// Where `index` is in the sorted `list`.
-  private static func position(of index: Int, in list: [Int]) -> Int? {
-    let at = insertion(of: index, in: list)
-    return at < list.count && list[at] == index ? at : nil
-  }
-
-  /// Where `index` goes in the sorted `list`.
-  private static func insertion(of index: Int, in list: [Int]) -> Int {
-    var (low, high) = (0, list.count)
-    while low < high {
-      let middle = (low + high) / 2
-      if list[middle] < index { low = middle + 1 } else { high = middle }
-    }
-    return low
   }
 
   /// What no policy can tell apart: endpoints with equal keys share a class.

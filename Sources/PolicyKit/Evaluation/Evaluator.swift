@@ -114,9 +114,9 @@ public final class Evaluator: Sendable {
   /// unchanged (so what was worked out for it holds, for the classes there were).
   let policyBefore: [Int?]?
 
-  /// Whether this evaluator took over another's classes (so its endpoints are the same ones,
-  /// by id and place).
-  public var reusedClasses: Bool { changedClasses != nil }
+  /// Whether this evaluator's endpoints are those of the evaluator it took over (the same ids
+  /// at the same places; their details may have changed).
+  public let sameEndpoints: Bool
 
   /// Whether rows computed with the evaluator identified by `token` can be updated with this
   /// one: it took that evaluator's classes over and knows which of them changed.
@@ -156,6 +156,7 @@ public final class Evaluator: Sendable {
       ? previous.flatMap { Self.changedEndpoints(since: $0, cluster: cluster, cidrs: cidrs) } : nil
     let grown = endpointEdit == nil ? nil : previous
     previousToken = reusable?.token ?? grown?.token
+    sameEndpoints = reusable != nil || (grown != nil && endpointEdit?.olderPosition == nil)
     previousClassCount = grown?.classes.count
     let classes: EndpointClasses
     let classIndex: ClassIndex
@@ -167,9 +168,18 @@ public final class Evaluator: Sendable {
       representatives = reusable.representatives
       ids = reusable.ids
     } else if let grown, let endpointEdit {
-      index = grown.index
-      ids = grown.ids
-      classes = grown.classes.updating(endpointEdit, endpoints: cluster.endpoints, cidrs: cidrs)
+      if endpointEdit.olderPosition == nil {
+        index = grown.index
+        ids = grown.ids
+      } else {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(cluster.endpoints.count)
+        for position in cluster.endpoints.indices { index[cluster.endpoints[position].id] = position }
+        self.index = index
+        ids = cluster.endpoints.indices.map { cluster.endpoints[$0].id }
+      }
+      classes = grown.classes.updating(
+        endpointEdit.changed, olderPosition: endpointEdit.olderPosition, endpoints: cluster.endpoints, cidrs: cidrs)
       representatives = grown.representatives
         + (grown.classes.count..<classes.count).map { cluster.endpoints[classes.members[$0][0]] }
       classIndex = grown.classIndex.adding(
@@ -409,51 +419,62 @@ public final class Evaluator: Sendable {
         || (!madeFrom(previous.cluster, cluster) && previous.cluster.endpoints == cluster.endpoints))
   }
 
-  /// Whether the loader made `b`'s endpoints from `a`'s, changing some.
+  /// Whether the loader made `b`'s endpoints from `a`'s, changing, adding or removing some.
   private static func madeFrom(_ a: Cluster, _ b: Cluster) -> Bool {
-    guard let base = b.endpointRevision?.base else { return false }
-    return base == a.endpointRevision?.token && b.endpointRevision?.changed.isEmpty == false
+    guard let revision = b.endpointRevision, let base = revision.base else { return false }
+    return base == a.endpointRevision?.token && (!revision.changed.isEmpty || revision.olderPosition != nil)
   }
 
   /// Whether both clusters have the endpoints one load made (or `b`'s were made from `a`'s
   /// changing none).
   private static func sameRevision(_ a: Cluster, _ b: Cluster) -> Bool {
     guard let first = a.endpointRevision, let second = b.endpointRevision else { return false }
-    return first.token == second.token || (second.base == first.token && second.changed.isEmpty)
+    return first.token == second.token
+      || (second.base == first.token && second.changed.isEmpty && second.olderPosition == nil)
   }
 
-  /// After an edit of endpoints alone, the positions of those that changed: nil unless the
-  /// endpoints are the same ones (ids, places, kinds) and everything else classes and
-  /// profile rules depend on is as in `previous` (policies are compared by the caller), or
-  /// when so many changed that working everything out again costs less.
-  private static func changedEndpoints(since previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> [Int]? {
+  /// An edit of endpoints: the positions of those changed or added, and when some were added
+  /// or removed, each one's position before (-1: added).
+  struct EndpointEdit {
+    var changed: [Int]
+    var olderPosition: [Int32]?
+  }
+
+  /// After an edit of endpoints alone, what changed: nil unless everything else classes and
+  /// profile rules depend on is as in `previous` (policies are compared by the caller) and the
+  /// endpoints are the same ones (ids, places, kinds) or the loader says how they were made
+  /// from `previous`'s, or when so many changed that working everything out again costs less.
+  private static func changedEndpoints(since previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> EndpointEdit? {
     let before = previous.cluster
-    guard previous.cidrs == cidrs, before.endpoints.count == cluster.endpoints.count,
-      before.felix == cluster.felix, before.profiles == cluster.profiles, before.tiers == cluster.tiers,
-      before.namespaces == cluster.namespaces, before.serviceAccountLabels == cluster.serviceAccountLabels
+    guard previous.cidrs == cidrs, before.felix == cluster.felix, before.profiles == cluster.profiles,
+      before.tiers == cluster.tiers, before.namespaces == cluster.namespaces,
+      before.serviceAccountLabels == cluster.serviceAccountLabels
     else { return nil }
-    // The loader says which it made again from the previous load's list; otherwise every
-    // endpoint is compared (through buffers: subscripting copies one, every field retained).
-    let named: [Int]?
-    if let revision = cluster.endpointRevision, let base = revision.base,
-      base == before.endpointRevision?.token
-    {
+    let count = cluster.endpoints.count
+    func few(_ changed: Int) -> Bool { changed < 64 || changed * 8 < count }
+    // The loader says which it made again or added from the previous load's list.
+    var named: [Int]?
+    if let revision = cluster.endpointRevision, let base = revision.base, base == before.endpointRevision?.token {
+      guard few(revision.changed.count) else { return nil }
+      if let older = revision.olderPosition {
+        return EndpointEdit(changed: revision.changed, olderPosition: older)
+      }
       named = revision.changed
-    } else {
-      named = nil
     }
-    return before.endpoints.withUnsafeBufferPointer { old in
-      cluster.endpoints.withUnsafeBufferPointer { new in
+    guard before.endpoints.count == count else { return nil }
+    // Otherwise every endpoint is compared (through buffers: subscripting copies one, every
+    // field retained).
+    let changed = before.endpoints.withUnsafeBufferPointer { old in
+      cluster.endpoints.withUnsafeBufferPointer { new -> [Int]? in
         var changed: [Int] = []
         for index in named ?? Array(new.indices) where old[index] != new[index] {
-          guard old[index].id == new[index].id, old[index].kind == new[index].kind,
-            changed.count < 64 || changed.count * 8 < new.count
-          else { return nil }
+          guard old[index].id == new[index].id, old[index].kind == new[index].kind, few(changed.count) else { return nil }
           changed.append(index)
         }
         return changed
       }
     }
+    return changed.map { EndpointEdit(changed: $0, olderPosition: nil) }
   }
 
   /// Every policy's classes (subjects, rule peers, rule local ends) when the classes are

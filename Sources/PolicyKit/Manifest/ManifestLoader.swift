@@ -100,7 +100,9 @@ public enum ManifestLoader {
     cache.lastPatchedEndpoints = nil
     if inventory == nil, let known = cache.inventory {
       // Files decoded again that changed only pods' own details: those endpoints are made again.
-      inventory = Self.patch(known, parts: parts, files: files, missing: missing, previous: previous, decodings: decodings)
+      inventory = Self.patch(
+        known, parts: parts, files: files, missing: missing, previous: previous, decodings: decodings,
+        pool: options.podCIDR)
       cache.lastPatchedEndpoints = inventory?.revision.changed
     }
     let policies = decodings.reduce(0) { total, decoding in total + decoding.definitions.count { !$0.isInventory } }
@@ -128,7 +130,7 @@ public enum ManifestLoader {
   /// workloads' own details (`Inventory.patched`).
   private static func patch(
     _ known: Inventory, parts: [Inventory.Part], files: [SourceFile], missing: [Int],
-    previous: [ManifestCache.Entry?], decodings: [FileDecoding]
+    previous: [ManifestCache.Entry?], decodings: [FileDecoding], pool: CIDR
   ) -> Inventory? {
     guard known.parts.count == parts.count, zip(known.parts, parts).allSatisfy({ $0.path == $1.path }) else { return nil }
     var edits: [(path: String, old: FileDecoding, new: FileDecoding)] = []
@@ -145,7 +147,7 @@ public enum ManifestLoader {
     // Every other inventory file is the one the inventory was made from.
     let edited = Set(edits.map(\.path))
     guard zip(known.parts, parts).allSatisfy({ $0.token == $1.token || edited.contains($1.path) }) else { return nil }
-    return known.patched(edits, parts: parts)
+    return known.patched(edits, parts: parts, pool: pool)
   }
 }
 

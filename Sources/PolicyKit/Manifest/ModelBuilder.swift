@@ -98,6 +98,8 @@ public struct Inventory: Sendable {
   var profiles: [String: Profile]
   var felix: FelixSettings
   var diagnostics: [Diagnostic]
+  /// Whether every workload is a pod (no templates that pods could stand in for).
+  var onlyPods = false
   /// Workload endpoints' positions, once a patch needed them (`patched`).
   var workloadPositions: [String: Int]?
   /// Which list `endpoints` is (after `patched`: made from which, changed where).
@@ -107,48 +109,96 @@ public struct Inventory: Sendable {
 extension Inventory {
   /// The inventory after `edits` (each file's decoding before and after), when they changed
   /// only what pods and workloads say about themselves that needs no other object to be made
-  /// again: labels, service account, node, named ports and place. Their endpoints are made
-  /// again; every other endpoint, id and address stays. Nil when anything else changed (an
-  /// object added, removed, renamed or readdressed, any other inventory object edited, or a
-  /// diagnostic of the inventory lies in an edited file).
-  func patched(_ edits: [(path: String, old: FileDecoding, new: FileDecoding)], parts: [Part]) -> Inventory? {
+  /// again (labels, service account, node, named ports and place), or added or removed pods
+  /// (when every workload is a pod, and no other pod's made-up address would move). The
+  /// endpoints of those pods are made again, added or removed; every other endpoint, id and
+  /// address stays. Nil when anything else changed (an object renamed or readdressed, any other
+  /// inventory object edited, or a diagnostic of the inventory lies in an edited file).
+  func patched(
+    _ edits: [(path: String, old: FileDecoding, new: FileDecoding)], parts: [Part], pool: CIDR
+  ) -> Inventory? {
     let positions = workloadPositions ?? Self.workloadPositions(endpoints)
-    var changed: [(position: Int, workload: RawWorkload)] = []
+    var changed: [Int: RawWorkload] = [:]
+    var added: [RawWorkload] = []
+    var removed: Set<Int> = []
     let files = Set(edits.map(\.path))
-    for (_, old, new) in edits {
-      guard old.definitions.count == new.definitions.count else { return nil }
-      // Pieces taken over gave the same definitions at the same places.
-      var alike = [Bool](repeating: false, count: new.definitions.count)
-      if old.spans.count == new.spans.count {
-        for (a, b) in zip(old.spans, new.spans) where a == b { for index in b.definitions { alike[index] = true } }
-      }
-      for index in new.definitions.indices where !alike[index] {
-        let (before, after) = (old.definitions[index], new.definitions[index])
-        guard before.key == after.key else { return nil }
-        switch (before.object, after.object) {
-        case (.policy, .policy), (.tier, .tier): continue
-        case (.workload(let a), .workload(let b)):
-          guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
-            a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 })
-          else { return nil }
-          if a.labels == b.labels, a.serviceAccount == b.serviceAccount, a.nodeName == b.nodeName,
-            a.namedPorts == b.namedPorts, a.location == b.location
-          {
-            continue
-          }
-          // A template dropped for its pods has no endpoint (and stays dropped: the owners
-          // did not change).
-          if let position = positions[Self.workloadKey(b.kind, b.namespace, b.name)] {
-            changed.append((position, b))
-          }
-        case (.namespace(let a), .namespace(let b)): if a != b { return nil }
-        case (.node(let a), .node(let b)): if a != b { return nil }
-        case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): if a != b || x != y { return nil }
-        case (.endpoint(let a), .endpoint(let b)): if a != b { return nil }
-        case (.profile(let a), .profile(let b)): if a != b { return nil }
-        case (.felix(let a), .felix(let b)): if a != b { return nil }
-        default: return nil
+    /// Whether `after` can take `before`'s place (noting a workload whose details changed).
+    func compare(_ before: Definition, _ after: Definition) -> Bool {
+      switch (before.object, after.object) {
+      case (.policy, .policy), (.tier, .tier): return true
+      case (.workload(let a), .workload(let b)):
+        guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
+          a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 })
+        else { return false }
+        if a.labels == b.labels, a.serviceAccount == b.serviceAccount, a.nodeName == b.nodeName,
+          a.namedPorts == b.namedPorts, a.location == b.location
+        {
+          return true
         }
+        // A template dropped for its pods has no endpoint (and stays dropped: the owners
+        // did not change).
+        if let position = positions[Self.workloadKey(b.kind, b.namespace, b.name)] { changed[position] = b }
+        return true
+      case (.namespace(let a), .namespace(let b)): return a == b
+      case (.node(let a), .node(let b)): return a == b
+      case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): return a == b && x == y
+      case (.endpoint(let a), .endpoint(let b)): return a == b
+      case (.profile(let a), .profile(let b)): return a == b
+      case (.felix(let a), .felix(let b)): return a == b
+      default: return false
+      }
+    }
+    for (_, old, new) in edits {
+      if old.definitions.count == new.definitions.count {
+        // Pieces taken over gave the same definitions at the same places.
+        var alike = [Bool](repeating: false, count: new.definitions.count)
+        if old.spans.count == new.spans.count {
+          for (a, b) in zip(old.spans, new.spans) where a == b { for index in b.definitions { alike[index] = true } }
+        }
+        let others = new.definitions.indices.filter { !alike[$0] }
+        // The same objects in the same order: each compared with the one in its place.
+        if others.allSatisfy({ old.definitions[$0].key == new.definitions[$0].key }) {
+          for index in others {
+            guard compare(old.definitions[index], new.definitions[index]) else { return nil }
+          }
+          continue
+        }
+      }
+      // Pods added or removed: pieces taken over (wherever they now are) gave the same
+      // definitions; the others are matched by key.
+      guard onlyPods else { return nil }
+      var oldAlike = [Bool](repeating: false, count: old.definitions.count)
+      var newAlike = [Bool](repeating: false, count: new.definitions.count)
+      var spans: [UInt64: Range<Int>] = [:]
+      for span in old.spans { spans[span.token] = span.definitions }
+      for span in new.spans {
+        guard let range = spans[span.token], range.count == span.definitions.count else { continue }
+        for index in range { oldAlike[index] = true }
+        for index in span.definitions { newAlike[index] = true }
+      }
+      var before: [String: Int] = [:]
+      for index in old.definitions.indices where !oldAlike[index] {
+        guard before.updateValue(index, forKey: old.definitions[index].key) == nil else { return nil }
+      }
+      var seen: Set<String> = []
+      for index in new.definitions.indices where !newAlike[index] {
+        let definition = new.definitions[index]
+        guard seen.insert(definition.key).inserted else { return nil }
+        if let index = before[definition.key] {
+          guard compare(old.definitions[index], definition) else { return nil }
+        } else {
+          // A new pod (one defined elsewhere, or moved from a piece taken over, is not).
+          guard case .workload(let pod) = definition.object, pod.kind == "Pod",
+            positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
+          else { return nil }
+          added.append(pod)
+        }
+      }
+      for index in old.definitions.indices where !oldAlike[index] && !seen.contains(old.definitions[index].key) {
+        guard case .workload(let pod) = old.definitions[index].object,
+          let position = positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)]
+        else { return nil }
+        removed.insert(position)
       }
     }
     // Duplicates and warnings of the inventory point at places that may have moved.
@@ -156,11 +206,11 @@ extension Inventory {
       if let location = diagnostic.location, files.contains(location.file) { return nil }
       if diagnostic.notes.contains(where: { $0.location.map { files.contains($0.file) } ?? false }) { return nil }
     }
-    var patched = self
-    patched.parts = parts
     var context = Cluster()
     context.namespaces = namespaces
     context.serviceAccountLabels = serviceAccountLabels
+    var patched = self
+    patched.parts = parts
     for (position, workload) in changed {
       let before = endpoints[position]
       var endpoint = ModelBuilder.workloadEndpoint(
@@ -170,8 +220,99 @@ extension Inventory {
       patched.endpoints[position] = endpoint
     }
     patched.workloadPositions = positions
-    patched.revision = EndpointRevision(base: revision.token, changed: changed.map(\.position).sorted())
+    guard !added.isEmpty || !removed.isEmpty else {
+      patched.revision = EndpointRevision(base: revision.token, changed: changed.keys.sorted())
+      return patched
+    }
+    guard let addedEndpoints = addressed(added, removing: removed, pool: pool, context: context) else { return nil }
+    // The list again, sorted as `ModelBuilder.finish` sorts it: the added pods put in place.
+    let sorted = addedEndpoints.sorted { Self.order($0) < Self.order($1) }
+    var list: [Endpoint] = []
+    list.reserveCapacity(endpoints.count - removed.count + sorted.count)
+    var olderPosition: [Int32] = []
+    olderPosition.reserveCapacity(list.capacity)
+    var next = 0
+    var remade: [Int] = []
+    for index in patched.endpoints.indices where !removed.contains(index) {
+      while next < sorted.count, Self.order(sorted[next]) < Self.order(patched.endpoints[index]) {
+        remade.append(list.count)
+        list.append(sorted[next])
+        olderPosition.append(-1)
+        next += 1
+      }
+      if changed[index] != nil { remade.append(list.count) }
+      list.append(patched.endpoints[index])
+      olderPosition.append(Int32(index))
+    }
+    for endpoint in sorted[next...] {
+      remade.append(list.count)
+      list.append(endpoint)
+      olderPosition.append(-1)
+    }
+    patched.endpoints = list
+    patched.workloadPositions = nil
+    patched.revision = EndpointRevision(base: revision.token, changed: remade, olderPosition: olderPosition)
     return patched
+  }
+
+  /// The endpoints of `pods`, added to these less those at `removed`, with the addresses a
+  /// build from scratch gives them; nil when that build would give any other endpoint
+  /// another address (a made-up address that was taken, or one that skipped a removed
+  /// endpoint's address).
+  private func addressed(
+    _ pods: [RawWorkload], removing removed: Set<Int>, pool: CIDR, context: Cluster
+  ) -> [Endpoint]? {
+    guard pool.address.isIPv4 else { return nil }
+    let hostBits = pool.address.bitWidth - pool.prefix
+    let poolSize = UInt64(1) << UInt64(hostBits)
+    guard poolSize > 2 else { return nil }
+    let ring = poolSize - 2
+    var used: Set<IPAddress> = []
+    used.reserveCapacity(endpoints.count + pods.count)
+    for index in endpoints.indices where !removed.contains(index) { used.formUnion(endpoints[index].addresses) }
+    // A made-up address is the first free one from the hash of the id on: one that skipped
+    // over a removed address would take it now.
+    let freed = removed.flatMap { endpoints[$0].addresses }.compactMap { address -> UInt64? in
+      guard pool.contains(address) else { return nil }
+      let offset = address.low &- pool.address.low
+      return (1...ring).contains(offset) ? offset : nil
+    }
+    if !freed.isEmpty {
+      for index in endpoints.indices where !removed.contains(index) && endpoints[index].hasSyntheticAddress {
+        guard let address = endpoints[index].address else { continue }
+        let first = 1 + fnv1a(endpoints[index].id) % ring
+        let taken = address.low &- pool.address.low
+        guard taken != first else { continue }
+        // Offsets run first, first + 1, ... ring, 1, 2 ...: how far along each lies.
+        func distance(_ offset: UInt64) -> UInt64 { (offset + ring - first) % ring }
+        if freed.contains(where: { distance($0) < distance(taken) }) { return nil }
+      }
+    }
+    var result: [Endpoint] = []
+    for pod in pods {
+      var endpoint = ModelBuilder.workloadEndpoint(
+        pod, id: "\(pod.namespace)/\(pod.name)", inherited: InheritedLabels(pod, in: context))
+      if let ip = pod.podIP {
+        let addresses = [ip] + pod.extraIPs
+        guard !addresses.contains(where: used.contains) else { return nil }
+        endpoint.addresses = addresses
+      } else {
+        // Only its first choice: any other would depend on the order pods are given in.
+        let address = pool.address.adding(1 + fnv1a(endpoint.id) % ring)
+        guard !used.contains(address) else { return nil }
+        endpoint.addresses = [address]
+        endpoint.hasSyntheticAddress = true
+      }
+      used.formUnion(endpoint.addresses)
+      result.append(endpoint)
+    }
+    return result
+  }
+
+  /// How `ModelBuilder.finish` sorts endpoints.
+  static func order(_ endpoint: Endpoint) -> (Int, String, String, String) {
+    (endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
+      endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id)
   }
 
   /// Each workload endpoint's position, by kind, namespace and name.
@@ -378,6 +519,8 @@ struct ModelBuilder {
   var namespaceReferences: [String: SourceLocation] = [:]
   /// Kinds that are not understood: first place and count, reported once per kind.
   var skippedKinds: [String: (location: SourceLocation, count: Int)] = [:]
+  /// Whether every workload is a pod.
+  private var onlyPods = false
 
   /// The order policies were sorted into at the last load.
   let knownOrder: PolicyOrder?
@@ -482,17 +625,14 @@ struct ModelBuilder {
       buildWorkloadEndpoints()
       finishHostsAndSets()
       // Sort keys once and move each endpoint once (endpoints are large values).
-      let keys = cluster.endpoints.map { endpoint in
-        (endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
-          endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id)
-      }
+      let keys = cluster.endpoints.map(Inventory.order)
       let order = keys.indices.sorted { keys[$0] < keys[$1] }
       cluster.endpoints = order.map { cluster.endpoints[$0] }
       built = Inventory(
         parts: parts, undeclared: undeclared, namespaces: cluster.namespaces, nodes: cluster.nodes,
         serviceAccountLabels: cluster.serviceAccountLabels, endpoints: cluster.endpoints,
         profiles: cluster.profiles, felix: cluster.felix,
-        diagnostics: inventoryDiagnostics + diagnostics[before...])
+        diagnostics: inventoryDiagnostics + diagnostics[before...], onlyPods: onlyPods)
       cluster.endpointRevision = built.revision
       diagnostics.removeSubrange(before...)
     }
@@ -552,7 +692,7 @@ struct ModelBuilder {
     // A workload whose own pods are in the input is represented by those pods. (Pods alone,
     // the usual dump, need none of this: nothing to drop, and their names are unique per
     // namespace, duplicates being rejected.)
-    let onlyPods = workloads.indices.allSatisfy { workloads[$0].kind == "Pod" }
+    onlyPods = workloads.indices.allSatisfy { workloads[$0].kind == "Pod" }
     let kept: [RawWorkload]
     var nameCount: [String: Int] = [:]
     if onlyPods {

@@ -85,13 +85,17 @@ public struct FelixSettings: Hashable, Sendable {
 
 /// Everything loaded from a set of manifests, ready to evaluate.
 /// Identifies a list of endpoints as the loader made it and, when it was made from the list
-/// of an earlier load by changing some endpoints in place (their details, not their ids or
-/// places), that list and those positions: an evaluator finds an edit's endpoints without
+/// of an earlier load by changing some endpoints (their details, not their ids) or adding and
+/// removing some, that list and what changed: an evaluator finds an edit's endpoints without
 /// comparing every one.
 struct EndpointRevision: Sendable {
   var token = UInt64.random(in: 1...UInt64.max)
   var base: UInt64?
+  /// The positions of the endpoints made again or added.
   var changed: [Int] = []
+  /// When endpoints were added or removed: per position, the endpoint's position in the base
+  /// list (-1 for an added one); nil when every endpoint is where it was.
+  var olderPosition: [Int32]?
 }
 
 public struct Cluster: Sendable {
