@@ -24,10 +24,10 @@ REPS=${REPS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/matrix-tui-scale.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-row() { printf '%9s %8s %7s %8s %8s %8s %7s %7s %8s %8s %7s %7s %6s %6s %6s %7s %7s\n' "$@"; }
+row() { printf '%9s %8s %7s %8s %8s %8s %7s %7s %8s %8s %7s %7s %7s %6s %6s %6s %6s %7s %7s\n' "$@"; }
 echo "matrix-tui scale benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "medians of $REPS runs, milliseconds; $LABEL_SETS label sets at every size"
-row endpoints classes scan load prepare matrix any edit "edit any" "pod edit" "x scan" "any x" "edit x" "pod x" "ms/1k" growth "RSS MiB"
+row endpoints classes scan load prepare matrix any edit "edit any" "pod edit" "pod add" "x scan" "any x" "edit x" "pod x" "add x" "ms/1k" growth "RSS MiB"
 first_per_endpoint=""
 for pods in $SIZES; do
   dir=$work/c$pods
@@ -46,14 +46,16 @@ for pods in $SIZES; do
   edit=$(value edit)
   edit_any=$(value edit-any)
   pod_edit=$(value pod-edit)
+  pod_add=$(value pod-add)
   single=$(awk -v a="$load" -v b="$prepare" -v c="$matrix" 'BEGIN { print a + b + c }')
   per=$(awk -v s="$single" -v n="$endpoints" 'BEGIN { printf "%.1f", s / n * 1000 }')
   first_per_endpoint=${first_per_endpoint:-$per}
-  row "$endpoints" "$classes" "$scan" "$load" "$prepare" "$matrix" "$any" "$edit" "$edit_any" "$pod_edit" \
+  row "$endpoints" "$classes" "$scan" "$load" "$prepare" "$matrix" "$any" "$edit" "$edit_any" "$pod_edit" "$pod_add" \
     "$(awk -v s="$single" -v b="$scan" 'BEGIN { printf "%.2f", s / b }')" \
     "$(awk -v a="$any" -v p="$prepare" -v m="$matrix" -v l="$load" 'BEGIN { printf "%.2f", (l + p + a) / (l + p + m) }')" \
     "$(awk -v e="$edit" -v s="$single" 'BEGIN { printf "%.3f", e / s }')" \
     "$(awk -v e="$pod_edit" -v s="$single" 'BEGIN { printf "%.2f", e / s }')" \
+    "$(awk -v e="$pod_add" -v s="$single" 'BEGIN { printf "%.2f", e / s }')" \
     "$per" "$(awk -v p="$per" -v f="$first_per_endpoint" 'BEGIN { printf "%.2f", p / f }')" \
     "$(awk '$1 == "peak" { print $3 }' <<<"$out")"
 done
@@ -63,8 +65,10 @@ classes, indexes, the policies of each class; matrix = every pair, one probe; an
 connection set; edit = one policy file changed (read what changed, decode it, re-evaluate the
 classes it can affect, compare); edit any = that edit with connection sets shown, updated the
 same way; pod edit = one pod's label value changed in the file of pods, handled the same way
-(its endpoint made again, its class added, every row walked for the new column); x scan = (load + prepare + matrix) / scan;
-any x = connection sets over the single probe, loading included in both; edit x = edit / (load +
-prepare + matrix); pod x = pod edit / (load + prepare + matrix); ms/1k = (load + prepare +
-matrix) per 1,000 endpoints; growth = ms/1k over the first size's.
+(its endpoint made again, its class added, every row walked for the new column); pod add = a
+copy of a pod, renamed, added at the end of that file and removed again, the same way; x scan =
+(load + prepare + matrix) / scan; any x = connection sets over the single probe, loading
+included in both; edit x = edit / (load + prepare + matrix); pod x, add x = pod edit, pod add /
+(load + prepare + matrix); ms/1k = (load + prepare + matrix) per 1,000 endpoints; growth =
+ms/1k over the first size's.
 EOF

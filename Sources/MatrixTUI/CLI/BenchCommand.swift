@@ -10,7 +10,7 @@ struct BenchCommand: Subcommand {
       .option("repetitions", default: "3", help: "Repetitions (the median is reported)."),
       .flag(
         "incremental",
-        help: "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."),
+        help: "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit); a copy of that pod under another name is added at the end of its file, then removed (pod-add). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."),
     ],
     isHidden: true)
 
@@ -92,11 +92,11 @@ struct BenchCommand: Subcommand {
 }
 
 extension BenchCommand {
-  /// The edits timed: of a policy file, of a pod's labels.
-  static let edits = ["edit", "pod-edit"]
+  /// The edits timed: of a policy file, of a pod's labels, a pod added (and removed).
+  static let edits = ["edit", "pod-edit", "pod-add"]
 
   /// Times edits and their undos the way the explorer handles them: one of a policy file
-  /// (`edit`), one of a pod's labels (`pod-edit`).
+  /// (`edit`), one of a pod's labels (`pod-edit`), a pod added and removed (`pod-add`).
   func timeEdit(
     files: [SourceFile], probe: Probe, record: (String, Double) -> Void, note: inout String
   ) {
@@ -125,6 +125,7 @@ extension BenchCommand {
     let edits = zip(Self.edits, [
       ("a policy's first `port: N`", Self.editedFile(files)),
       ("a pod's first label value", Self.editedPod(files)),
+      ("a copy of the first pod added at the end", Self.addedPod(files)),
     ])
     for (prefix, (what, edit)) in edits {
       guard let (index, edited) = edit else {
@@ -190,6 +191,22 @@ extension BenchCommand {
       return (index, Array(replaced.utf8))
     }
     return nil
+  }
+
+  /// The file with the most pods and its bytes with a copy of its first pod, renamed, added at
+  /// the end.
+  static func addedPod(_ files: [SourceFile]) -> (Int, [UInt8])? {
+    guard let (index, _) = editedPod(files) else { return nil }
+    let text = String(decoding: files[index].bytes, as: UTF8.self)
+    guard let pod = text.range(of: "\nkind: Pod\n"), let start = text[..<pod.lowerBound].range(of: "apiVersion:", options: .backwards)
+    else { return nil }
+    var end = text.range(of: "\n---", range: pod.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
+    // Without its status: a pod of its own address.
+    if let status = text.range(of: "\nstatus:", range: pod.upperBound..<end) { end = status.lowerBound }
+    let copy = text[start.lowerBound..<end].replacingOccurrences(
+      of: #"\n  name: ([^\n]+)"#, with: "\n  name: $1-added", options: .regularExpression)
+    let separator = text.hasSuffix("\n") ? "---\n" : "\n---\n"
+    return (index, Array((text + separator + copy + "\n").utf8))
   }
 
   /// The file with a pod whose labels can change (the one with the most pods) and its bytes
