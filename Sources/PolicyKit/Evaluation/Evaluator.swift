@@ -426,7 +426,7 @@ public final class Evaluator: Sendable {
   }
 
   /// Whether both clusters have the endpoints one load made (or `b`'s were made from `a`'s
-  /// changing none).
+  /// changing none but their places in files, which no evaluation sees).
   private static func sameRevision(_ a: Cluster, _ b: Cluster) -> Bool {
     guard let first = a.endpointRevision, let second = b.endpointRevision else { return false }
     return first.token == second.token

@@ -109,16 +109,22 @@ public struct Inventory: Sendable {
 extension Inventory {
   /// The inventory after `edits` (each file's decoding before and after), when they changed
   /// only what pods and workloads say about themselves that needs no other object to be made
-  /// again (labels, service account, node, named ports and place), or added or removed pods
-  /// (when every workload is a pod, and no other pod's made-up address would move). The
-  /// endpoints of those pods are made again, added or removed; every other endpoint, id and
-  /// address stays. Nil when anything else changed (an object renamed or readdressed, any other
-  /// inventory object edited, or a diagnostic of the inventory lies in an edited file).
+  /// again (labels, service account, node, named ports and place), host endpoints' and network
+  /// sets' own details (not their addresses), or added or removed pods (when every workload is
+  /// a pod, and no other pod's made-up address would move). Those endpoints are made again,
+  /// added or removed; every other endpoint, id and address stays. Nil when anything else
+  /// changed (an object renamed or readdressed, any other inventory object edited, a new
+  /// warning, or a diagnostic of the inventory lies in an edited file).
   func patched(
     _ edits: [(path: String, old: FileDecoding, new: FileDecoding)], parts: [Part], pool: CIDR
   ) -> Inventory? {
     let positions = workloadPositions ?? Self.workloadPositions(endpoints)
     var changed: [Int: RawWorkload] = [:]
+    /// Workloads that only moved to other lines: their endpoints take the new place, nothing
+    /// an evaluation sees changes.
+    var moved: [Int: SourceLocation] = [:]
+    /// Host endpoints and network sets edited, as decoded.
+    var others: [Int: Endpoint] = [:]
     var added: [RawWorkload] = []
     var removed: Set<Int> = []
     let files = Set(edits.map(\.path))
@@ -130,19 +136,25 @@ extension Inventory {
         guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
           a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 })
         else { return false }
-        if a.labels == b.labels, a.serviceAccount == b.serviceAccount, a.nodeName == b.nodeName,
-          a.namedPorts == b.namedPorts, a.location == b.location
-        {
-          return true
-        }
+        let same = a.labels == b.labels && a.serviceAccount == b.serviceAccount && a.nodeName == b.nodeName
+          && a.namedPorts == b.namedPorts
+        if same && a.location == b.location { return true }
         // A template dropped for its pods has no endpoint (and stays dropped: the owners
         // did not change).
-        if let position = positions[Self.workloadKey(b.kind, b.namespace, b.name)] { changed[position] = b }
+        if let position = positions[Self.workloadKey(b.kind, b.namespace, b.name)] {
+          if same { moved[position] = b.location } else { changed[position] = b }
+        }
         return true
       case (.namespace(let a), .namespace(let b)): return a == b
       case (.node(let a), .node(let b)): return a == b
       case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): return a == b && x == y
-      case (.endpoint(let a), .endpoint(let b)): return a == b
+      case (.endpoint(let a), .endpoint(let b)):
+        if a == b { return true }
+        guard a.id == b.id, a.kind == b.kind, let position = endpoints.firstIndex(where: { $0.id == b.id }) else {
+          return false
+        }
+        others[position] = b
+        return true
       case (.profile(let a), .profile(let b)): return a == b
       case (.felix(let a), .felix(let b)): return a == b
       default: return false
@@ -209,8 +221,18 @@ extension Inventory {
     var context = Cluster()
     context.namespaces = namespaces
     context.serviceAccountLabels = serviceAccountLabels
+    context.nodes = nodes
+    context.profiles = profiles
     var patched = self
     patched.parts = parts
+    for (position, location) in moved { patched.endpoints[position].location = location }
+    for (position, decoded) in others {
+      // The same addresses (made-up ones depend on them), and no new warning.
+      var warned = false
+      let endpoint = ModelBuilder.finished(decoded, in: context) { _ in warned = true }
+      guard !warned, endpoint.addresses == endpoints[position].addresses else { return nil }
+      patched.endpoints[position] = endpoint
+    }
     for (position, workload) in changed {
       let before = endpoints[position]
       var endpoint = ModelBuilder.workloadEndpoint(
@@ -219,9 +241,10 @@ extension Inventory {
       endpoint.hasSyntheticAddress = before.hasSyntheticAddress
       patched.endpoints[position] = endpoint
     }
+    // (`changed` names the endpoints an evaluation sees differently: not those only moved.)
     patched.workloadPositions = positions
     guard !added.isEmpty || !removed.isEmpty else {
-      patched.revision = EndpointRevision(base: revision.token, changed: changed.keys.sorted())
+      patched.revision = EndpointRevision(base: revision.token, changed: (Array(changed.keys) + others.keys).sorted())
       return patched
     }
     guard let addedEndpoints = addressed(added, removing: removed, pool: pool, context: context) else { return nil }
@@ -240,7 +263,7 @@ extension Inventory {
         olderPosition.append(-1)
         next += 1
       }
-      if changed[index] != nil { remade.append(list.count) }
+      if changed[index] != nil || others[index] != nil { remade.append(list.count) }
       list.append(patched.endpoints[index])
       olderPosition.append(Int32(index))
     }
@@ -782,25 +805,40 @@ struct ModelBuilder {
   }
 
   private mutating func finishHostsAndSets() {
-    for var endpoint in otherEndpoints {
-      if endpoint.isHost {
-        for name in endpoint.profiles {
-          if let profile = cluster.profiles[name] {
-            for (key, value) in profile.labelsToApply where endpoint.selectorLabels[key] == nil {
-              endpoint.selectorLabels[key] = value
-            }
-          } else if cluster.profile(name) == nil {
-            diagnostics.append(
-              .warning(
-                "profile `\(name)` of host endpoint `\(endpoint.name)` is not declared; it has no rules",
-                at: endpoint.location))
-          }
-        }
-      } else if let namespace = endpoint.namespace {
-        endpoint.selectorLabels["projectcalico.org/namespace"] = namespace
-      }
-      cluster.endpoints.append(endpoint)
+    for endpoint in otherEndpoints {
+      cluster.endpoints.append(
+        Self.finished(endpoint, in: cluster) { name in
+          diagnostics.append(
+            .warning(
+              "profile `\(name)` of host endpoint `\(endpoint.name)` is not declared; it has no rules",
+              at: endpoint.location))
+        })
     }
+  }
+
+  /// A host endpoint or network set as decoded, finished with what `cluster` gives it: a host
+  /// without addresses has its node's, and the labels its profiles apply that it does not
+  /// have (`undeclared` hears of each profile that is not declared); a namespaced network set
+  /// has the label of its namespace.
+  static func finished(_ decoded: Endpoint, in cluster: Cluster, undeclared: (String) -> Void) -> Endpoint {
+    var endpoint = decoded
+    if endpoint.isHost {
+      if endpoint.addresses.isEmpty, let node = endpoint.node, let known = cluster.nodes[node] {
+        endpoint.addresses = known.addresses
+      }
+      for name in endpoint.profiles {
+        if let profile = cluster.profiles[name] {
+          for (key, value) in profile.labelsToApply where endpoint.selectorLabels[key] == nil {
+            endpoint.selectorLabels[key] = value
+          }
+        } else if cluster.profile(name) == nil {
+          undeclared(name)
+        }
+      }
+    } else if let namespace = endpoint.namespace {
+      endpoint.selectorLabels["projectcalico.org/namespace"] = namespace
+    }
+    return endpoint
   }
 
   /// A policy in a tier that does not exist is rejected, as Calico's API server does.

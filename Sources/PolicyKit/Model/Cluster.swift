@@ -91,7 +91,8 @@ public struct FelixSettings: Hashable, Sendable {
 struct EndpointRevision: Sendable {
   var token = UInt64.random(in: 1...UInt64.max)
   var base: UInt64?
-  /// The positions of the endpoints made again or added.
+  /// The positions of the endpoints made again or added (not those that only moved to other
+  /// lines of their file: an evaluation sees them as they were).
   var changed: [Int] = []
   /// When endpoints were added or removed: per position, the endpoint's position in the base
   /// list (-1 for an added one); nil when every endpoint is where it was.
