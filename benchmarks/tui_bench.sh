@@ -244,12 +244,17 @@ save_latency() {
   done
 }
 
-# timed_saves WINDOW LABEL FILE EDITED ORIGINAL: save_latency, with the runs logged; their
-# median (us) is left in saves_median.
-timed_saves() {
-  save_latency "$@"
+# timed_edit WINDOW LABEL FILE SED-SCRIPT WHAT: FILE edited by SED-SCRIPT and back, timed by
+# save_latency with the runs logged; their median (us) is left in saves_median.
+timed_edit() {
+  local window=$1 label=$2 file=$3 script=$4 what=$5 original edited
+  original=$(cat "$file")
+  edited=$(sed "$script" <<<"$original")
+  [ "$edited" != "$original" ] || { echo "$label: cannot edit $file" >&2; exit 1; }
+  log "$label editing $(basename "$file"): $what"
+  save_latency "$window" "$label" "$file" "$edited" "$original"
   saves_median=$(median "${latencies[@]}")
-  log "$2 runs (ms): $(for v in "${latencies[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  log "$label runs (ms): $(for v in "${latencies[@]}"; do printf '%s ' "$(ms "$v")"; done)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -266,11 +271,8 @@ log "first frame, $((SAVE_PODS + 4)) endpoints: $(ms "$first1000") ms"
 # The policy to edit: the host firewall; the edit widens its Allow source to all() (the demo's
 # live edit), so that pod -> host cells flip.
 policy=$(ls "$c1000"/policy-*-host-firewall.yaml | head -n 1)
-original=$(cat "$policy")
-edited=$(sed "s/selector: \"role == 'node' || tier == 'data'\"/selector: all()/" <<<"$original")
-[ "$edited" != "$original" ] || { echo "(c): cannot edit $policy" >&2; exit 1; }
-log "(c) editing $(basename "$policy"): source selector <-> all()"
-timed_saves save "(c)" "$policy" "$edited" "$original"
+timed_edit save "(c)" "$policy" "s/selector: \"role == 'node' || tier == 'data'\"/selector: all()/" \
+  "source selector <-> all()"
 save_median=$saves_median
 close save
 
@@ -289,19 +291,12 @@ if ((SCALE_PODS > 0)); then
   # The edit: a namespace's default-deny policy lets its pods' egress out to every namespace
   # instead of their own (tens of thousands of cells flip).
   policy=$(grep -l -- '- Egress' "$c10000"/policy-*-default-deny.yaml | head -n 1)
-  original=$(cat "$policy")
-  edited=$(sed 's/^    - podSelector: {}$/    - namespaceSelector: {}/' <<<"$original")
-  [ "$edited" != "$original" ] || { echo "(d): cannot edit $policy" >&2; exit 1; }
-  log "(d) editing $(basename "$policy"): egress to its own namespace <-> to every namespace"
-  timed_saves scale "(d)" "$policy" "$edited" "$original"
+  timed_edit scale "(d)" "$policy" 's/^    - podSelector: {}$/    - namespaceSelector: {}/' \
+    "egress to its own namespace <-> to every namespace"
   scale_median=$saves_median
   # (f) the first pod's `app` label changes in the file with the most pods.
   pods=$(grep -c '^kind: Pod$' "$c10000"/*.yaml | sort -t: -k2 -n | tail -n 1 | cut -d: -f1)
-  original=$(cat "$pods")
-  edited=$(sed '0,/^    app: \(.*\)$/s//    app: \1x/' <<<"$original")
-  [ "$edited" != "$original" ] || { echo "(f): cannot edit $pods" >&2; exit 1; }
-  log "(f) editing $(basename "$pods"): the first pod's app label <-> with an x"
-  timed_saves scale "(f)" "$pods" "$edited" "$original"
+  timed_edit scale "(f)" "$pods" '0,/^    app: \(.*\)$/s//    app: \1x/' "the first pod's app label <-> with an x"
   pod_median=$saves_median
   # (e) keys, zoomed out, in the same window.
   key_latency scale "$KEY_RUNS"

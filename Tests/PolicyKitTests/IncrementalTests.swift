@@ -521,6 +521,24 @@ import Testing
     """ + (ip.map { "\nstatus: {podIP: \($0)}" } ?? "")
   }
 
+  /// Two pods whose made-up addresses would be the same: the first in the file gets it, so
+  /// swapping them gives them each other's addresses, as a fresh load does.
+  @Test func podsSwappedKeepTheAddressesAFreshLoadGives() throws {
+    var options = LoadOptions()
+    options.podCIDR = CIDR(address: IPAddress(ipv4: 0x0A00_0000), prefix: 28)
+    let names = (0..<40).map { "p\($0)" }
+    let first = { (name: String) in fnv1a("prod/\(name)") % 14 }
+    let (a, b) = try #require(
+      names.lazy.flatMap { a in names.lazy.filter { $0 > a && first($0) == first(a) }.map { (a, $0) } }.first)
+    func files(_ order: [String]) -> [SourceFile] {
+      Self.files([("a-namespaces.yaml", Self.namespaces), ("b-pods.yaml", order.map { Self.pod($0, "prod") }.joined(separator: "\n---\n"))])
+    }
+    var cache = ManifestCache()
+    _ = ManifestLoader.load(files([a, b]), options: options, cache: &cache)
+    let swapped = ManifestLoader.load(files([b, a]), options: options, cache: &cache)
+    Self.expectSame(swapped, ManifestLoader.load(files([b, a]), options: options), "swapped")
+  }
+
   /// Pods added, removed and relabelled at random where made-up addresses collide often (a
   /// pool of 14): a patched inventory equals a fresh load, addresses included, or the load
   /// starts over.

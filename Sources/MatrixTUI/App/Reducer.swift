@@ -201,11 +201,9 @@ extension AppState {
           groupOf: olderIndex.map { $0 >= 0 ? record.groupOf[Int($0)] : -1 })
       }
     }
-    let sizes = changed.groupSizes
     var flipped = 0
     var nowAllowed = 0
-    for (source, destination) in changed.pairs.pairs {
-      let cells = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
+    changed.forEachPair { source, destination, cells in
       flipped += cells
       let (from, to) = (Int(changed.newerClass[source]), Int(changed.newerClass[destination]))
       let allows = isAnyProbe

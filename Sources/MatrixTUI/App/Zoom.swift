@@ -23,11 +23,10 @@ struct GroupMatrix: Sendable {
   var longestLabel: Int
   /// `cells[a * groups.count + b]`.
   var cells: [Cell]
-  /// The endpoint classes the counts were made with, and each class's group and size, so an
-  /// edit that flips class pairs adjusts the counts instead of making them again.
+  /// The endpoint classes the counts were made with, and each class's group, so an edit that
+  /// flips cells of the same endpoints adjusts the counts instead of making them again.
   var classOf: [Int32] = []
   var classGroup: [Int] = []
-  var classSize: [Int] = []
 
   func cell(_ a: Int, _ b: Int) -> Cell { cells[a * groups.count + b] }
 
@@ -49,7 +48,6 @@ struct GroupMatrix: Sendable {
     }
     let classes = evaluator.classes
     classOf = classes.classOf
-    classSize = classes.members.map(\.count)
     classGroup = [Int](repeating: 0, count: classes.count)
     for (position, group) in groups.enumerated() {
       for member in group.members { classGroup[Int(classes.classOf[member])] = position }
@@ -93,10 +91,8 @@ struct GroupMatrix: Sendable {
     for (endpoint, group) in changed.groupOf.enumerated() where group >= 0 && outer[Int(group)] < 0 {
       outer[Int(group)] = classGroup[Int(classOf[endpoint])]
     }
-    let sizes = changed.groupSizes
     var result = self
-    for (source, destination) in changed.pairs.pairs {
-      let pairs = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
+    changed.forEachPair { source, destination, pairs in
       let index = outer[source] * groups.count + outer[destination]
       if matrix.classAllows(Int(changed.newerClass[source]), Int(changed.newerClass[destination])) {
         result.cells[index].allowed += pairs
@@ -109,7 +105,6 @@ struct GroupMatrix: Sendable {
     if !changed.groupsAreClasses {
       // The classes now, for the next edit.
       result.classOf = classes.classOf
-      result.classSize = classes.members.map(\.count)
       result.classGroup = classes.members.map { members in members.first.map { classGroup[Int(classOf[$0])] } ?? 0 }
     }
     return result

@@ -192,12 +192,19 @@ public struct ChangedCells: Sendable {
     return sizes
   }
 
+  /// Calls `body` with each changed pair of groups and its number of cells (self cells aside).
+  public func forEachPair(_ body: (_ source: Int, _ destination: Int, _ cells: Int) -> Void) {
+    let sizes = groupSizes
+    for (source, destination) in pairs.pairs {
+      body(source, destination, sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0))
+    }
+  }
+
   /// The number of changed cells (self cells aside).
   public var cellCount: Int {
-    let sizes = groupSizes
-    return pairs.pairs.reduce(0) { total, pair in
-      total + sizes[pair.source] * sizes[pair.destination] - (pair.source == pair.destination ? sizes[pair.source] : 0)
-    }
+    var total = 0
+    forEachPair { total += $2 }
+    return total
   }
 
   /// The changed cells, as (source, destination) endpoint indexes of the newer matrix.

@@ -98,7 +98,7 @@ public final class Evaluator: Sendable {
   let changedClasses: ClassBits?
 
   /// The policies that apply to the changed classes (only their rules are needed to redo
-  /// those classes' rows); empty when nothing was taken over.
+  /// those classes' rows); empty when nothing was taken over, or when classes were added.
   let changedClassPolicies: Set<Int>
 
   /// After an edit of policies in place, the classes whose tiers and policies were worked
@@ -280,8 +280,8 @@ public final class Evaluator: Sendable {
       var changed = ClassBits(count: classes.count)
       for cls in grown.classes.count..<classes.count { changed[cls] = true }
       changedClasses = changed
-      changedClassPolicies = Set(
-        applied[grown.classes.count...].flatMap { $0.flatMap { $0.flatMap(\.policies) } })
+      // (Every row gains the new columns: the kernel works them out with every rule.)
+      changedClassPolicies = []
     } else if let reusable {
       var changed = ClassBits(count: classes.count)
       func compare(_ cls: Int) {

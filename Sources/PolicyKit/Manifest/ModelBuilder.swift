@@ -69,6 +69,12 @@ public struct FileDecoding: Sendable {
 }
 
 extension Definition {
+  /// Whether the object is a pod or a workload.
+  var isWorkload: Bool {
+    if case .workload = object { return true }
+    return false
+  }
+
   /// Whether the object is part of the inventory (anything but policies and tiers).
   var isInventory: Bool {
     switch object {
@@ -161,58 +167,54 @@ extension Inventory {
       }
     }
     for (_, old, new) in edits {
-      if old.definitions.count == new.definitions.count {
-        // Pieces taken over gave the same definitions at the same places.
-        var alike = [Bool](repeating: false, count: new.definitions.count)
-        if old.spans.count == new.spans.count {
-          for (a, b) in zip(old.spans, new.spans) where a == b { for index in b.definitions { alike[index] = true } }
-        }
-        let others = new.definitions.indices.filter { !alike[$0] }
-        // The same objects in the same order: each compared with the one in its place.
-        if others.allSatisfy({ old.definitions[$0].key == new.definitions[$0].key }) {
-          for index in others {
-            guard compare(old.definitions[index], new.definitions[index]) else { return nil }
-          }
-          continue
-        }
-      }
-      // Pods added or removed: pieces taken over (wherever they now are) gave the same
-      // definitions; the others are matched by key.
-      guard onlyPods else { return nil }
-      var oldAlike = [Bool](repeating: false, count: old.definitions.count)
-      var newAlike = [Bool](repeating: false, count: new.definitions.count)
+      // Each new definition's index among the old ones: pieces taken over (wherever they now
+      // are) gave the same definitions; the others are matched by key.
+      var oldIndex = [Int](repeating: -1, count: new.definitions.count)
+      var takenOver = [Bool](repeating: false, count: old.definitions.count)
       var spans: [UInt64: Range<Int>] = [:]
       for span in old.spans { spans[span.token] = span.definitions }
       for span in new.spans {
         guard let range = spans[span.token], range.count == span.definitions.count else { continue }
-        for index in range { oldAlike[index] = true }
-        for index in span.definitions { newAlike[index] = true }
-      }
-      var before: [String: Int] = [:]
-      for index in old.definitions.indices where !oldAlike[index] {
-        guard before.updateValue(index, forKey: old.definitions[index].key) == nil else { return nil }
-      }
-      var seen: Set<String> = []
-      for index in new.definitions.indices where !newAlike[index] {
-        let definition = new.definitions[index]
-        guard seen.insert(definition.key).inserted else { return nil }
-        if let index = before[definition.key] {
-          guard compare(old.definitions[index], definition) else { return nil }
-        } else {
-          // A new pod (one defined elsewhere, or moved from a piece taken over, is not).
-          guard case .workload(let pod) = definition.object, pod.kind == "Pod",
-            positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
-          else { return nil }
-          added.append(pod)
+        for (before, after) in zip(range, span.definitions) {
+          oldIndex[after] = before
+          takenOver[before] = true
         }
       }
-      for index in old.definitions.indices where !oldAlike[index] && !seen.contains(old.definitions[index].key) {
+      var byKey: [String: Int] = [:]
+      for index in old.definitions.indices where !takenOver[index] {
+        guard byKey.updateValue(index, forKey: old.definitions[index].key) == nil else { return nil }
+      }
+      var lastWorkload = -1
+      for index in new.definitions.indices {
+        if oldIndex[index] < 0 {
+          if let match = byKey.removeValue(forKey: new.definitions[index].key) {
+            guard compare(old.definitions[match], new.definitions[index]) else { return nil }
+            oldIndex[index] = match
+          } else {
+            // A new pod (one defined elsewhere, or twice here, is not).
+            guard case .workload(let pod) = new.definitions[index].object, pod.kind == "Pod",
+              positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
+            else { return nil }
+            added.append(pod)
+            continue
+          }
+        }
+        // Workloads keep their order: the first in the files has the first choice of a
+        // made-up address.
+        if new.definitions[index].isWorkload {
+          guard oldIndex[index] > lastWorkload else { return nil }
+          lastWorkload = oldIndex[index]
+        }
+      }
+      for index in byKey.values {
         guard case .workload(let pod) = old.definitions[index].object,
           let position = positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)]
         else { return nil }
         removed.insert(position)
       }
     }
+    // Pods added or removed: templates could stand in for them, or give up their place.
+    guard (added.isEmpty && removed.isEmpty) || onlyPods else { return nil }
     // Duplicates and warnings of the inventory point at places that may have moved.
     for diagnostic in diagnostics {
       if let location = diagnostic.location, files.contains(location.file) { return nil }
@@ -285,29 +287,20 @@ extension Inventory {
   private func addressed(
     _ pods: [RawWorkload], removing removed: Set<Int>, pool: CIDR, context: Cluster
   ) -> [Endpoint]? {
-    guard pool.address.isIPv4 else { return nil }
-    let hostBits = pool.address.bitWidth - pool.prefix
-    let poolSize = UInt64(1) << UInt64(hostBits)
-    guard poolSize > 2 else { return nil }
-    let ring = poolSize - 2
+    let pool = AddressPool(pool)
+    guard pool.cidr.address.isIPv4, pool.size > 0 else { return nil }
     var used: Set<IPAddress> = []
     used.reserveCapacity(endpoints.count + pods.count)
     for index in endpoints.indices where !removed.contains(index) { used.formUnion(endpoints[index].addresses) }
     // A made-up address is the first free one from the hash of the id on: one that skipped
     // over a removed address would take it now.
-    let freed = removed.flatMap { endpoints[$0].addresses }.compactMap { address -> UInt64? in
-      guard pool.contains(address) else { return nil }
-      let offset = address.low &- pool.address.low
-      return (1...ring).contains(offset) ? offset : nil
-    }
+    let freed = removed.flatMap { endpoints[$0].addresses }.compactMap(pool.offset)
     if !freed.isEmpty {
       for index in endpoints.indices where !removed.contains(index) && endpoints[index].hasSyntheticAddress {
-        guard let address = endpoints[index].address else { continue }
-        let first = 1 + fnv1a(endpoints[index].id) % ring
-        let taken = address.low &- pool.address.low
-        guard taken != first else { continue }
-        // Offsets run first, first + 1, ... ring, 1, 2 ...: how far along each lies.
-        func distance(_ offset: UInt64) -> UInt64 { (offset + ring - first) % ring }
+        guard let taken = endpoints[index].address.flatMap(pool.offset) else { continue }
+        let first = pool.first(endpoints[index].id)
+        // How far along the offsets tried from the first choice on each lies.
+        func distance(_ offset: UInt64) -> UInt64 { (offset + pool.size - first) % pool.size }
         if freed.contains(where: { distance($0) < distance(taken) }) { return nil }
       }
     }
@@ -321,7 +314,7 @@ extension Inventory {
         endpoint.addresses = addresses
       } else {
         // Only its first choice: any other would depend on the order pods are given in.
-        let address = pool.address.adding(1 + fnv1a(endpoint.id) % ring)
+        let address = pool.address(pool.first(endpoint.id))
         guard !used.contains(address) else { return nil }
         endpoint.addresses = [address]
         endpoint.hasSyntheticAddress = true
@@ -748,9 +741,7 @@ struct ModelBuilder {
       if let ip = kept[index].podIP { used.insert(ip) }
     }
     for endpoint in otherEndpoints { used.formUnion(endpoint.addresses) }
-    let pool = options.podCIDR
-    let hostBits = pool.address.bitWidth - pool.prefix
-    let poolSize: UInt64 = hostBits >= 63 ? UInt64.max : (UInt64(1) << UInt64(hostBits))
+    let pool = AddressPool(options.podCIDR)
     cluster.endpoints.reserveCapacity(cluster.endpoints.count + kept.count + otherEndpoints.count)
 
     // (By index: workloads are large values.)
@@ -768,14 +759,14 @@ struct ModelBuilder {
       var endpoint = Self.workloadEndpoint(kept[index], id: id, inherited: inherited)
       if let ip = kept[index].podIP {
         endpoint.addresses = [ip] + kept[index].extraIPs
-      } else if poolSize > 2 {
+      } else if pool.size > 0 {
         // A stable address from a hash of the id: adding a pod never moves another one.
-        var offset = 1 + fnv1a(id) % (poolSize - 2)
-        var address = pool.address.adding(offset)
+        var offset = pool.first(id)
+        var address = pool.address(offset)
         var tries: UInt64 = 0
-        while used.contains(address) && tries < poolSize {
-          offset = 1 + (offset % (poolSize - 2))
-          address = pool.address.adding(offset)
+        while used.contains(address) && tries < pool.count {
+          offset = pool.next(offset)
+          address = pool.address(offset)
           tries += 1
         }
         used.insert(address)
@@ -897,6 +888,39 @@ struct ObjectHeader {
   /// `kind/namespace/name` qualified by API group, for duplicate detection.
   func key(_ family: String) -> String {
     "\(family)/\(kind)/\(namespace ?? "")/\(name)"
+  }
+}
+
+/// Where pods without an address get a made-up one: the pool's offsets 1 to `size` (network
+/// and broadcast aside), each pod's first choice from a hash of its id, then the next ones in
+/// turn, around the pool.
+struct AddressPool {
+  let cidr: CIDR
+  /// The number of addresses in the block.
+  let count: UInt64
+  /// The number of offsets pods get (0: the block is too small).
+  let size: UInt64
+
+  init(_ cidr: CIDR) {
+    self.cidr = cidr
+    let hostBits = cidr.address.bitWidth - cidr.prefix
+    count = hostBits >= 63 ? UInt64.max : UInt64(1) << UInt64(hostBits)
+    size = count > 2 ? count - 2 : 0
+  }
+
+  /// The offset a pod with `id` tries first.
+  func first(_ id: String) -> UInt64 { 1 + fnv1a(id) % size }
+
+  /// The offset tried after `offset`.
+  func next(_ offset: UInt64) -> UInt64 { 1 + offset % size }
+
+  func address(_ offset: UInt64) -> IPAddress { cidr.address.adding(offset) }
+
+  /// The offset of `address`, when it is one pods get (IPv4 blocks).
+  func offset(_ address: IPAddress) -> UInt64? {
+    guard size > 0, cidr.address.isIPv4, cidr.contains(address) else { return nil }
+    let offset = address.low &- cidr.address.low
+    return (1...size).contains(offset) ? offset : nil
   }
 }
 
