@@ -8,8 +8,9 @@ public func fuzzSelector(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     selector = try Selector.parse(text)
   } catch {
     // An error must point inside the text (or just past its end).
-    guard error.offset >= 0, error.offset <= text.count else {
-      violated("error offset \(error.offset) outside «\(text)» (\(text.count) characters)")
+    let length = text.unicodeScalars.count
+    guard error.offset >= 0, error.offset <= length else {
+      violated("error offset \(error.offset) outside «\(text)» (\(length) scalars)")
     }
     return 0
   }

@@ -214,6 +214,16 @@ let badInputs: [BadInput] = [
       """,
     fragment: "invalid selector in `spec.selector`: expected `==`, found a single `=`"),
   BadInput(
+    name: "bad selector after a character of two scalars: columns count scalars as libyaml's do",
+    yaml: """
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: p}
+      spec:
+        selector: "app == '👍🏽' && tier 1️⃣= 'x'"
+      """,
+    fragment: "invalid selector in `spec.selector`: expected `==`, found a single `=`"),
+  BadInput(
     name: "bad selector, plain: the column of the offending character",
     yaml: """
       apiVersion: projectcalico.org/v3
@@ -499,8 +509,7 @@ struct DiagnosticTests {
     #expect(result.diagnostics.count == 2, "\(describe(result.diagnostics))")
   }
 
-  // Known limitation: inside a single-quoted YAML scalar, each `''` stands for one quote, and the
-  // reported column does not count the extra characters (YAMLNode keeps no quoting style).
+  // Inside a single-quoted YAML scalar each `''` stands for one quote; the column counts both.
   @Test("a selector error in a single-quoted scalar with escaped quotes")
   func singleQuotedSelectorColumn() throws {
     let fixture = marked(

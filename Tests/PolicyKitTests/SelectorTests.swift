@@ -294,9 +294,15 @@ let badCases: [BadCase] = [
   BadCase("\n", 0, "line break"),
   BadCase("a ==\u{A0}'x'", 4, "U+00A0"),
   BadCase("\u{E9}a == 'x'", 0, "unexpected character"),
-  // Offsets count characters: é and 👍🏽 are one character each.
+  // Offsets count Unicode scalars, as libyaml's columns do: é is one, 👍🏽 two (a thumb and
+  // a skin tone).
   BadCase("a == '\u{E9}' && %", 12, "`%`"),
-  BadCase("a == '👍🏽' && %", 12, "`%`"),
+  BadCase("a == '👍🏽' && %", 13, "`%`"),
+  // Calico reads runes: a quote ends the string even when a combining mark follows it (one
+  // `Character` with the quote), and the mark is then out of place.
+  BadCase("a == '\"'\u{310}b'", 8, "unexpected character `U+0310`"),
+  BadCase("a == 'x'\u{301} && b == 'y'", 8, "`U+0301`"),
+  BadCase("(\u{301}has(a))", 1, "`U+0301`"),
   BadCase(String(repeating: "k", count: 513) + " == 'x'", 0, "longer than 512"),
   BadCase("has(" + String(repeating: "k", count: 513) + ")", 4, "longer than 512"),
   BadCase(String(repeating: "(", count: 200) + "has(a)", 128, "nested"),
@@ -362,6 +368,9 @@ let canonicalCases: [(input: String, canonical: String)] = [
   ("all() && app == 'x'", "all() && app == 'x'"),
   ("!all()", "!all()"),
   ("((has(a)))", "has(a)"),
+  // A string may start with a combining mark; the opening quote is still a quote.
+  ("a == '\u{301}x'", "a == '\u{301}x'"),
+  ("a in {\"\u{301}'\"}", "a in {\"\u{301}'\"}"),
 ]
 
 @Test(arguments: canonicalCases)

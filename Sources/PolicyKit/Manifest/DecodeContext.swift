@@ -175,7 +175,7 @@ struct DecodeContext {
       // Quotes and escapes take room on the line: point at the character as written.
       self.error(
         "invalid selector in `\(field)`: \(error.message)", at: node,
-        offset: node.columnOffset(ofCharacter: error.offset))
+        offset: node.columnOffset(ofScalar: error.offset))
       return nil
     }
   }

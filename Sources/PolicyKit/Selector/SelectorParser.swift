@@ -2,13 +2,13 @@
 public struct SelectorParseError: Error, Equatable, Sendable, CustomStringConvertible {
   /// What went wrong: lowercase, no final period, user text in backticks.
   public var message: String
-  /// 0-based character offset inside the selector text where the problem is.
+  /// 0-based offset, in Unicode scalars, inside the selector text where the problem is.
   public var offset: Int
 
   /// 1-based column of the problem, for display.
   public var column: Int { offset + 1 }
 
-  /// Creates an error with a message and the 0-based character offset it refers to.
+  /// Creates an error with a message and the 0-based scalar offset it refers to.
   public init(message: String, offset: Int) {
     self.message = message
     self.offset = offset
@@ -35,12 +35,12 @@ struct SelectorParser {
   /// Deepest nesting of `(` and `!` accepted, so hostile input cannot exhaust the stack.
   static let maxDepth = 128
 
-  private let chars: [Character]
+  private let chars: [Unicode.Scalar]
   private let tokens: [SelectorToken]
   private var index = 0
   private var depth = 0
 
-  private init(chars: [Character], tokens: [SelectorToken]) {
+  private init(chars: [Unicode.Scalar], tokens: [SelectorToken]) {
     self.chars = chars
     self.tokens = tokens
   }
@@ -260,7 +260,7 @@ struct SelectorParser {
       return "end of selector"
     }
     let end = min(token.offset + token.length, chars.count)
-    let text = String(chars[token.offset..<end])
+    let text = SelectorLexer.text(chars[token.offset..<end])
     return "`\(SelectorLexer.abbreviate(text))`"
   }
 }

@@ -1,7 +1,7 @@
 /// One lexical unit of a Calico selector, with where it starts in the source text.
 ///
-/// Offsets and lengths count `Character`s of the original text, so they line up with what a
-/// user sees when the selector is printed with a caret underneath.
+/// Offsets and lengths count Unicode scalars (code points) of the original text, as libyaml
+/// counts columns, so they line up with the column of the scalar the selector came from.
 struct SelectorToken: Equatable, Sendable {
   /// What the token is, with its payload where it carries one.
   enum Kind: Equatable, Sendable {
@@ -64,19 +64,21 @@ struct SelectorLexer {
   /// Longest label key Calico accepts.
   static let maxLabelLength = 512
 
-  /// The selector text, split into characters.
-  let chars: [Character]
+  /// The selector text, split into Unicode scalars. Calico reads a selector rune by rune: a
+  /// quote ends a string even when a combining mark follows it, which a `Character` (a whole
+  /// grapheme cluster) would hide.
+  let chars: [Unicode.Scalar]
   private var pos = 0
   private var tokens: [SelectorToken] = []
 
   init(_ text: String) {
-    chars = Array(text)
+    chars = Array(text.unicodeScalars)
   }
 
   /// Whether `c` may appear in a label key.
-  static func isKeyCharacter(_ c: Character) -> Bool {
-    guard c.isASCII, let byte = c.asciiValue else { return false }
-    switch byte {
+  static func isKeyCharacter(_ c: Unicode.Scalar) -> Bool {
+    guard c.isASCII else { return false }
+    switch UInt8(c.value) {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
       UInt8(ascii: "0")...UInt8(ascii: "9"):
       return true
@@ -88,13 +90,14 @@ struct SelectorLexer {
   }
 
   /// Whether `c` separates tokens (Calico only skips spaces and tabs).
-  static func isSpace(_ c: Character) -> Bool {
+  static func isSpace(_ c: Unicode.Scalar) -> Bool {
     c == " " || c == "\t"
   }
 
   /// Whether `key` is a label key the selector syntax can spell.
   static func isValidKey(_ key: String) -> Bool {
-    !key.isEmpty && key.count <= maxLabelLength && key.allSatisfy(isKeyCharacter)
+    !key.isEmpty && key.unicodeScalars.count <= maxLabelLength
+      && key.unicodeScalars.allSatisfy(isKeyCharacter)
   }
 
   /// Tokenizes the whole text; the last token is always `.end`.
@@ -149,7 +152,7 @@ struct SelectorLexer {
 
   // MARK: - Pieces
 
-  private func peek(_ ahead: Int) -> Character? {
+  private func peek(_ ahead: Int) -> Unicode.Scalar? {
     let i = pos + ahead
     return i < chars.count ? chars[i] : nil
   }
@@ -172,10 +175,10 @@ struct SelectorLexer {
     while pos < chars.count, Self.isKeyCharacter(chars[pos]) {
       pos += 1
     }
-    return String(chars[start..<pos])
+    return Self.text(chars[start..<pos])
   }
 
-  private mutating func lexString(quote: Character) throws(SelectorParseError) {
+  private mutating func lexString(quote: Unicode.Scalar) throws(SelectorParseError) {
     let start = pos
     var end = start + 1
     while end < chars.count, chars[end] != quote {
@@ -185,7 +188,7 @@ struct SelectorLexer {
       throw SelectorParseError(
         message: "unterminated string, no closing `\(quote)`", offset: start)
     }
-    let value = String(chars[(start + 1)..<end])
+    let value = Self.text(chars[(start + 1)..<end])
     emit(.string(value), from: start, length: end + 1 - start)
   }
 
@@ -326,7 +329,7 @@ struct SelectorLexer {
       while end < chars.count, Self.isKeyCharacter(chars[end]) {
         end += 1
       }
-      return "`\(Self.abbreviate(String(chars[pos..<end])))`"
+      return "`\(Self.abbreviate(Self.text(chars[pos..<end])))`"
     }
     return Self.quoteCharacter(chars[pos])
   }
@@ -339,22 +342,29 @@ struct SelectorLexer {
     return String(text.prefix(limit - 1)) + "…"
   }
 
-  /// Renders one character in backticks, spelling out invisible ones.
-  static func quoteCharacter(_ c: Character) -> String {
+  /// The text of a run of scalars.
+  static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars)
+    return String(view)
+  }
+
+  /// Renders one scalar in backticks, spelling out invisible ones and marks that would join
+  /// the backtick before them.
+  static func quoteCharacter(_ c: Unicode.Scalar) -> String {
     switch c {
     case "\n": return "`\\n` (line break)"
-    case "\r", "\r\n": return "`\\r` (carriage return)"
+    case "\r": return "`\\r` (carriage return)"
     case "`": return "backtick"
     default:
-      if let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1,
-        scalar.properties.generalCategory == .control
-          || scalar.properties.generalCategory == .format
-          || scalar.properties.isWhitespace
-      {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
+      switch c.properties.generalCategory {
+      case .control, .format, .nonspacingMark, .spacingMark, .enclosingMark, .surrogate,
+        .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
+        let hex = String(c.value, radix: 16, uppercase: true)
         return "`U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)`"
+      default:
+        return "`\(c)`"
       }
-      return "`\(c)`"
     }
   }
 }

@@ -33,11 +33,12 @@ public struct YAMLNode: Sendable {
     case block
   }
 
-  /// The column offset, from the node's first column, of character `offset` of its text:
-  /// the opening quote and the escapes before it (`''`, `\"`) take room on the line.
-  public func columnOffset(ofCharacter offset: Int) -> Int {
+  /// The column offset, from the node's first column, of Unicode scalar `offset` of its text
+  /// (libyaml counts columns in scalars): the opening quote and the escapes before it (`''`,
+  /// `\"`) take room on the line.
+  public func columnOffset(ofScalar offset: Int) -> Int {
     guard let text = scalar else { return offset }
-    let before = text.prefix(offset)
+    let before = text.unicodeScalars.prefix(offset)
     switch style {
     case .plain, .block: return offset
     case .singleQuoted: return offset + 1 + before.filter { $0 == "'" }.count
