@@ -328,6 +328,35 @@ import Testing
     #expect(adjusted.cells != before.cells)
   }
 
+  @Test func theErrorBarSaysWhichMatrixIsOnScreen() {
+    // A first load with errors shows what loaded; the policy with errors is left out.
+    let good = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"
+      + "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n"
+    // Two errors: the bar has a line to say it.
+    let broken = ["x", "y"].map {
+      "---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\n"
+        + "metadata: {name: \($0)}\nspec:\n  selector: app ==\n"
+    }.joined()
+    var state = AppState(paths: ["cluster.yaml"], isWatching: true)
+    _ = state.reduce(.resize(width: 120, height: 40))
+    _ = state.reduce(.loaded(AppFixtures.loaded(good + broken), nil))
+    #expect(state.endpoints.map(\.id) == ["a/p"])
+    #expect(!state.clusterIsFromEarlierLoad)
+    var text = Screen.render(state).plainText
+    #expect(text.contains("cluster.yaml:13:19: error: invalid selector"), "\(text)")
+    #expect(text.contains("what has errors is left out of the matrix"))
+    #expect(!text.contains("last good matrix"))
+    // Mended, then broken again: the matrix of the mended load stays.
+    _ = state.reduce(.loaded(AppFixtures.loaded(good), nil))
+    #expect(state.errors.isEmpty)
+    _ = state.reduce(.loaded(AppFixtures.loaded(good.replacingOccurrences(of: "name: p,", with: "name: q,") + broken), nil))
+    #expect(state.clusterIsFromEarlierLoad)
+    #expect(state.endpoints.map(\.id) == ["a/p"])
+    text = Screen.render(state).plainText
+    #expect(text.contains("the last good matrix stays on screen"))
+    #expect(!text.contains("left out of the matrix"))
+  }
+
   @Test func anEditOfEndpointsAdjustsTheZoomedOutCounts() throws {
     var state = AppFixtures.state()
     _ = state.reduce(.key(.char("z")))

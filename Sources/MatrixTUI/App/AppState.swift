@@ -68,6 +68,9 @@ struct AppState: Sendable {
   var files: [String] = []
   /// The diagnostics of the latest load; errors show in the error bar.
   var diagnostics: [Diagnostic] = []
+  /// Whether the cluster on screen is from an earlier load than the one with those errors
+  /// (false on a first load with errors: what loaded is shown, without what had errors).
+  var clusterIsFromEarlierLoad = false
   /// Files of the shown cluster that had content: one read empty later is probably being
   /// saved (truncated, not yet written), so the matrix waits for it.
   var filesWithContent: Set<String> = []

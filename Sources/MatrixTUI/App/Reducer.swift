@@ -90,7 +90,8 @@ extension AppState {
     emptySince = [:]
     diagnostics = loaded.result.diagnostics + (lesson?.diagnostics ?? [])
     self.lesson = lesson
-    if !hasErrors || cluster == nil {
+    clusterIsFromEarlierLoad = hasErrors && cluster != nil
+    if !clusterIsFromEarlierLoad {
       cluster = loaded.result.cluster
       files = loaded.files
       filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)

@@ -135,10 +135,12 @@ enum StatusBar {
       let text = " " + (error.location.map { "\($0): error: " } ?? "error: ") + error.message
       canvas.draw(text, at: 0, y: bar.y + row, style: theme.error, clip: bar)
     }
+    let shownMatrix = state.clusterIsFromEarlierLoad
+      ? "the last good matrix stays on screen" : "what has errors is left out of the matrix"
     if errors.count > shown {
-      canvas.draw(" \(errors.count - shown) more error\(errors.count - shown == 1 ? "" : "s"); the last good matrix stays on screen", at: 0, y: bar.maxY - 1, style: theme.error, clip: bar)
+      canvas.draw(" \(errors.count - shown) more error\(errors.count - shown == 1 ? "" : "s"); \(shownMatrix)", at: 0, y: bar.maxY - 1, style: theme.error, clip: bar)
     } else if errors.count > 1 || bar.height > 1 {
-      canvas.draw(" the last good matrix stays on screen", at: 0, y: bar.maxY - 1, style: theme.error, clip: bar)
+      canvas.draw(" " + shownMatrix, at: 0, y: bar.maxY - 1, style: theme.error, clip: bar)
     }
   }
 }
