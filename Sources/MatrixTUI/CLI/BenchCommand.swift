@@ -10,7 +10,7 @@ struct BenchCommand: Subcommand {
       .option("repetitions", default: "3", help: "Repetitions (the median is reported)."),
       .flag(
         "incremental",
-        help: "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit); a copy of that pod under another name is added at the end of its file, then removed (pod-add). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."),
+        help: "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit); a copy of that pod under another name is added at the end of its file, then removed (pod-add); a label line is added to that pod, moving every later line of the file, then removed (pod-line). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."),
     ],
     isHidden: true)
 
@@ -93,10 +93,11 @@ struct BenchCommand: Subcommand {
 
 extension BenchCommand {
   /// The edits timed: of a policy file, of a pod's labels, a pod added (and removed).
-  static let edits = ["edit", "pod-edit", "pod-add"]
+  static let edits = ["edit", "pod-edit", "pod-add", "pod-line"]
 
   /// Times edits and their undos the way the explorer handles them: one of a policy file
-  /// (`edit`), one of a pod's labels (`pod-edit`), a pod added and removed (`pod-add`).
+  /// (`edit`), one of a pod's labels (`pod-edit`), a pod added and removed (`pod-add`), a
+  /// label line added to a pod and removed (`pod-line`).
   func timeEdit(
     files: [SourceFile], probe: Probe, record: (String, Double) -> Void, note: inout String
   ) {
@@ -126,6 +127,7 @@ extension BenchCommand {
       ("a policy's first `port: N`", Self.editedFile(files)),
       ("a pod's first label value", Self.editedPod(files)),
       ("a copy of the first pod added at the end", Self.addedPod(files)),
+      ("a label line added to the first pod (every later line moves)", Self.podWithAddedLabel(files)),
     ])
     for (prefix, (what, edit)) in edits {
       guard let (index, edited) = edit else {
@@ -207,6 +209,16 @@ extension BenchCommand {
       of: #"\n  name: ([^\n]+)"#, with: "\n  name: $1-added", options: .regularExpression)
     let separator = text.hasSuffix("\n") ? "---\n" : "\n---\n"
     return (index, Array((text + separator + copy + "\n").utf8))
+  }
+
+  /// The file with the most pods and its bytes with a label line added to its first pod.
+  static func podWithAddedLabel(_ files: [SourceFile]) -> (Int, [UInt8])? {
+    guard let (index, _) = editedPod(files) else { return nil }
+    let text = String(decoding: files[index].bytes, as: UTF8.self)
+    guard let pod = text.range(of: "\nkind: Pod\n"),
+      let labels = text.range(of: "\n  labels:\n", range: pod.upperBound..<text.endIndex)
+    else { return nil }
+    return (index, Array(text.replacingCharacters(in: labels, with: "\n  labels:\n    bench-added: \"yes\"\n").utf8))
   }
 
   /// The file with a pod whose labels can change (the one with the most pods) and its bytes
