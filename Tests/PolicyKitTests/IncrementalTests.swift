@@ -154,9 +154,9 @@ import Testing
     #expect(cache.count == contents.count)
   }
 
-  @Test func anEditedBigFileDecodesOnlyThePiecesThatChanged() {
-    // About 60 KB of pods: four pieces of about 16 KB.
-    let pods = (0..<300).map { n in
+  @Test func anEditedBigFileDecodesOnlyThePiecesThatChanged() throws {
+    // About 120 KB of pods: pieces of about 16 KB.
+    let pods = (0..<600).map { n in
       """
       apiVersion: v1
       kind: Pod
@@ -173,23 +173,147 @@ import Testing
     let text = pods.joined(separator: "\n---\n") + "\n"
     var cache = ManifestCache()
     _ = ManifestLoader.load(Self.files([("pods.yaml", text)]), cache: &cache)
-    let pieces = YAMLPiece.pieces(of: Array(text.utf8), size: LoadOptions().pieceSize).count
-    #expect(pieces >= 3)
+    #expect(try #require(cache.entries["pods.yaml"]).pieces.count >= 4)
+    let line = "name: pod-300\n  annotations: {a: b}\n"
     let edits = [
       // A value changed in place: every other piece is taken over.
-      ("a label value", text.replacingOccurrences(of: "name: pod-150\n", with: "name: pod-15x\n"), (pieces - 1)...(pieces - 1)),
-      // A line more: the pieces before it are taken over, those after it have moved.
-      ("a line added", text.replacingOccurrences(of: "name: pod-150\n", with: "name: pod-150\n  annotations: {a: b}\n"), 1...(pieces - 2)),
+      ("a label value", text.replacingOccurrences(of: "name: pod-300\n", with: "name: pod-30x\n"), 1),
+      // A line more: the pieces after it are taken over too, their lines numbered on.
+      ("a line added", text.replacingOccurrences(of: "name: pod-300\n", with: line), 1),
+      ("the line removed", text, 1),
+      // A document more: the documents after it are numbered on.
+      ("a pod added", text.replacingOccurrences(of: pods[300], with: pods[300].replacingOccurrences(of: "pod-300", with: "pod-new") + "\n---\n" + pods[300]), 1),
+      // Two edits far apart: the pieces from one to the other are cut again.
+      ("two lines added far apart", text.replacingOccurrences(of: "name: pod-200\n", with: "name: pod-200\n  annotations: {a: b}\n")
+        .replacingOccurrences(of: "name: pod-400\n", with: "name: pod-400\n  annotations: {a: b}\n"), 2),
+      ("both removed", text, 2),
+      ("a line added at the top", "# pods\n" + text, 1),
+      ("a line added at the end", "# pods\n" + text + "# the end\n", 1),
       // Broken in the middle: the file is read whole, with its error.
-      ("a broken line", text.replacingOccurrences(of: "name: pod-150\n", with: "name: [pod-150\n"), 0...(pieces - 1)),
-      ("back as it was", text, 0...(pieces - 1)),
+      ("a broken line", text.replacingOccurrences(of: "name: pod-300\n", with: "name: [pod-300\n"), nil),
+      ("back as it was", text, nil),
     ]
-    for (what, edited, reused) in edits {
+    for (what, edited, decodedAgain) in edits as [(String, String, Int?)] {
+      let before = try #require(cache.entries["pods.yaml"]).pieces.count
       let cached = ManifestLoader.load(Self.files([("pods.yaml", edited)]), cache: &cache)
       let fresh = ManifestLoader.load(Self.files([("pods.yaml", edited)]))
       Self.expectSame(cached, fresh, what)
-      #expect(reused.contains(cache.lastReusedPieces), "\(what): \(cache.lastReusedPieces) of \(pieces) pieces taken over")
+      if let decodedAgain {
+        #expect(before > 3, "\(what): the version before was cut in pieces")
+        let expected = decodedAgain == 1 ? (before - 1)...(before - 1) : 1...max(1, before - decodedAgain)
+        #expect(expected.contains(cache.lastReusedPieces), "\(what): \(cache.lastReusedPieces) of \(before) pieces taken over")
+      }
+      if what == "a broken line" {
+        #expect(cache.entries["pods.yaml"]?.pieces.isEmpty == true, "the broken version is read whole, and kept whole")
+      }
     }
+  }
+
+  /// Random edits of a big file of every kind of object, each loaded with the cache of the
+  /// one before: the pieces taken over, moved or not, load as a fresh load does, places,
+  /// document numbers and diagnostics included.
+  @Test func randomEditsOfABigFileLoadAsFreshLoadsDo() {
+    let units = (0..<40).map { n in
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: pod-\(n), namespace: prod, labels: {app: app-\(n % 5)}}
+      spec: {nodeName: node-1, containers: [{name: web, ports: [{name: http, containerPort: 8080}]}]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: policy-\(n)}
+      spec:
+        order: \(n)
+        selector: app == 'app-\(n % 5)'
+        ingress:
+        - action: Allow
+          protocol: TCP
+          source: {selector: app == 'app-\((n + 1) % 5)'}
+          destination: {ports: [http]}
+        - action: Deny
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: host-\(n), labels: {role: node}}
+      spec: {node: node-1, interfaceName: eth\(n), expectedIPs: [192.168.\(n / 200).\(n % 200 + 1)], profiles: [missing-\(n % 3)]}
+      ---
+      apiVersion: example.com/v1
+      kind: Widget
+      metadata: {name: w-\(n)}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: Profile
+      metadata: {name: profile-\(n)}
+      spec: {ingress: [{action: Allow}], egress: [{action: Deny, protocol: UDP}]}
+      """
+    }
+    let header = """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: prod}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: FelixConfiguration
+      metadata: {name: default}
+      spec: {failsafeInboundHostPorts: [{protocol: TCP, port: 22}]}
+      ---
+
+      """
+    var lines = (header + units.joined(separator: "\n---\n") + "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var options = LoadOptions()
+    options.pieceSize = 2048
+    var generator = SeededGenerator(seed: 5)
+    var cache = ManifestCache()
+    _ = ManifestLoader.load(Self.files([("all.yaml", lines.joined(separator: "\n"))]), options: options, cache: &cache)
+    var reused = 0
+    // The lines before an edit that may break the file: undone at the next step.
+    var broken: [String]?
+    for step in 0..<80 {
+      let at = Int.random(in: 0..<lines.count, using: &generator)
+      let markers = lines.indices.filter { lines[$0] == "---" }
+      let marker = markers.randomElement(using: &generator) ?? 0
+      let what: String
+      if let before = broken {
+        lines = before
+        broken = nil
+        what = "the edit before undone"
+      } else {
+        switch Int.random(in: 0..<7, using: &generator) {
+        case 0:
+          lines.insert("# a comment", at: at)
+          what = "a comment line added at line \(at + 1)"
+        case 1:
+          lines.insert(contentsOf: ["---", "apiVersion: v1", "kind: Pod", "metadata: {name: new-\(step), namespace: prod}"], at: marker)
+          what = "a document added at line \(marker + 1)"
+        case 2:
+          let end = markers.first { $0 > marker } ?? lines.count
+          lines.removeSubrange(marker..<end)
+          what = "the document at line \(marker + 1) removed"
+        case 3:
+          let labelled = lines.indices.filter { lines[$0].contains("app-") }.randomElement(using: &generator) ?? at
+          lines[labelled] = lines[labelled].replacingOccurrences(of: "app-", with: "tier-")
+          what = "line \(labelled + 1) relabelled"
+        case 4:
+          lines.insert("", at: at)
+          what = "a blank line added at line \(at + 1)"
+        case 5:
+          broken = lines
+          lines.removeSubrange(at..<min(lines.count, at + 2))
+          what = "lines \(at + 1) and \(at + 2) removed (perhaps breaking a document)"
+        default:
+          broken = lines
+          lines.insert("  - [unclosed", at: at)
+          what = "a broken line added at line \(at + 1)"
+        }
+      }
+      let text = lines.joined(separator: "\n")
+      let cached = ManifestLoader.load(Self.files([("all.yaml", text)]), options: options, cache: &cache)
+      let fresh = ManifestLoader.load(Self.files([("all.yaml", text)]), options: options)
+      Self.expectSame(cached, fresh, "step \(step): \(what)")
+      reused += cache.lastReusedPieces
+    }
+    #expect(reused > 80 * 10, "pieces are taken over after most edits (\(reused) in all)")
   }
 
   @Test func duplicateErrorsPointAtTheLaterFileWhicheverWasEdited() {

@@ -153,16 +153,21 @@ public enum ManifestLoader {
 
 extension ManifestLoader {
   /// Decodes `files[i]` for every `i` in `indexes` into `slots[i]`, on every core: big files
-  /// are cut into pieces of whole documents, and the largest pieces go first. A piece with
-  /// the same bytes, lines and documents before it as one of the file's previous version
-  /// (`previous`, one per index) decodes alike and is taken over. `pieces` gets the pieces of
-  /// the files cut in several; returns how many pieces were taken over.
+  /// are cut into pieces of whole documents, and the largest pieces go first. A file with a
+  /// previous version (`previous`, one per index) keeps that version's cuts outside the part
+  /// that changed, and a piece with the same bytes as one of the previous version's, at the
+  /// same place or moved by the edit, is taken over (its lines and documents numbered on).
+  /// `pieces` gets the pieces of the files cut in several; returns how many pieces were taken
+  /// over.
   static func decode(
     _ files: [SourceFile], _ indexes: [Int], into slots: inout [FileDecoding?],
     pieces: inout [Int: [ManifestCache.Piece]], previous: [ManifestCache.Entry?], options: LoadOptions
   ) -> Int {
     let limits = options.limits
-    let cuts = indexes.map { YAMLPiece.pieces(of: files[$0].bytes, size: options.pieceSize) }
+    let cuts = zip(indexes, previous).map { index, old in
+      guard let old, old.pieces.count > 1 else { return YAMLPiece.pieces(of: files[index].bytes, size: options.pieceSize) }
+      return YAMLPiece.pieces(of: files[index].bytes, size: options.pieceSize, after: old.bytes, cut: old.pieces.map(\.piece))
+    }
     // Pieces are kept file by file: file `p`'s pieces from `firstJob[p]` on.
     var starts = [Int](repeating: 0, count: cuts.count)
     for position in cuts.indices.dropFirst() { starts[position] = starts[position - 1] + cuts[position - 1].count }
@@ -171,13 +176,19 @@ extension ManifestLoader {
     var reused = 0
     for (position, cut) in cuts.enumerated() where cut.count > 1 {
       guard let old = previous[position], !old.pieces.isEmpty else { continue }
-      var byLine: [Int: ManifestCache.Piece] = [:]
-      for cached in old.pieces { byLine[cached.piece.lineOffset] = cached }
+      let bytes = files[indexes[position]].bytes
+      let shift = bytes.count - old.bytes.count
+      var byStart: [Int: ManifestCache.Piece] = [:]
+      for cached in old.pieces { byStart[cached.piece.range.lowerBound] = cached }
       for (number, piece) in cut.enumerated() {
-        guard let cached = byLine[piece.lineOffset], cached.piece.firstDocument == piece.firstDocument,
-          Self.sameBytes(old.bytes, cached.piece.range, files[indexes[position]].bytes, piece.range)
-        else { continue }
-        decoded[firstJob[position] + number] = cached.decoding
+        // At the same place (before the edit), or moved by it (after).
+        let start = piece.range.lowerBound
+        guard let cached = [byStart[start], byStart[start - shift]].lazy.compactMap({ $0 }).first(where: {
+          Self.sameBytes(old.bytes, $0.piece.range, bytes, piece.range)
+        }) else { continue }
+        decoded[firstJob[position] + number] = cached.decoding.moved(
+          lines: piece.lineOffset - cached.piece.lineOffset,
+          documents: piece.firstDocument - cached.piece.firstDocument)
         reused += 1
       }
     }

@@ -7,7 +7,7 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
   public var file: String
   /// The 1-based line.
   public var line: Int
-  /// The 1-based column, counted in characters.
+  /// The 1-based column, counted in Unicode scalars (as libyaml counts columns).
   public var column: Int
   /// The 0-based index of the YAML document inside the file.
   public var document: Int

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A run of whole documents of a file, read on its own so that a big file (a `kubectl get -o
 /// yaml` dump, a generated cluster) is parsed on every core.
 ///
@@ -21,44 +25,144 @@ struct YAMLPiece: Equatable, Sendable {
     let whole = [YAMLPiece(range: bytes.indices)]
     guard size > 0, bytes.count >= size * 2 else { return whole }
     return bytes.withUnsafeBufferPointer { buffer -> [YAMLPiece] in
-      var pieces: [YAMLPiece] = []
-      var current = YAMLPiece(range: 0..<0)
-      var line = 0
-      var documents = 0
-      var lineStart = 0
-      let count = buffer.count
-      while lineStart < count {
-        let first = buffer[lineStart]
-        if first == UInt8(ascii: "%") { return whole }
-        let isMarker =
-          first == UInt8(ascii: "-") && lineStart + 2 < count
-          && buffer[lineStart + 1] == UInt8(ascii: "-") && buffer[lineStart + 2] == UInt8(ascii: "-")
-          && (lineStart + 3 == count || [0x20, 0x09, 0x0A, 0x0D].contains(buffer[lineStart + 3]))
-        if isMarker {
+      var cutter = Cutter(buffer: buffer, size: size, from: YAMLPiece(range: 0..<0))
+      guard cutter.scan(upTo: buffer.count) else { return whole }
+      return cutter.pieces + [cutter.closed(at: buffer.count)]
+    }
+  }
+
+  /// Cuts `bytes`, a new version of the file `old` that was cut into `oldCut`, keeping the old
+  /// cuts outside the part that changed: the pieces before it stay as they were, those after
+  /// it keep their bytes and are numbered on from the changed part (a line added moves their
+  /// lines, not their cuts), and only the changed part is cut afresh. Whatever is kept, the
+  /// pieces are a cut of `bytes` that `pieces(of:size:)` could have made: each starts at a
+  /// `---` line with the lines and documents before it.
+  static func pieces(of bytes: [UInt8], size: Int, after old: [UInt8], cut oldCut: [YAMLPiece]) -> [YAMLPiece] {
+    guard size > 0, bytes.count >= size * 2, oldCut.count > 1 else { return pieces(of: bytes, size: size) }
+    return bytes.withUnsafeBufferPointer { buffer -> [YAMLPiece] in
+      old.withUnsafeBufferPointer { old -> [YAMLPiece] in
+        let (prefix, suffix) = commonEnds(old, buffer)
+        let shift = buffer.count - old.count
+        // Where a kept piece starts in the new text, its line must still start with `---`.
+        func startsPiece(_ start: Int) -> Bool {
+          start > 0 && start < buffer.count && buffer[start - 1] == 0x0A && isMarker(buffer, at: start)
+        }
+        // Old pieces wholly before the change; the one after them is cut again (it holds the
+        // lines and documents before the changed part).
+        var kept = 0
+        while kept + 1 < oldCut.count, oldCut[kept].range.upperBound <= prefix { kept += 1 }
+        while kept > 0, !startsPiece(oldCut[kept].range.lowerBound) { kept -= 1 }
+        // Old pieces wholly after the change, moved by `shift` bytes.
+        var moved = oldCut.count
+        while moved - 1 > kept, oldCut[moved - 1].range.lowerBound >= old.count - suffix { moved -= 1 }
+        while moved < oldCut.count, !startsPiece(oldCut[moved].range.lowerBound + shift) { moved += 1 }
+        let changed = oldCut[kept]
+        var cutter = Cutter(buffer: buffer, size: size, from: YAMLPiece(
+          range: changed.range.lowerBound..<changed.range.lowerBound, lineOffset: changed.lineOffset,
+          firstDocument: changed.firstDocument))
+        let end = moved < oldCut.count ? oldCut[moved].range.lowerBound + shift : buffer.count
+        guard cutter.scan(upTo: end) else { return [YAMLPiece(range: buffer.indices)] }
+        var pieces = Array(oldCut[..<kept]) + cutter.pieces
+        if end > cutter.current.range.lowerBound { pieces.append(cutter.closed(at: end)) }
+        guard moved < oldCut.count else { return pieces }
+        let lines = cutter.line - oldCut[moved].lineOffset
+        let documents = cutter.documents - oldCut[moved].firstDocument
+        for piece in oldCut[moved...] {
+          pieces.append(YAMLPiece(
+            range: (piece.range.lowerBound + shift)..<(piece.range.upperBound + shift),
+            lineOffset: piece.lineOffset + lines, firstDocument: piece.firstDocument + documents))
+        }
+        return pieces
+      }
+    }
+  }
+
+  /// Reads lines from a piece's start, cutting at the first `---` line after every `size`
+  /// bytes, and numbering lines and documents on.
+  private struct Cutter {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let size: Int
+    /// The pieces cut so far, and the one being read (its end is not known yet).
+    var pieces: [YAMLPiece] = []
+    var current: YAMLPiece
+    /// Lines and documents before `lineStart`.
+    var line: Int
+    var documents: Int
+    var lineStart: Int
+
+    init(buffer: UnsafeBufferPointer<UInt8>, size: Int, from start: YAMLPiece) {
+      self.buffer = buffer
+      self.size = size
+      current = start
+      line = start.lineOffset
+      documents = start.firstDocument
+      lineStart = start.range.lowerBound
+    }
+
+    /// Reads the lines that start before `end` (a line's start, or the end of the text);
+    /// false at a directive (`%`): the file is then read whole.
+    mutating func scan(upTo end: Int) -> Bool {
+      while lineStart < end {
+        if buffer[lineStart] == UInt8(ascii: "%") { return false }
+        if YAMLPiece.isMarker(buffer, at: lineStart) {
           if lineStart - current.range.lowerBound >= size {
-            current.range = current.range.lowerBound..<lineStart
-            pieces.append(current)
+            pieces.append(closed(at: lineStart))
             current = YAMLPiece(range: lineStart..<lineStart, lineOffset: line, firstDocument: documents)
           }
           documents += 1
-        } else if documents == 0 && Self.startsContent(buffer, at: lineStart) {
+        } else if documents == 0 && YAMLPiece.startsContent(buffer, at: lineStart) {
           // The first document needs no `---`.
           documents = 1
         }
-        var end = lineStart
-        while end < count && buffer[end] != 0x0A { end += 1 }
-        lineStart = end + 1
+        var next = lineStart
+        while next < buffer.count && buffer[next] != 0x0A { next += 1 }
+        lineStart = next + 1
         line += 1
       }
-      current.range = current.range.lowerBound..<count
-      pieces.append(current)
-      return pieces
+      return true
     }
+
+    /// The current piece, ending at `end`.
+    func closed(at end: Int) -> YAMLPiece {
+      var piece = current
+      piece.range = piece.range.lowerBound..<end
+      return piece
+    }
+  }
+
+  /// Whether the line at `start` is a `---` line.
+  private static func isMarker(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+    let count = buffer.count
+    return buffer[start] == UInt8(ascii: "-") && start + 2 < count
+      && buffer[start + 1] == UInt8(ascii: "-") && buffer[start + 2] == UInt8(ascii: "-")
+      && (start + 3 == count || [0x20, 0x09, 0x0A, 0x0D].contains(buffer[start + 3]))
+  }
+
+  /// How many bytes `a` and `b` have alike at their start, and then at their end.
+  private static func commonEnds(
+    _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
+  ) -> (prefix: Int, suffix: Int) {
+    let shorter = min(a.count, b.count)
+    let block = 4096
+    var prefix = 0
+    while prefix + block <= shorter, memcmp(a.baseAddress! + prefix, b.baseAddress! + prefix, block) == 0 {
+      prefix += block
+    }
+    while prefix < shorter, a[prefix] == b[prefix] { prefix += 1 }
+    var suffix = 0
+    let room = shorter - prefix
+    while suffix + block <= room,
+      memcmp(a.baseAddress! + a.count - suffix - block, b.baseAddress! + b.count - suffix - block, block) == 0
+    {
+      suffix += block
+    }
+    while suffix < room, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+    return (prefix, suffix)
   }
 
   /// Whether the line at `start` holds anything but blanks or a comment (or a byte order mark
   /// before them).
-  private static func startsContent(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+  fileprivate static func startsContent(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
     var index = start
     if index + 2 < buffer.count, buffer[index] == 0xEF, buffer[index + 1] == 0xBB, buffer[index + 2] == 0xBF {
       index += 3
