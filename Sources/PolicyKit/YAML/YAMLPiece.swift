@@ -9,7 +9,7 @@
 /// piece, so a piece yields what reading the whole file yields for its documents, as long as
 /// it parses cleanly: text that would span a cut (a quoted scalar or a flow collection running
 /// over a `---` line) fails in the piece that holds its start, and the file is then read
-/// whole again (`FileDecoder.decodePieces`).
+/// whole again (`FileDecoder.assemble`).
 struct YAMLPiece: Equatable, Sendable {
   /// The bytes of the piece.
   var range: Range<Int>
