@@ -3,7 +3,7 @@
 #
 #   benchmarks/tui_bench.sh [PATH-TO-matrix-tui]      (default .build/release/matrix-tui)
 #   FIRST_RUNS=5 KEY_RUNS=20 SAVE_RUNS=5 KEY_PODS=500 SAVE_PODS=996 benchmarks/tui_bench.sh
-#   SCALE_PODS=0 benchmarks/tui_bench.sh            (skip (d), (e) and (f), the 10,000-endpoint ones)
+#   SCALE_PODS=0 benchmarks/tui_bench.sh            (skip (d) to (g), the 10,000-endpoint ones)
 #
 # (a) first frame: from starting `matrix-tui demo/host-firewall` in a tmux window (120x40) until
 #     every row of the grid is on screen; median of FIRST_RUNS.
@@ -22,6 +22,8 @@
 # (f) the same save to redraw on that cluster when a pod's label changes in the file of pods
 #     (about 5 MB): the file's changed piece is decoded, the pod's endpoint made again, its new
 #     class added, and every class row walked again for the new column.
+# (g) the same when a label line is added to the first pod of that file: every later line of
+#     the file moves (the pieces after the edit are taken over with their lines numbered on).
 # (e) keypress to redraw on the 10,000-endpoint cluster: zoomed out (namespaces), and in the
 #     endpoint grid (`--zoom endpoints`).
 #
@@ -298,6 +300,10 @@ if ((SCALE_PODS > 0)); then
   pods=$(grep -c '^kind: Pod$' "$c10000"/*.yaml | sort -t: -k2 -n | tail -n 1 | cut -d: -f1)
   timed_edit scale "(f)" "$pods" '0,/^    app: \(.*\)$/s//    app: \1x/' "the first pod's app label <-> with an x"
   pod_median=$saves_median
+  # (g) a label line added under the first pod's `labels:` (the Nodes before it have some too).
+  timed_edit scale "(g)" "$pods" '/^kind: Pod$/,${/^  labels:$/{x;/^done$/{x;b};s/.*/done/;x;s/$/\n    bench-added: "yes"/}}' \
+    "a label line added to the first pod <-> removed"
+  line_median=$saves_median
   # (e) keys, zoomed out, in the same window.
   key_latency scale "$KEY_RUNS"
   zoomed_key_runs=("${latencies[@]}")
@@ -365,6 +371,10 @@ if ((SCALE_PODS > 0)); then
   row "(f) pod label save -> redraw, less debounce" "$(ms "$pod_median")" "$(ms "$capture_floor")" \
     "$(ms "$pod_net")" "" "" "$SAVE_RUNS"
   echo "    ratio to the full evaluation: $(awk -v a="$pod_net" -v b="$full10000" 'BEGIN { printf "%.3f", a / b }')"
+  line_net=$((line_median - capture_floor - DEBOUNCE_MS * 1000))
+  row "(g) label line save -> redraw, less debounce" "$(ms "$line_median")" "$(ms "$capture_floor")" \
+    "$(ms "$line_net")" "" "" "$SAVE_RUNS"
+  echo "    ratio to the full evaluation: $(awk -v a="$line_net" -v b="$full10000" 'BEGIN { printf "%.3f", a / b }')"
   row "(e) key j -> redraw, zoomed out" "$(ms "$zoomed_key_median")" "$(ms "$key_floor")" \
     "$(net "$zoomed_key_median" "$key_floor")" "<16" "$(verdict $((zoomed_key_median - key_floor)) 16)" "$KEY_RUNS"
   row "(e) key j -> redraw, endpoint grid" "$(ms "$grid_key_median")" "$(ms "$key_floor")" \

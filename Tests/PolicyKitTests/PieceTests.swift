@@ -122,6 +122,16 @@ import Testing
     Self.expectPiecesLoadAsWhole([SourceFile(path: "a.yaml", text: text)], what)
   }
 
+  /// libyaml reads input that starts with a UTF-16 byte order mark as UTF-16, all of it: a
+  /// piece after a cut would have no mark, and be read as UTF-8.
+  @Test(arguments: [[0xFE, 0xFF], [0xFF, 0xFE]] as [[UInt8]])
+  func textAfterAUTF16ByteOrderMarkIsReadWhole(mark: [UInt8]) {
+    let namespaces = (0..<3).map { "apiVersion: v1\nkind: Namespace\nmetadata: {name: n\($0)}\n" }
+    let file = SourceFile(path: "a.yaml", bytes: mark + Array(namespaces.joined(separator: "---\n").utf8))
+    #expect(YAMLPiece.pieces(of: file.bytes, size: 1).count == 1)
+    Self.expectPiecesLoadAsWhole([file], "UTF-16 mark \(mark)")
+  }
+
   @Test func piecesStartAtMarkersAndNumberLinesAndDocumentsOn() {
     let text = "a: 1\n---\nb: 2\nc: 3\n--- # x\nd: 4\n"
     let bytes = Array(text.utf8)

@@ -19,11 +19,12 @@ struct YAMLPiece: Equatable, Sendable {
   var firstDocument = 0
 
   /// Cuts `bytes` at the first `---` line after every `size` bytes. One piece, the whole
-  /// file, when it is small or has directives (`%YAML`, `%TAG`: they belong to the document
-  /// after them, across a cut).
+  /// file, when it is small, has directives (`%YAML`, `%TAG`: they belong to the document
+  /// after them, across a cut) or starts with a UTF-16 byte order mark (libyaml reads the
+  /// whole input as UTF-16 then; a piece after a cut has no mark to say so).
   static func pieces(of bytes: [UInt8], size: Int) -> [YAMLPiece] {
     let whole = [YAMLPiece(range: bytes.indices)]
-    guard size > 0, bytes.count >= size * 2 else { return whole }
+    guard isWorthCutting(bytes, size: size) else { return whole }
     return bytes.withUnsafeBufferPointer { buffer -> [YAMLPiece] in
       var cutter = Cutter(buffer: buffer, size: size, from: YAMLPiece(range: 0..<0))
       guard cutter.scan(upTo: buffer.count) else { return whole }
@@ -38,7 +39,7 @@ struct YAMLPiece: Equatable, Sendable {
   /// pieces are a cut of `bytes` that `pieces(of:size:)` could have made: each starts at a
   /// `---` line with the lines and documents before it.
   static func pieces(of bytes: [UInt8], size: Int, after old: [UInt8], cut oldCut: [YAMLPiece]) -> [YAMLPiece] {
-    guard size > 0, bytes.count >= size * 2, oldCut.count > 1 else { return pieces(of: bytes, size: size) }
+    guard isWorthCutting(bytes, size: size), oldCut.count > 1 else { return pieces(of: bytes, size: size) }
     return bytes.withUnsafeBufferPointer { buffer -> [YAMLPiece] in
       old.withUnsafeBufferPointer { old -> [YAMLPiece] in
         let (prefix, suffix) = commonEnds(old, buffer)
@@ -75,6 +76,12 @@ struct YAMLPiece: Equatable, Sendable {
         return pieces
       }
     }
+  }
+
+  /// Whether `bytes` is big enough to cut, and may be cut (it is not UTF-16).
+  private static func isWorthCutting(_ bytes: [UInt8], size: Int) -> Bool {
+    guard size > 0, bytes.count >= size * 2 else { return false }
+    return !(bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF)
   }
 
   /// Reads lines from a piece's start, cutting at the first `---` line after every `size`
