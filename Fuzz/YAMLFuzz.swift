@@ -1,7 +1,8 @@
 /// Bytes -> `ManifestLoader.load`. Loading never crashes or hangs, and every diagnostic that
 /// points into the file has a 1-based line and column and the file's name. Two shortcuts must
 /// not change what is read: whatever `BlockYAML` reads, it reads as libyaml does, and a file
-/// decoded in pieces loads as it does whole.
+/// decoded in pieces loads as it does whole, also when pieces of an earlier version (with a
+/// line more) are taken over.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = fuzzBytes(data, size)
@@ -24,6 +25,16 @@ public func fuzzYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   guard pieces.cluster.endpoints == result.cluster.endpoints, pieces.cluster.policies == result.cluster.policies,
     pieces.diagnostics == result.diagnostics
   else { violated("decoding in pieces differs from decoding whole") }
+  // Loaded after an earlier version (a comment line more in its middle), the pieces taken over
+  // from that version and moved by the edit load as a fresh load does.
+  let middle = bytes[(bytes.count / 2)...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
+  let earlier = Array(bytes[..<middle]) + Array("# an earlier version\n".utf8) + Array(bytes[middle...])
+  var cache = ManifestCache()
+  _ = ManifestLoader.load([SourceFile(path: "fuzz.yaml", bytes: earlier)], options: cut, cache: &cache)
+  let cached = ManifestLoader.load([file], options: cut, cache: &cache)
+  guard cached.cluster.endpoints == result.cluster.endpoints, cached.cluster.policies == result.cluster.policies,
+    cached.diagnostics == result.diagnostics
+  else { violated("a load after an earlier version differs from a fresh load") }
   return 0
 }
 
