@@ -165,8 +165,8 @@ extension ManifestLoader {
   ) -> Int {
     let limits = options.limits
     let cuts = zip(indexes, previous).map { index, old in
-      guard let old, old.pieces.count > 1 else { return YAMLPiece.pieces(of: files[index].bytes, size: options.pieceSize) }
-      return YAMLPiece.pieces(of: files[index].bytes, size: options.pieceSize, after: old.bytes, cut: old.pieces.map(\.piece))
+      YAMLPiece.pieces(
+        of: files[index].bytes, size: options.pieceSize, after: old?.bytes ?? [], cut: old?.pieces.map(\.piece) ?? [])
     }
     // Pieces are kept file by file: file `p`'s pieces from `firstJob[p]` on.
     var starts = [Int](repeating: 0, count: cuts.count)

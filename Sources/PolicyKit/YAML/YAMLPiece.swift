@@ -35,9 +35,10 @@ struct YAMLPiece: Equatable, Sendable {
   /// Cuts `bytes`, a new version of the file `old` that was cut into `oldCut`, keeping the old
   /// cuts outside the part that changed: the pieces before it stay as they were, those after
   /// it keep their bytes and are numbered on from the changed part (a line added moves their
-  /// lines, not their cuts), and only the changed part is cut afresh. Whatever is kept, the
-  /// pieces are a cut of `bytes` that `pieces(of:size:)` could have made: each starts at a
-  /// `---` line with the lines and documents before it.
+  /// lines, not their cuts), and only the changed part is cut afresh. Whatever is kept, each
+  /// piece starts at a `---` line (or the start of the file) and knows the lines and documents
+  /// before it, as those of `pieces(of:size:)` do. Without an earlier cut (`oldCut` of one
+  /// piece or none), the same as `pieces(of:size:)`.
   static func pieces(of bytes: [UInt8], size: Int, after old: [UInt8], cut oldCut: [YAMLPiece]) -> [YAMLPiece] {
     guard isWorthCutting(bytes, size: size), oldCut.count > 1 else { return pieces(of: bytes, size: size) }
     return bytes.withUnsafeBufferPointer { buffer -> [YAMLPiece] in
