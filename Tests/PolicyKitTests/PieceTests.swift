@@ -114,6 +114,14 @@ import Testing
       kind: Widget
       metadata: {name: w2, namespace: ghost}
       """),
+    ("a lone carriage return: two lines merged, the line feed between them lost (libyaml counts a line there)",
+     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: one\r  labels: {a: b}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nkind: Namespace\n"),
+    ("carriage returns before line feeds, and a marker after a lone carriage return",
+     "apiVersion: v1\r\nkind: Namespace\r\nmetadata: {name: one}\r---\rapiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nmetadata: {name: three}\n"),
+    ("the Unicode line breaks NEL, LS and PS", "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"one\u{85}two\"}\n# x\u{2028}y\u{2029}\n---\nkind: Namespace\nmetadata: {name: three}\n---\nkind: Namespace\n"),
+    ("a control character after a lone carriage return (the document is skipped, the error placed)",
+     "apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\na: 1\rb: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
+    ("an unclosed bracket after a lone carriage return", "a: 1\rb: [x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nc: 1\n"),
     ("a byte order mark and a control character", "\u{FEFF}apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nname: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
   ]
 
@@ -130,6 +138,42 @@ import Testing
     let file = SourceFile(path: "a.yaml", bytes: mark + Array(namespaces.joined(separator: "---\n").utf8))
     #expect(YAMLPiece.pieces(of: file.bytes, size: 1).count == 1)
     Self.expectPiecesLoadAsWhole([file], "UTF-16 mark \(mark)")
+  }
+
+  /// The fuzz seeds (inputs that once broke a property among them) load the same in pieces,
+  /// also when pieces of an earlier version with a comment line more are taken over.
+  @Test func everyFuzzSeedLoadsTheSameInPiecesAndAfterAnEarlierVersion() throws {
+    let root = testsDirectory().deletingLastPathComponent().deletingLastPathComponent()
+    var seeds = 0
+    for target in ["yaml", "evaluate"] {
+      let folder = root.appendingPathComponent("Fuzz/corpus/\(target)")
+      for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+        let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+        let file = SourceFile(path: name, bytes: bytes)
+        Self.expectPiecesLoadAsWhole([file], name)
+        var cut = LoadOptions()
+        cut.pieceSize = 1
+        let middle = bytes[(bytes.count / 2)...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
+        let earlier = Array(bytes[..<middle]) + Array("# an earlier version\n".utf8) + Array(bytes[middle...])
+        var cache = ManifestCache()
+        _ = ManifestLoader.load([SourceFile(path: name, bytes: earlier)], options: cut, cache: &cache)
+        IncrementalTests.expectSame(
+          ManifestLoader.load([file], options: cut, cache: &cache), ManifestLoader.load([file]), "\(name) after an earlier version")
+        seeds += 1
+      }
+    }
+    #expect(seeds >= 14)
+  }
+
+  /// Lines end where libyaml's do, so lines and documents are numbered as it numbers them.
+  @Test func piecesCountTheLineBreaksLibyamlCounts() {
+    let text = "a: 1\rb: 2\r\n---\nc: 3\u{85}d: 4\n--- # x\ne: 5\u{2028}\n"
+    let bytes = Array(text.utf8)
+    let pieces = YAMLPiece.pieces(of: bytes, size: 1)
+    #expect(pieces.map(\.lineOffset) == [0, 2, 5])
+    #expect(pieces.map(\.firstDocument) == [0, 1, 2])
+    let merged = Array("a: 1\r---\nb: 2\n---\nc: 3\n".utf8)
+    #expect(YAMLPiece.pieces(of: merged, size: 1).map(\.firstDocument) == [0, 2], "a marker after a lone carriage return starts a document")
   }
 
   @Test func piecesStartAtMarkersAndNumberLinesAndDocumentsOn() {

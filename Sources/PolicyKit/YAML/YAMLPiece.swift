@@ -113,7 +113,9 @@ struct YAMLPiece: Equatable, Sendable {
       while lineStart < end {
         if buffer[lineStart] == UInt8(ascii: "%") { return false }
         if YAMLPiece.isMarker(buffer, at: lineStart) {
-          if lineStart - current.range.lowerBound >= size {
+          // Cut only after a line feed: a piece kept after an edit is recognised by one.
+          let afterLineFeed = lineStart == 0 || buffer[lineStart - 1] == 0x0A
+          if afterLineFeed && lineStart - current.range.lowerBound >= size {
             pieces.append(closed(at: lineStart))
             current = YAMLPiece(range: lineStart..<lineStart, lineOffset: line, firstDocument: documents)
           }
@@ -122,9 +124,7 @@ struct YAMLPiece: Equatable, Sendable {
           // The first document needs no `---`.
           documents = 1
         }
-        var next = lineStart
-        while next < buffer.count && buffer[next] != 0x0A { next += 1 }
-        lineStart = next + 1
+        lineStart = LineBreak.nextLine(in: buffer, after: lineStart)
         line += 1
       }
       return true
@@ -143,7 +143,8 @@ struct YAMLPiece: Equatable, Sendable {
     let count = buffer.count
     return buffer[start] == UInt8(ascii: "-") && start + 2 < count
       && buffer[start + 1] == UInt8(ascii: "-") && buffer[start + 2] == UInt8(ascii: "-")
-      && (start + 3 == count || [0x20, 0x09, 0x0A, 0x0D].contains(buffer[start + 3]))
+      && (start + 3 == count || buffer[start + 3] == 0x20 || buffer[start + 3] == 0x09
+        || LineBreak.width(in: buffer, at: start + 3) > 0)
   }
 
   /// How many bytes `a` and `b` have alike at their start, and then at their end.
@@ -177,9 +178,9 @@ struct YAMLPiece: Equatable, Sendable {
     }
     while index < buffer.count {
       switch buffer[index] {
-      case 0x20, 0x09, 0x0D: index += 1
-      case 0x0A, UInt8(ascii: "#"): return false
-      default: return true
+      case 0x20, 0x09: index += 1
+      case UInt8(ascii: "#"): return false
+      default: return LineBreak.width(in: buffer, at: index) == 0
       }
     }
     return false

@@ -147,8 +147,7 @@ public struct YAMLReader {
       if currentLine >= line, isDocumentMarker(in: buffer, at: index) {
         return (index, currentLine - 1)
       }
-      while index < buffer.count && buffer[index] != 0x0A { index += 1 }
-      index += 1
+      index = LineBreak.nextLine(in: buffer, after: index)
       currentLine += 1
     }
     return nil
@@ -161,7 +160,8 @@ public struct YAMLReader {
       buffer[index + 2] == 0x2D
     else { return false }
     let after = index + 3
-    return after == buffer.count || [0x20, 0x0A, 0x0D, 0x09].contains(buffer[after])
+    return after == buffer.count || buffer[after] == 0x20 || buffer[after] == 0x09
+      || LineBreak.width(in: buffer, at: after) > 0
   }
 
   /// Where the document holding byte `offset` begins: the start of the nearest document
@@ -171,7 +171,7 @@ public struct YAMLReader {
   ) -> Int {
     var lineStart = offset
     while true {
-      while lineStart > from && buffer[lineStart - 1] != 0x0A { lineStart -= 1 }
+      while !LineBreak.startsLine(in: buffer, at: lineStart, from: from) { lineStart -= 1 }
       if lineStart == from { return from }
       if isDocumentMarker(in: buffer, at: lineStart) { return lineStart }
       lineStart -= 1
@@ -182,19 +182,8 @@ public struct YAMLReader {
   private static func position(
     of offset: Int, in buffer: UnsafeBufferPointer<UInt8>, from: Int
   ) -> (line: Int, column: Int) {
-    var line = 1
-    var column = 1
-    var index = from
-    while index < offset {
-      if buffer[index] == 0x0A {
-        line += 1
-        column = 1
-      } else if buffer[index] & 0xC0 != 0x80 {
-        column += 1
-      }
-      index += 1
-    }
-    return (line, column)
+    let position = LineBreak.position(of: offset, in: buffer, from: from)
+    return (position.line + 1, position.column + 1)
   }
 
   /// The first character libyaml would refuse at or after `from`: a byte sequence that is not
@@ -383,17 +372,10 @@ private struct ParseSession {
 
   /// The line and column (both 0-based) of byte `offset` in `input`.
   private static func mark(ofByte offset: Int, in input: UnsafeBufferPointer<UInt8>) -> yaml_mark_t {
+    let position = LineBreak.position(of: offset, in: input, from: 0)
     var mark = yaml_mark_t()
-    var index = 0
-    while index < min(offset, input.count) {
-      if input[index] == 0x0A {
-        mark.line += 1
-        mark.column = 0
-      } else if input[index] & 0xC0 != 0x80 {
-        mark.column += 1
-      }
-      index += 1
-    }
+    mark.line = position.line
+    mark.column = position.column
     return mark
   }
 
