@@ -34,7 +34,10 @@ extension AppState {
         moveCursor(toSource: s, destination: d)
         focus = .trace
       } else {
-        say("no cell `\(source) -> \(destination)`", .bad)
+        // Which of the two names no endpoint, and the closest that does.
+        let unknown = [source, destination].filter { !ids.contains($0) }
+          .map { "`\($0)`\(DidYouMean.suffix($0, among: ids))" }
+        say("no cell `\(source) -> \(destination)`: no endpoint \(unknown.joined(separator: ", no endpoint "))", .bad)
       }
       return []
     case .terminate:
@@ -53,7 +56,7 @@ extension AppState {
         trap = TrapState(reference: reference, report: report)
         recompute(previous: previous, reason: "trap: \(report.summary)")
       case .failure(let error):
-        say("trap: \(error)", .bad)
+        say("trap: \(cluster.describe(error))", .bad)
       }
       return []
     }
