@@ -1,0 +1,137 @@
+import Foundation
+import PolicyKit
+import Testing
+@testable import MatrixTUI
+
+/// What a newcomer and a class read on the screen: whole messages, the footer, the quiz.
+@Suite struct FirstContactScreenTests {
+  private func screen(_ state: AppState) -> String { Screen.render(state).plainText }
+
+  @Test func quizOptionsAreShuffledBySeedAndScored() throws {
+    var state = AppFixtures.state()
+    let original = try #require(state.lesson?.quiz)
+    _ = state.reduce(.key(.char("Q")))
+    let asked = state.quizQuestions
+    #expect(asked.count == original.count)
+    for (question, shuffled) in zip(original, asked) {
+      // The same options, the right one still right.
+      #expect(Set(question.options) == Set(shuffled.options))
+      #expect(shuffled.options[shuffled.answer] == question.options[question.answer])
+    }
+    // The right answers are spread over the positions, not all at one.
+    let positions = Set(asked.map(\.answer))
+    #expect(positions.count >= 3, "\(asked.map(\.answer))")
+    // The same seed gives the same order; another seed another.
+    var again = AppFixtures.state()
+    _ = again.reduce(.key(.char("Q")))
+    #expect(again.quizQuestions == asked)
+    var other = AppFixtures.state()
+    other.quizSeed = 2
+    _ = other.reduce(.key(.char("Q")))
+    #expect(other.quizQuestions.map(\.answer) != asked.map(\.answer))
+
+    // Answer every question: the first right, the rest wrong; the end shows the score.
+    for index in asked.indices {
+      let answer = asked[index].answer
+      let choice = index == 0 ? answer : (answer + 1) % asked[index].options.count
+      _ = AppFixtures.press([.char(Character(String(choice + 1))), .enter], on: &state)
+      if index == asked.count - 1 {
+        #expect(screen(state).contains("score: 1 of \(asked.count) right"), "\(screen(state))")
+      }
+      _ = state.reduce(.key(.enter))
+    }
+    #expect(state.overlay == nil)
+    #expect(state.status?.text == "quiz: 1 of \(asked.count) right")
+  }
+
+  @Test func theChecklistShowsEachNoteWhole() throws {
+    var state = AppFixtures.state(width: 80, height: 24)
+    _ = state.reduce(.key(.char("o")))
+    let text = screen(state)
+    let first = try #require(state.checklist.first?.expectation.note)
+    // The note's words are on the screen (wrapped, not cut).
+    let words = first.split(separator: " ").prefix(6).joined(separator: " ")
+    #expect(text.replacingOccurrences(of: "\n", with: " ").contains(String(words.prefix(30))), "\(text)")
+    for line in text.split(separator: "\n") where line.contains("→") || line.contains("->") {
+      #expect(!line.contains("…"), "\(line)")
+    }
+  }
+
+  @Test func theFooterNamesEveryHintedKeyAt80Columns() {
+    let state = AppFixtures.state(width: 80, height: 24)
+    let footer = String(screen(state).split(separator: "\n").last ?? "")
+    for key in ["Enter", "/", "p", "v", "z", "t", "o", "Q", "?", "q"] {
+      #expect(footer.contains(" \(key) ") || footer.hasPrefix(" \(key) "), "\(key) in \(footer)")
+    }
+    #expect(footer.hasSuffix("q quit"), "\(footer)")
+    #expect(HelpOverlay.lines().contains { $0.contains("Mouse: click a cell") })
+  }
+
+  @Test func zoomingBackSaysSo() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.key(.char("z")))
+    #expect(state.status?.text.hasPrefix("zoomed out") == true)
+    _ = state.reduce(.key(.char("z")))
+    #expect(state.groupMatrix == nil)
+    #expect(state.status?.text.hasPrefix("back to endpoints") == true, "\(state.status?.text ?? "")")
+    #expect(!screen(state).contains("zoomed out"))
+  }
+
+  @Test func probeKeysSayWhenNoPolicyMentionsAPort() {
+    var state = AppFixtures.state()
+    _ = state.reduce(.loaded(AppFixtures.loaded("""
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: prod}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: web, namespace: prod}
+      spec: {containers: [{name: c}]}
+      """), nil))
+    _ = state.reduce(.key(.char("]")))
+    #expect(state.status?.text == "probe TCP/80: no policy mentions a port (p sets any probe)", "\(state.status?.text ?? "")")
+  }
+
+  @Test func aReloadSaysWhichEndpointsCameAndWent() {
+    #expect(AppState.cameAndWent(before: ["a/x", "a/y"], after: ["a/x", "a/z"]) == "came: a/z; went: a/y")
+    #expect(AppState.cameAndWent(before: ["a/x"], after: ["a/x"]) == nil)
+    var state = AppFixtures.state()
+    let pod = { (name: String) in "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: prod}\nspec: {containers: [{name: c}]}\n" }
+    let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n---\n"
+    _ = state.reduce(.loaded(AppFixtures.loaded(namespace + pod("web")), nil))
+    _ = state.reduce(.loaded(AppFixtures.loaded(namespace + pod("web") + "---\n" + pod("db")), nil))
+    #expect(state.status?.text.contains("came: prod/db") == true, "\(state.status?.text ?? "")")
+    #expect(state.status?.text.contains("no cell changed") == false)
+  }
+
+  @Test func aLongErrorIsShownWholeInTheExplorerAndThePrompt() throws {
+    var state = AppFixtures.state(width: 80, height: 24)
+    let long = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: p}\nspec:\n  selector: role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p' \n"
+    _ = state.reduce(.loaded(AppFixtures.loaded(long, file: "policy.yaml"), nil))
+    let error = try #require(state.errors.first)
+    let flat = screen(state).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    #expect(error.message.count > 60)
+    #expect(flat.contains(error.message), "\(screen(state))")
+    // The filter prompt's error, whole too.
+    var prompt = AppFixtures.state(width: 80, height: 24)
+    _ = AppFixtures.press([.char("/")] + "role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'".map { Key.char($0) } + [.enter], on: &prompt)
+    guard case .prompt(let shown)? = prompt.overlay, let message = shown.error else {
+      Issue.record("the filter prompt should stay open with its error")
+      return
+    }
+    let promptFlat = screen(prompt).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    #expect(promptFlat.contains(message), "\(screen(prompt))")
+  }
+
+  @Test func theTraceScrollArrowLeavesLocationsWhole() {
+    var state = AppFixtures.state(width: 80, height: 24)
+    _ = state.reduce(.select(source: "prod/backend", destination: "host/node-worker"))
+    let text = screen(state)
+    #expect(text.contains("↓"))
+    #expect(!text.contains(":3↓"), "\(text)")
+    for line in text.split(separator: "\n") where line.contains("10-host-firewall.yaml:") {
+      #expect(!line.contains("↓"), "\(line)")
+    }
+  }
+}
