@@ -135,3 +135,51 @@ import Testing
     }
   }
 }
+
+/// The trace says which policies select an endpoint when none does in the direction shown.
+@Suite struct TraceWordingTests {
+  private let yaml = """
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: prod}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web, namespace: prod, labels: {app: web}}
+    spec: {containers: [{name: c}]}
+    ---
+    apiVersion: projectcalico.org/v3
+    kind: GlobalNetworkPolicy
+    metadata: {name: web-ingress}
+    spec: {selector: app == 'web', types: [Ingress], ingress: [{action: Allow}]}
+    ---
+    apiVersion: projectcalico.org/v3
+    kind: HostEndpoint
+    metadata: {name: host-a, labels: {role: node}}
+    spec: {node: node-a, interfaceName: '*', expectedIPs: [172.18.0.11]}
+    ---
+    apiVersion: projectcalico.org/v3
+    kind: HostEndpoint
+    metadata: {name: host-b, labels: {role: node}}
+    spec: {node: node-b, interfaceName: '*', expectedIPs: [172.18.0.12]}
+    """
+
+  private func trace(_ from: String, _ to: String) throws -> String {
+    let evaluator = Evaluator(cluster: AppFixtures.loaded(yaml).result.cluster)
+    let cell = try #require(evaluator.trace(from: from, to: to, probe: Probe(.tcp, 80)))
+    return TraceText(evaluator: evaluator).text(cell)
+  }
+
+  @Test func aPolicyForTheOtherDirectionIsNamed() throws {
+    let text = try trace("prod/web", "host/host-a")
+    #expect(!text.contains("no tier has a policy"), "\(text)")
+    #expect(text.contains("no policy selects this endpoint for egress; for ingress: web-ingress (tier default)"), "\(text)")
+  }
+
+  @Test func aBareHostEndpointSaysWhatWouldAllowIt() throws {
+    let text = try trace("host/host-a", "host/host-b")
+    #expect(text.contains("no policy selects this endpoint for egress (nor for ingress)"), "\(text)")
+    #expect(text.contains("a profile such as projectcalico-default-allow, or an Egress policy selecting this host endpoint, would allow it"), "\(text)")
+    #expect(text.contains("or an Ingress policy selecting this host endpoint"), "\(text)")
+  }
+}
