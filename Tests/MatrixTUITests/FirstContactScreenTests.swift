@@ -183,3 +183,76 @@ import Testing
     #expect(text.contains("or an Ingress policy selecting this host endpoint"), "\(text)")
   }
 }
+
+/// What the lessons' READMEs say about cells holds on the matrix.
+@Suite struct LessonReadmeTests {
+  /// `(source -> destination, allowed, probe)` for every `| \`a -> b\` | green/red |` table row;
+  /// the probe is the last one the text sets before it (`probe to \`tcp/8080\``), else TCP/80.
+  private func tableClaims(_ text: String) -> [(String, Bool, Probe)] {
+    var probe = Probe(.tcp, 80)
+    return text.split(separator: "\n").compactMap { line in
+      if let range = line.range(of: "probe to `"), let end = line[range.upperBound...].firstIndex(of: "`"),
+        let set = Probe(parsing: String(line[range.upperBound..<end]))
+      {
+        probe = set
+      }
+      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard cells.count >= 2, cells[0].hasPrefix("`"), cells[0].contains(" -> "),
+        cells[1] == "green" || cells[1] == "red"
+      else { return nil }
+      return (cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")), cells[1] == "green", probe)
+    }
+  }
+
+  @Test func everyLessonTableCellIsWhatTheMatrixShows() throws {
+    let demo = AppFixtures.root.appendingPathComponent("demo")
+    var checked = 0
+    for lesson in try FileManager.default.contentsOfDirectory(atPath: demo.path).sorted() {
+      let readme = demo.appendingPathComponent(lesson).appendingPathComponent("README.md")
+      guard let text = try? String(contentsOf: readme, encoding: .utf8) else { continue }
+      let claims = tableClaims(text)
+      guard !claims.isEmpty else { continue }
+      let loaded = LoadedManifests.load([demo.appendingPathComponent(lesson).path])
+      // A lesson's tables describe its enforced view at TCP/80 unless it stages policies,
+      // whose tables describe the pending view as well as the enforced one.
+      let evaluators = View.allCases.map { Evaluator(cluster: loaded.result.cluster, view: $0) }
+      for (pair, allowed, probe) in claims {
+        let ends = pair.components(separatedBy: " -> ")
+        let verdicts = evaluators.compactMap { $0.trace(from: ends[0], to: ends[1], probe: probe)?.outcome.verdict }
+        #expect(!verdicts.isEmpty, "demo/\(lesson): no cell \(pair)")
+        #expect(verdicts.first == (allowed ? .allow : .deny) || (lesson == "staged-rollout" && verdicts.contains(allowed ? .allow : .deny)),
+          "demo/\(lesson)/README.md says \(pair) is \(allowed ? "green" : "red")")
+        checked += 1
+      }
+    }
+    #expect(checked >= 20)
+  }
+
+  @Test func hostFirewallSaysWhichHostRowCellsStayGreenWithoutProfiles() throws {
+    let folder = AppFixtures.lesson("host-firewall")
+    let readme = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
+    let sentence = try #require(readme.range(of: "host-row cells stay green:")).upperBound
+    let end = try #require(readme.range(of: "because", range: sentence..<readme.endIndex)).lowerBound
+    let claimed = Set(readme[sentence..<end].components(separatedBy: "`").filter { $0.contains(" -> ") })
+    // The live edit: the profiles line removed from every host endpoint.
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    for name in ["00-inventory.yaml", "10-host-firewall.yaml"] {
+      let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+      try dir.write(name, text.split(separator: "\n", omittingEmptySubsequences: false)
+        .filter { !$0.contains("projectcalico-default-allow") }.joined(separator: "\n"))
+    }
+    let evaluator = Evaluator(cluster: LoadedManifests.load([dir.path]).result.cluster)
+    var green: Set<String> = []
+    for source in evaluator.cluster.endpoints where source.isHost {
+      for destination in evaluator.cluster.endpoints where destination.id != source.id {
+        if evaluator.trace(from: source.id, to: destination.id, probe: Probe(.tcp, 80))?.outcome.verdict == .allow {
+          green.insert("\(source.id) -> \(destination.id)")
+        }
+      }
+    }
+    #expect(claimed == green)
+    #expect(readme.contains("four host-row cells") || readme.contains("Four host-row cells"))
+    #expect(!readme.contains("rule 1") && !readme.contains("verbatim"))
+  }
+}
