@@ -46,3 +46,29 @@ import Testing
     #expect(result.cluster.describe(error) == "no policy named `node-host-firewal`; did you mean `node-host-firewall`?")
   }
 }
+
+/// YAML pasted from a page that lost its indentation gets a hint, not only "no metadata.name".
+@Suite struct LostIndentationTests {
+  @Test func keysAtColumnOneAreSaidToHaveLostTheirIndentation() {
+    let result = load("""
+      apiVersion: projectcalico.org/v3
+      kind: Tier
+      metadata:
+      name: host-firewall
+      spec:
+      order: 1000000
+      defaultAction: Deny
+      """)
+    let messages = result.diagnostics.map(\.message)
+    #expect(messages.contains { $0.contains("`Tier` has no `metadata.name`; `name`, `order`, `defaultAction` are at the top level beside `metadata`: was the indentation lost") }, "\(messages)")
+  }
+
+  @Test func aDocumentWithoutNameAndNothingMisplacedGetsNoHint() {
+    let result = load("""
+      apiVersion: projectcalico.org/v3
+      kind: Tier
+      metadata: {}
+      """)
+    #expect(result.diagnostics.map(\.message).contains("`Tier` has no `metadata.name`"))
+  }
+}
