@@ -390,6 +390,44 @@ step_quit() {
   fi
 }
 
+# 80x24 on a copy of the lesson: the trace's locations whole beside the scroll arrow, every
+# hinted key in the footer, and a long error message shown whole (wrapped) in the error bar.
+step_small_layout() {
+  local small=$work/small
+  cp -R "$repo/demo/host-firewall" "$small"
+  start small 80 24 "$small" --select 'prod/backend -> host/node-worker'
+  if ! wait_until 5 has "10-host-firewall.yaml:37"; then
+    fail "80x24 trace" "no location 10-host-firewall.yaml:37 in the trace"
+  elif has ":3↓"; then
+    fail "80x24 trace" "the scroll arrow covers a location"
+  else
+    ok "80x24 trace" "locations whole, arrow on the border"
+  fi
+  local footer
+  footer=$(status_line)
+  if [[ $footer == *"z zoom"* && $footer == *"o checks"* && $footer == *"Q quiz"* && $footer == *"q quit"* ]]; then
+    ok "80x24 footer" "$footer"
+  else
+    fail "80x24 footer" "want z, o, Q and q named: '$footer'"
+  fi
+  # A selector error longer than the screen is wide.
+  local long="role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p'"
+  printf 'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: long}\nspec:\n  selector: "%s"\n' "$long" >"$small/30-long.yaml"
+  if wait_until 5 has "30-long.yaml:"; then
+    local joined
+    joined=$(printf '%s\n' "${lines[@]}" | sed -n '/30-long.yaml:/,$p' | sed 's/^ *//' | tr '\n' ' ')
+    if [[ $joined == *"end of selector"* ]]; then
+      ok "80x24 long error" "shown whole over $(printf '%s\n' "${lines[@]}" | sed -n '/30-long.yaml:/,$p' | wc -l) lines"
+    else
+      fail "80x24 long error" "the message is cut: $joined"
+    fi
+  else
+    fail "80x24 long error" "no error for 30-long.yaml"
+  fi
+  keys q
+  wait_until 2 exited || fail "80x24 quit" "still running after q"
+}
+
 shot_drawn() { grid_drawn && [[ $(trace_text) == *"=> DENY"* ]] && [[ $(status_line) == *"q quit"* ]]; }
 
 # The README's screen: the untouched demo opened on the lesson's DENY cell.
@@ -454,6 +492,7 @@ step_error_bar
 step_resize
 step_too_small
 step_quit
+step_small_layout
 step_screenshot
 
 echo "explorer: $passed passed, $failed failed"

@@ -5,7 +5,7 @@ import Testing
 
 /// The built `matrix-tui`, run as a separate process: exit codes, what goes to standard output
 /// and standard error, and that nothing from a manifest reaches either raw.
-private enum Subprocess {
+enum Subprocess {
   static let root = AppFixtures.root
 
   /// The executable: `MATRIX_TUI_BIN` if set (scripts/test sets it to the release build), else
@@ -304,5 +304,154 @@ private func pod(_ name: String) -> String {
     // Every byte the terminal got: the message, and no escape sequence (no alternate screen,
     // no colour, no cursor movement).
     #expect(result.stdoutText == "matrix-tui: error: cannot open the explorer: \(reason)\r\n")
+  }
+}
+
+/// What a newcomer types first: the version, typos in every name, shell completion, and the
+/// what-ifs said in every output format.
+@Suite struct FirstContactCommandLineTests {
+  private let lesson = AppFixtures.root.appendingPathComponent("demo/host-firewall").path
+
+  @Test func versionIsPrintedThreeWays() throws {
+    for argument in ["--version", "-V", "version"] {
+      let result = try Subprocess.matrixTUI([argument])
+      #expect(result.status == 0, "\(argument): \(result.stderr)")
+      #expect(result.stdoutText == "matrix-tui \(MatrixTUICommand.version)\n", "\(argument)")
+    }
+    #expect(MatrixTUICommand.programHelp.contains("-V, --version"))
+  }
+
+  @Test func aMissingPathIsAnErrorWithTheClosestName() throws {
+    let typo = String(lesson.dropLast())  // demo/host-firewal
+    // The explorer checks before it needs a terminal; eval reads and says the same.
+    for arguments in [[typo], ["eval", typo]] {
+      let result = try Subprocess.matrixTUI(arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.contains("did you mean `\(lesson)`?"), "\(arguments): \(result.stderr)")
+    }
+    // A directory typed wrong too: both parts are corrected.
+    let both = AppFixtures.root.appendingPathComponent("dmo/host-firewal").path
+    let result = try Subprocess.matrixTUI(["eval", both])
+    #expect(result.stderr.contains("did you mean `\(lesson)`?"), "\(result.stderr)")
+  }
+
+  @Test func everyTypedNameGetsTheClosestKnownOne() throws {
+    let cases: [([String], String)] = [
+      (["trace", lesson, "--from", "prod/backnd", "--to", "host/worker"], "no endpoint `prod/backnd`; did you mean `prod/backend`?"),
+      (["trace", lesson, "--from", "prod/backnd", "--to", "host/worker"], "no endpoint `host/worker`; did you mean `host/node-worker`?"),
+      (["eval", lesson, "--trap", "node-host-firewal"], "no policy named `node-host-firewal`; did you mean `node-host-firewall`?"),
+      (["eval", lesson, "--from", "prod/backnd"], "did you mean `prod/backend`?"),
+      (["eval", lesson, "--to", "dve"], "did you mean `dev`?"),
+      (["help", "evl"], "no subcommand 'evl'; did you mean `eval`?"),
+    ]
+    for (arguments, message) in cases {
+      let result = try Subprocess.matrixTUI(arguments)
+      #expect(result.status != 0, "\(arguments)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+
+  @Test func idsInACheckFileGetTheClosestKnownOne() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    try dir.write("expect.yaml", """
+      - probe: tcp/80
+        denied:
+          - "prod/backnd -> host/node-worker"
+      """)
+    let result = try Subprocess.matrixTUI(["check", lesson, "--expect", dir.at("expect.yaml")])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("no endpoint `prod/backnd`; did you mean `prod/backend`?"), "\(result.stderr)")
+  }
+
+  @Test func evalTakesTextAsTraceAndCheckDo() throws {
+    let text = try Subprocess.matrixTUI(["eval", lesson, "--format", "text"])
+    let table = try Subprocess.matrixTUI(["eval", lesson, "--format", "table"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdoutText == table.stdoutText)
+    let trace = try Subprocess.matrixTUI(["trace", lesson, "--from", "prod/backend", "--to", "dev/frontend", "--format", "text"])
+    #expect(trace.status == 0)
+  }
+
+  @Test func everyFormatSaysTheTrapAndThePendingView() throws {
+    for format in ["table", "text", "summary", "csv", "markdown", "json"] {
+      let trapped = try Subprocess.matrixTUI(["eval", lesson, "--trap", "node-host-firewall", "--format", format])
+      #expect(trapped.status == 0, "\(format): \(trapped.stderr)")
+      #expect(trapped.stdoutText.contains("node-host-firewall"), "\(format) says the trap")
+      if format != "json" {
+        #expect(trapped.stdoutText.contains("trap: node-host-firewall ingress[0] source -> all()"), "\(format)")
+      }
+      let pending = try Subprocess.matrixTUI(["eval", lesson, "--view", "pending", "--format", format])
+      #expect(pending.stdoutText.contains("pending"), "\(format) says the view")
+      if format != "json" {
+        #expect(pending.stdoutText.contains("view: pending (staged policies as if enforced"), "\(format)")
+      }
+      let enforced = try Subprocess.matrixTUI(["eval", lesson, "--format", format])
+      #expect(!enforced.stdoutText.contains("trap:") && !enforced.stdoutText.contains("view: pending"), "\(format)")
+    }
+  }
+
+  /// Runs `script` in bash with the generated completion loaded; `$BIN` is the executable.
+  private func bash(_ script: String) throws -> Subprocess.Outcome {
+    let binary = try Subprocess.executable.get()
+    let setup = "BIN=\(binary); source <(\"$BIN\" completions bash) || exit 9; cd \(AppFixtures.root.path)\n"
+    return Subprocess.run("/bin/bash", ["--norc", "--noprofile", "-c", setup + script])
+  }
+
+  /// What bash's completion function offers for `words` (the last one being typed).
+  private func complete(_ words: [String]) throws -> [String] {
+    let quoted = words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+    let result = try bash("""
+      COMP_WORDS=("$BIN" \(quoted)); COMP_CWORD=\(words.count)
+      _matrix_tui
+      printf '%s\\n' "${COMPREPLY[@]}"
+      """)
+    #expect(result.status == 0, "\(result.stderr)")
+    return result.stdoutText.split(separator: "\n").map(String.init)
+  }
+
+  @Test func bashCompletesSubcommandsOptionsAndValues() throws {
+    let subcommands = try complete([""])
+    for name in ["eval", "trace", "check", "endpoints", "keys", "completions", "version"] {
+      #expect(subcommands.contains(name), "\(subcommands)")
+    }
+    #expect(!subcommands.contains("bench") && !subcommands.contains("__complete"))
+    #expect(try complete(["ev"]) == ["eval"])
+    let options = try complete(["eval", "--f"])
+    #expect(options == ["--format", "--from"], "\(options)")
+    #expect(try complete(["eval", "--format", ""]) == EvalCommand.Format.allCases.map(\.rawValue))
+    #expect(try complete(["trace", "--format", ""]) == ["text", "json"])
+    #expect(try complete(["eval", "--view", "p"]) == ["pending"])
+    #expect(try complete(["demo/host-firewall", "--zoom", ""]) == ["auto", "endpoints", "namespaces"])
+    #expect(try complete(["completions", ""]) == ["bash", "zsh", "fish"])
+    #expect(try complete(["eval", "--probe", "ud"]).contains("udp/53"))
+    // Paths complete as files.
+    #expect(try complete(["eval", "demo/host-fire"]).contains("demo/host-firewall"))
+  }
+
+  @Test func bashCompletesEndpointIdsAndPolicyNamesFromTheManifestsGiven() throws {
+    let ids = try complete(["trace", "demo/host-firewall", "--from", "prod/"])
+    #expect(ids == ["prod/backend"], "\(ids)")
+    let hosts = try complete(["trace", "demo/host-firewall", "--to", "host/"])
+    #expect(hosts == ["host/node-control-plane", "host/node-worker"], "\(hosts)")
+    let policies = try complete(["eval", "demo/host-firewall", "--trap", "node-"])
+    #expect(policies == ["node-host-firewall"], "\(policies)")
+    // The manifests may come before or after; what is typed last is completed.
+    let from = try complete(["eval", "demo/host-firewall", "--from", "de"])
+    #expect(from.contains("dev") && from.contains("dev/frontend"), "\(from)")
+    let pair = try complete(["demo/host-firewall", "--select", "prod/backend -> host/node-w"])
+    #expect(pair == ["prod/backend -> host/node-worker"], "\(pair)")
+    // Without manifests nothing is made up.
+    #expect(try complete(["trace", "--from", ""]).isEmpty)
+  }
+
+  @Test func zshAndFishScriptsCallTheSameCompletion() throws {
+    for shell in ["zsh", "fish"] {
+      let result = try Subprocess.matrixTUI(["completions", shell])
+      #expect(result.status == 0)
+      #expect(result.stdoutText.contains("__complete"), "\(shell)")
+    }
+    let bad = try Subprocess.matrixTUI(["completions", "tcsh"])
+    #expect(bad.status == 64)
   }
 }

@@ -3,18 +3,16 @@ import Testing
 
 @testable import PolicyKit
 
-// The shared conformance corpus (`../shared/conformance/<source>/<case>/`, next to the package):
-// every case's `manifests.yaml` is loaded and every ordered pair of the endpoints its
+// The conformance corpus (`Tests/Conformance/<source>/<case>/`, kept in the repository; its
+// README says where each case comes from): every case's `manifests.yaml` is loaded and every ordered pair of the endpoints its
 // `expect.yaml` lists must have the expected verdict (allowed exactly when listed under
 // `allowed`). The answers come from upstream suites and documentation, never from this engine.
 
-/// `../shared/conformance`, relative to the package root.
+/// `Tests/Conformance`, in the package.
 func conformanceDirectory() -> URL {
   testsDirectory()  // <root>/Tests/PolicyKitTests
     .deletingLastPathComponent()  // <root>/Tests
-    .deletingLastPathComponent()  // <root>, the package root
-    .deletingLastPathComponent()  // <root>/..
-    .appendingPathComponent("shared/conformance")
+    .appendingPathComponent("Conformance")
 }
 
 /// What one `expect.yaml` says.
@@ -122,7 +120,7 @@ func checkConformanceCase(_ folder: URL) throws -> [String] {
 
 @Suite("Conformance corpus")
 struct ConformanceTests {
-  @Test("every case of ../shared/conformance has its expected verdict for every ordered pair")
+  @Test("every case of Tests/Conformance has its expected verdict for every ordered pair")
   func corpus() throws {
     let root = conformanceDirectory()
     var isDirectory: ObjCBool = false
@@ -130,7 +128,7 @@ struct ConformanceTests {
       isDirectory.boolValue
     else {
       Issue.record(
-        "the conformance corpus is missing: expected it at \(root.path) (../shared/conformance from the package root)"
+        "the conformance corpus is missing: expected it at \(root.path) (Tests/Conformance in the package)"
       )
       return
     }

@@ -25,7 +25,7 @@ import Testing
       let file = scenarios.appendingPathComponent(name).appendingPathComponent("manifests.yaml")
       if manager.fileExists(atPath: file.path) { sets.append(("scenario/\(name)", [file])) }
     }
-    let corpus = root.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+    let corpus = conformanceDirectory()
     for source in (try? manager.contentsOfDirectory(atPath: corpus.path))?.sorted() ?? [] {
       let folder = corpus.appendingPathComponent(source)
       for name in (try? manager.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] {

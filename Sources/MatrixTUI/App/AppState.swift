@@ -80,6 +80,13 @@ struct AppState: Sendable {
   /// How long a file that turned empty is waited for before its emptiness is believed.
   var emptyFileGraceSeconds: Double = 1
   var lesson: Lesson?
+  /// The quiz as asked this time: each question's options in an order shuffled from
+  /// `quizSeed` (the lessons' files tend to put the right answer in one place).
+  var quizQuestions: [QuizQuestion] = []
+  /// Whether each question answered so far was answered right, by index.
+  var quizAnswers: [Int: Bool] = [:]
+  /// The seed of the options' order: a new one per run; tests fix it.
+  var quizSeed = UInt64.random(in: 0...UInt64.max)
 
   // MARK: What is evaluated
   var probe = Probe(.tcp, 80)

@@ -50,15 +50,15 @@ enum KeyMap {
     Binding(keys: [.char("p")], command: .setProbe, help: "set the probe (tcp/443, udp/53, tcp/http)", group: "View", hintRank: 3),
     Binding(keys: [.char("[")], command: .previousProbe, help: "previous probe the policies mention", group: "View", hintRank: nil),
     Binding(keys: [.char("]")], command: .nextProbe, help: "next probe the policies mention", group: "View", hintRank: nil),
-    Binding(keys: [.char("z")], command: .zoom, help: "zoom out to namespaces (counts per pair) / back", group: "View", hintRank: nil),
+    Binding(keys: [.char("z")], command: .zoom, help: "zoom out to namespaces (counts per pair) / back", group: "View", hintRank: 5),
     Binding(keys: [.char("v")], command: .toggleView, help: "enforced / pending (staged) view", group: "View", hintRank: 4),
-    Binding(keys: [.char("t")], command: .toggleTrap, help: "trap: widen the deciding policy's Allow peers to all()", group: "What-if", hintRank: 5),
+    Binding(keys: [.char("t")], command: .toggleTrap, help: "trap: widen the deciding policy's Allow peers to all()", group: "What-if", hintRank: 6),
     Binding(keys: [.char("r")], command: .reload, help: "reload the manifests", group: "What-if", hintRank: nil),
-    Binding(keys: [.char("o")], command: .checklist, help: "lesson expectations checklist", group: "Lesson", hintRank: nil),
-    Binding(keys: [.char("Q")], command: .quiz, help: "lesson quiz", group: "Lesson", hintRank: nil),
-    Binding(keys: [.char("?")], command: .help, help: "this help", group: "General", hintRank: 6),
+    Binding(keys: [.char("o")], command: .checklist, help: "lesson expectations checklist", group: "Lesson", hintRank: 7),
+    Binding(keys: [.char("Q")], command: .quiz, help: "lesson quiz", group: "Lesson", hintRank: 8),
+    Binding(keys: [.char("?")], command: .help, help: "this help", group: "General", hintRank: 9),
     Binding(keys: [.escape], command: .close, help: "close an overlay or prompt", group: "General", hintRank: nil),
-    Binding(keys: [.char("q"), .ctrl("c")], command: .quit, help: "quit", group: "General", hintRank: 7),
+    Binding(keys: [.char("q"), .ctrl("c")], command: .quit, help: "quit", group: "General", hintRank: 10),
   ]
 
   /// The command bound to `key`, if any.
@@ -72,9 +72,15 @@ enum KeyMap {
   }
 
   /// The status line's hints: `Enter trace  / filter  p probe ...`.
-  static var hints: String {
-    bindings.filter { $0.hintRank != nil }.sorted { ($0.hintRank ?? 0) < ($1.hintRank ?? 0) }
-      .map { "\($0.keys[0].displayName) \(shortHelp($0.command))" }.joined(separator: "  ")
+  static var hints: String { hints(width: .max) }
+
+  /// The hints in `width` columns (after a leading space): two spaces between them when that
+  /// fits, else one, so that every hinted key is named at 80 columns.
+  static func hints(width: Int) -> String {
+    let items = bindings.filter { $0.hintRank != nil }.sorted { ($0.hintRank ?? 0) < ($1.hintRank ?? 0) }
+      .map { "\($0.keys[0].displayName) \(shortHelp($0.command))" }
+    let roomy = items.joined(separator: "  ")
+    return roomy.count + 1 <= width ? roomy : items.joined(separator: " ")
   }
 
   private static func shortHelp(_ command: Command) -> String {
@@ -84,6 +90,9 @@ enum KeyMap {
     case .setProbe: "probe"
     case .toggleView: "view"
     case .toggleTrap: "trap"
+    case .zoom: "zoom"
+    case .checklist: "checks"
+    case .quiz: "quiz"
     case .help: "help"
     case .quit: "quit"
     default: ""

@@ -34,7 +34,10 @@ extension AppState {
         moveCursor(toSource: s, destination: d)
         focus = .trace
       } else {
-        say("no cell `\(source) -> \(destination)`", .bad)
+        // Which of the two names no endpoint, and the closest that does.
+        let unknown = [source, destination].filter { !ids.contains($0) }
+          .map { "`\($0)`\(DidYouMean.suffix($0, among: ids))" }
+        say("no cell `\(source) -> \(destination)`: no endpoint \(unknown.joined(separator: ", no endpoint "))", .bad)
       }
       return []
     case .terminate:
@@ -53,7 +56,7 @@ extension AppState {
         trap = TrapState(reference: reference, report: report)
         recompute(previous: previous, reason: "trap: \(report.summary)")
       case .failure(let error):
-        say("trap: \(error)", .bad)
+        say("trap: \(cluster.describe(error))", .bad)
       }
       return []
     }
@@ -88,6 +91,7 @@ extension AppState {
       return
     }
     emptySince = [:]
+    let idsBefore = cluster.map { $0.endpoints.map(\.id) } ?? []
     diagnostics = loaded.result.diagnostics + (lesson?.diagnostics ?? [])
     self.lesson = lesson
     clusterIsFromEarlierLoad = hasErrors && cluster != nil
@@ -97,7 +101,10 @@ extension AppState {
       filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)
     }
     let isFirst = previous == nil
-    recompute(previous: previous, reason: isFirst ? nil : "reload")
+    let idsAfter = cluster.map { $0.endpoints.map(\.id) } ?? []
+    recompute(
+      previous: previous, reason: isFirst ? nil : "reload",
+      cameAndWent: isFirst ? nil : Self.cameAndWent(before: idsBefore, after: idsAfter))
     // Open on the first cell between two different endpoints, not on a self cell.
     if isFirst, cursorRow == 0, cursorColumn == 0, columns.count > 1 {
       cursorColumn = 1
@@ -110,7 +117,7 @@ extension AppState {
 
   /// Re-evaluates after anything that changes the matrix; `previous` is compared to mark
   /// flipped cells, and `reason` names what changed in the status line.
-  mutating func recompute(previous: ConnectivityMatrix?, reason: String?) {
+  mutating func recompute(previous: ConnectivityMatrix?, reason: String?, cameAndWent: String? = nil) {
     guard var cluster else { return }
     let selected = selectedCell.map { (endpoints[$0.source].id, endpoints[$0.destination].id) }
     if let trap {
@@ -173,11 +180,29 @@ extension AppState {
       }
     }
     let nowDenied = flipped - nowAllowed
+    let others = cameAndWent.map { "; \($0)" } ?? ""
     if flipped == 0 {
-      say("\(reason): no cell changed", .info)
+      let none = cameAndWent == nil ? "no cell changed" : "no cell between the endpoints that stayed changed"
+      say("\(reason): \(none)\(others)", .info)
     } else {
-      say("\(reason): \(flipped) cell\(flipped == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied", .good)
+      say("\(reason): \(flipped) cell\(flipped == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied\(others)", .good)
     }
+  }
+
+  /// `came: prod/new; went: prod/old` (the first few of each), or nil when the same endpoints.
+  static func cameAndWent(before: [String], after: [String]) -> String? {
+    let old = Set(before)
+    let new = Set(after)
+    func list(_ ids: [String]) -> String {
+      let shown = ids.prefix(3).joined(separator: ", ")
+      return ids.count > 3 ? "\(shown) and \(ids.count - 3) more" : shown
+    }
+    let came = after.filter { !old.contains($0) }
+    let went = before.filter { !new.contains($0) }
+    var parts: [String] = []
+    if !came.isEmpty { parts.append("came: \(list(came))") }
+    if !went.isEmpty { parts.append("went: \(list(went))") }
+    return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
 
   /// Remembers the cells that changed since `previous` (and, with `any`, since
@@ -260,6 +285,8 @@ extension AppState {
       groupMatrix = nil
       applyFilter()
       clampCursor()
+      // The zoomed-out message would describe a view no longer shown.
+      say("back to endpoints: \(rows.count) rows; z zooms out again", .info)
     case .switchFocus, .filter:
       return [] 
     default:
@@ -395,6 +422,9 @@ extension AppState {
         say("no lesson quiz here (quiz.json in the folder opened)", .info)
         break
       }
+      var generator = SeededGenerator(seed: quizSeed)
+      quizQuestions = lesson.quiz.map { $0.shuffled(using: &generator) }
+      quizAnswers = [:]
       overlay = .quiz(index: 0, chosen: nil, revealed: false)
     }
     clampCursor()
@@ -411,7 +441,19 @@ extension AppState {
     probe = probes[next]
     isAnyProbe = false
     recompute(previous: nil, reason: nil)
-    say("probe \(probe) (\(next + 1) of \(probes.count) the policies mention)", .info)
+    if probes.count == 1 {
+      // Only the default: no rule names a port.
+      say("probe \(probe): no policy mentions a port (p sets any probe)", .info)
+    } else {
+      say("probe \(probe) (\(next + 1) of \(probes.count) the policies mention)", .info)
+    }
+  }
+
+  /// `7 of 22 right (3 not answered)`.
+  var quizScore: String {
+    let right = quizAnswers.values.filter { $0 }.count
+    let unanswered = quizQuestions.count - quizAnswers.count
+    return "\(right) of \(quizQuestions.count) right" + (unanswered > 0 ? " (\(unanswered) not answered)" : "")
   }
 
   private mutating func countPendingDifferences() -> Int {
@@ -557,7 +599,7 @@ extension AppState {
       }
       return []
     case .quiz(let index, let chosen, let revealed):
-      let questions = lesson?.quiz ?? []
+      let questions = quizQuestions
       guard questions.indices.contains(index) else {
         self.overlay = nil
         return []
@@ -570,7 +612,10 @@ extension AppState {
       case .enter, .char(" "):
         if revealed {
           self.overlay = index + 1 < questions.count ? .quiz(index: index + 1, chosen: nil, revealed: false) : nil
+          if self.overlay == nil { say("quiz: \(quizScore)", .info) }
         } else {
+          // The first answer revealed is the one that counts.
+          if quizAnswers[index] == nil, let chosen { quizAnswers[index] = chosen == questions[index].answer }
           self.overlay = .quiz(index: index, chosen: chosen, revealed: true)
         }
       case .right, .char("n"):

@@ -15,15 +15,47 @@ struct ArgumentDefinition: Sendable {
     case paths(value: String)
   }
 
+  /// What a shell completes for an option's value.
+  enum Completion: Sendable, Equatable {
+    /// Nothing (a free value).
+    case none
+    /// One of these words.
+    case values([String])
+    /// File and directory names.
+    case files
+    /// The probes the manifests' policies mention, and common ones.
+    case probes
+    /// Endpoint ids from the manifests on the command line.
+    case endpoints
+    /// Endpoint ids and namespaces (`--from`/`--to` of eval).
+    case endpointsOrNamespaces
+    /// `SRC -> DST` of endpoint ids.
+    case endpointPair
+    /// Policy names from the manifests on the command line.
+    case policies
+  }
+
   /// The long name, without dashes (for paths, only a key).
   var name: String
   var kind: Kind
   var help: String
   /// The default, as help shows it.
   var defaultValue: String?
+  /// What completes its value.
+  var completion: Completion = .none
 
-  static func option(_ name: String, value: String? = nil, default defaultValue: String? = nil, help: String) -> Self {
-    Self(name: name, kind: .option(value: value ?? name), help: help, defaultValue: defaultValue)
+  static func option(
+    _ name: String, value: String? = nil, default defaultValue: String? = nil, completion: Completion = .none,
+    help: String
+  ) -> Self {
+    Self(name: name, kind: .option(value: value ?? name), help: help, defaultValue: defaultValue, completion: completion)
+  }
+
+  /// An option whose value is one of an enumeration's cases (completed from them).
+  static func choice<Choice: RawRepresentable & CaseIterable>(
+    _ name: String, _ type: Choice.Type, default defaultValue: String? = nil, help: String
+  ) -> Self where Choice.RawValue == String {
+    option(name, default: defaultValue, completion: .values(type.allCases.map(\.rawValue)), help: help)
   }
 
   static func flag(_ name: String, help: String) -> Self {
@@ -31,7 +63,7 @@ struct ArgumentDefinition: Sendable {
   }
 
   static func paths(_ value: String = "paths", help: String) -> Self {
-    Self(name: value, kind: .paths(value: value), help: help)
+    Self(name: value, kind: .paths(value: value), help: help, completion: .files)
   }
 }
 
@@ -194,6 +226,7 @@ enum Help {
     var lines = wrap("OVERVIEW: " + abstract) + [""] + wrap(discussion)
     lines += ["", "USAGE: " + usage(nil), "", "OPTIONS:"]
     lines += entry("-h, --help", "Show help information.")
+    lines += entry("-V, --version", "Show the version (also `\(program) version`).")
     lines += ["", "SUBCOMMANDS:"]
     for command in subcommands where !command.isHidden {
       lines += entry(command.name + (command.name == name ? " (default)" : ""), command.abstract)

@@ -8,8 +8,8 @@ struct CheckCommand: Subcommand {
     abstract: "Verify expectations about cells; exit 0 when all hold, 1 when one breaks, 2 on input errors.",
     arguments: [
       .paths(help: "Manifest files or directories."),
-      .option("expect", help: "The expectations file (default: expect.yaml in the first directory given)."),
-      .option("format", default: "text", help: "text or junit."),
+      .option("expect", completion: .files, help: "The expectations file (default: expect.yaml in the first directory given)."),
+      .choice("format", Format.self, default: "text", help: "text or junit."),
       .option("pod-cidr", default: "10.244.0.0/16", help: "Where pods without status.podIP get made-up addresses."),
     ])
 

@@ -18,7 +18,9 @@ enum EndpointFilter {
       let selector = try Selector.parse(text)
       return .success(endpoints.indices.filter { selector.matches(endpoints[$0].selectorLabels) })
     } catch {
-      return .failure(Failure(message: "`\(text)` is not an endpoint, a namespace or a selector (\(error.message) at column \(error.column))"))
+      let names = endpoints.map(\.id) + cluster.namespaces.keys.sorted() + ["hosts", "networks"]
+      let suggestion = DidYouMean.suffix(text, among: names)
+      return .failure(Failure(message: "`\(text)` is not an endpoint, a namespace or a selector (\(error.message) at column \(error.column))\(suggestion)"))
     }
   }
 }

@@ -5,14 +5,15 @@ struct EvalCommand: Subcommand {
   static let definition = CommandDefinition(
     name: "eval", abstract: "Print the whole matrix for one probe.",
     arguments: EvaluationOptions.arguments + [
-      .option("format", default: "table", help: "table, json, csv, markdown, or summary (counts per namespace pair)."),
-      .option("from", help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web')."),
-      .option("to", help: "Only these destinations: a namespace, an endpoint id, or a selector."),
+      .choice("format", Format.self, default: "table", help: "table (or text), json, csv, markdown, or summary (counts per namespace pair)."),
+      .option("from", completion: .endpointsOrNamespaces, help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web')."),
+      .option("to", completion: .endpointsOrNamespaces, help: "Only these destinations: a namespace, an endpoint id, or a selector."),
       .flag("ascii", help: "ASCII marks instead of Unicode ones in table and markdown output."),
     ])
 
   enum Format: String, CaseIterable {
-    case table, json, csv, markdown, summary
+    /// `text` is the table, as `trace --format text` and `check --format text` are text.
+    case table, text, json, csv, markdown, summary
   }
 
   var options: EvaluationOptions
@@ -39,6 +40,7 @@ struct EvalCommand: Subcommand {
       text = MatrixText(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: prepared.probe))
     }
     if ascii { text.glyphs = .ascii }
+    text.trap = prepared.trap
     for (option, value) in [("--from", from), ("--to", to)] {
       guard let value else { continue }
       switch EndpointFilter.resolve(value, in: evaluator.cluster) {
@@ -50,7 +52,7 @@ struct EvalCommand: Subcommand {
       }
     }
     switch format {
-    case .table: writeOut(text.table())
+    case .table, .text: writeOut(text.table())
     case .json:
       let out = ByteWriter.standardOutput()
       text.json(trap: prepared.trap, to: out)
@@ -67,9 +69,9 @@ struct TraceCommand: Subcommand {
   static let definition = CommandDefinition(
     name: "trace", abstract: "Explain one cell, tier by tier, on both sides.",
     arguments: EvaluationOptions.arguments + [
-      .option("from", help: "The source endpoint id (e.g. prod/backend, host/node-worker); required."),
-      .option("to", help: "The destination endpoint id; required."),
-      .option("format", default: "text", help: "text or json."),
+      .option("from", completion: .endpoints, help: "The source endpoint id (e.g. prod/backend, host/node-worker); required."),
+      .option("to", completion: .endpoints, help: "The destination endpoint id; required."),
+      .choice("format", Format.self, default: "text", help: "text or json."),
     ])
 
   enum Format: String, CaseIterable {
@@ -97,8 +99,11 @@ struct TraceCommand: Subcommand {
     }
     let prepared = try PreparedEvaluation.prepare(options)
     let evaluator = prepared.evaluator
-    for id in [from, to] where evaluator.index[id] == nil {
-      DiagnosticPrinter.print([.error("no endpoint `\(id)`\(Self.suggestion(id, evaluator))", at: nil)])
+    let unknown = [from, to].filter { evaluator.index[$0] == nil }
+    if !unknown.isEmpty {
+      DiagnosticPrinter.print(unknown.map {
+        .error("no endpoint `\($0)`\(evaluator.cluster.endpointSuggestion($0))", at: nil)
+      })
       throw ExitCode(2)
     }
     guard let cell = evaluator.trace(from: from, to: to, probe: prepared.probe) else { return }
@@ -111,15 +116,6 @@ struct TraceCommand: Subcommand {
     case .json:
       writeOut(TraceJSON.json(cell, evaluator: evaluator).text + "\n")
     }
-  }
-
-  /// `; did you mean prod/backend?` when one id contains the text.
-  static func suggestion(_ id: String, _ evaluator: Evaluator) -> String {
-    let candidates = evaluator.cluster.endpoints.map(\.id).filter {
-      $0.hasSuffix("/" + id) || $0.contains(id)
-    }
-    guard let first = candidates.first else { return "" }
-    return "; did you mean `\(first)`?"
   }
 }
 

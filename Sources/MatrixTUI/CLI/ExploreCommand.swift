@@ -6,12 +6,12 @@ struct ExploreCommand: Subcommand {
   static let definition = CommandDefinition(
     name: "explore", abstract: "Open the explorer on the manifests (the default).",
     arguments: EvaluationOptions.arguments + [
-      .option("select", help: "Open on this cell with its trace shown: 'SRC -> DST'."),
+      .option("select", completion: .endpointPair, help: "Open on this cell with its trace shown: 'SRC -> DST'."),
       .flag("no-watch", help: "Do not reload when the manifests change."),
       .flag("ascii", help: "ASCII marks and borders only."),
       .flag("monochrome", help: "No colours (also when NO_COLOR is set); marks carry the meaning."),
       .flag("poll", help: "Watch by polling modification times instead of inotify."),
-      .option("zoom", default: "auto", help: "auto (namespaces above 400 endpoints), endpoints or namespaces."),
+      .choice("zoom", Zoom.self, default: "auto", help: "auto (namespaces above 400 endpoints), endpoints or namespaces."),
     ])
 
   enum Zoom: String, CaseIterable {
@@ -48,6 +48,14 @@ struct ExploreCommand: Subcommand {
   func run() throws {
     let selection = try parsedSelection()
     let probe = try options.resolvedProbe()
+    // The explorer watches for files to come back, but one never there is a typo.
+    let missing = options.paths.filter { $0 != "-" && !FileManager.default.fileExists(atPath: $0) }
+    if !missing.isEmpty {
+      DiagnosticPrinter.print(missing.map {
+        .error("no such file or directory `\($0)`\(ManifestInput.pathSuggestion($0))", at: nil)
+      })
+      throw ExitCode(2)
+    }
     guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
       DiagnosticPrinter.print([.error("the explorer needs a terminal; use `matrix-tui eval` to print the matrix", at: nil)])
       throw ExitCode(2)

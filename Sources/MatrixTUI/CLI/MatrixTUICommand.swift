@@ -1,9 +1,12 @@
 import Glibc
+import PolicyKit
 
 /// `matrix-tui`: the connectivity matrix of a Kubernetes cluster protected by Calico and the
 /// Kubernetes network policy APIs, from its manifests.
 @main
 enum MatrixTUICommand {
+  /// The version `--version`, `-V` and `version` print.
+  static let version = "0.9.0"
   static let abstract = "Explore what network policy really allows, from Kubernetes and Calico manifests."
   static let discussion = """
     With paths and no subcommand, opens the explorer in the terminal.
@@ -12,7 +15,7 @@ enum MatrixTUICommand {
   static var subcommands: [any Subcommand.Type] {
     [
       ExploreCommand.self, EvalCommand.self, TraceCommand.self, CheckCommand.self,
-      EndpointsCommand.self, KeysCommand.self, BenchCommand.self,
+      EndpointsCommand.self, KeysCommand.self, CompletionsCommand.self, BenchCommand.self,
     ]
   }
   /// What runs when the first argument names no subcommand.
@@ -28,6 +31,14 @@ enum MatrixTUICommand {
       subcommands.first { $0.definition.name == name }
     }
     var arguments = arguments[...]
+    if arguments.first == CompletionRequest.name {
+      CompletionRequest(words: Array(arguments.dropFirst())).run()
+      return 0
+    }
+    if ["--version", "-V", "version"].contains(arguments.first) {
+      writeOut("\(Help.program) \(version)\n")
+      return 0
+    }
     if arguments.first == "-h" || arguments.first == "--help" {
       writeOut(programHelp)
       return 0
@@ -37,7 +48,10 @@ enum MatrixTUICommand {
         writeOut(programHelp)
         return 0
       }
-      guard let command = named(name) else { return usageError(UsageError("no subcommand '\(name)'"), nil) }
+      guard let command = named(name) else {
+        let names = subcommands.filter { !$0.definition.isHidden }.map { $0.definition.name }
+        return usageError(UsageError("no subcommand '\(name)'\(DidYouMean.suffix(name, among: names))"), nil)
+      }
       writeOut(Help.text(command.definition))
       return 0
     }

@@ -31,6 +31,31 @@ struct ManifestInput {
     return (files, diagnostics)
   }
 
+  /// `; did you mean `demo/host-firewall`?` for a path that does not exist: the closest name in
+  /// its directory (the directory's own name corrected first when it is missing too).
+  static func pathSuggestion(_ path: String) -> String {
+    guard let corrected = closestPath(path) else { return "" }
+    return "; did you mean `\(corrected)`?"
+  }
+
+  private static func closestPath(_ path: String) -> String? {
+    let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    let slash = trimmed.lastIndex(of: "/")
+    let directory = slash.map { String(trimmed[..<$0]) } ?? ""
+    let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
+    guard !name.isEmpty else { return nil }
+    var parent = directory
+    if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+      guard let fixed = closestPath(directory) else { return nil }
+      parent = fixed
+    }
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent)) ?? []
+    guard let match = DidYouMean.closest(to: name, among: entries.sorted()) else {
+      return parent == directory ? nil : parent + "/" + name
+    }
+    return parent.isEmpty ? match : parent + (parent.hasSuffix("/") ? "" : "/") + match
+  }
+
   /// `expand`, with what `stat` said of each file found in a directory (`ReadCache`).
   func expandWithSignatures() -> (files: [String], diagnostics: [Diagnostic], signatures: [String: [Int]]) {
     var walk = Walk(input: self)
@@ -41,7 +66,9 @@ struct ManifestInput {
       }
       var info = stat()
       guard stat(path, &info) == 0 else {
-        walk.diagnostics.append(.error("cannot read `\(path)`: \(Self.reason(errno))", at: nil))
+        let code = errno
+        let suggestion = code == ENOENT ? Self.pathSuggestion(path) : ""
+        walk.diagnostics.append(.error("cannot read `\(path)`: \(Self.reason(code))\(suggestion)", at: nil))
         continue
       }
       if info.st_mode & S_IFMT != S_IFDIR {

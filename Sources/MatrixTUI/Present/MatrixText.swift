@@ -15,6 +15,19 @@ struct MatrixText {
   var rows: [Int]
   var columns: [Int]
   var glyphs = Glyphs.unicode
+  /// The trap applied, said in every format (JSON as a `trap` object, the others in words).
+  var trap: TrapReport?
+
+  /// What makes this matrix other than the cluster's enforced one: the pending view and the
+  /// trap, one line each (none for the enforced view without a trap).
+  var whatIfLines: [String] {
+    var lines: [String] = []
+    if (matrix?.view ?? connections?.view) == .pending {
+      lines.append("view: pending (staged policies as if enforced, not what the cluster does now)")
+    }
+    if let trap { lines.append("trap: \(trap.summary) (a what-if, in memory only)") }
+    return lines
+  }
 
   init(evaluator: Evaluator, matrix: ConnectivityMatrix) {
     self.init(evaluator, matrix, nil)
@@ -205,7 +218,7 @@ struct MatrixText {
     let width = String(max(rows.count, columns.count, 1)).count
     let labels = rows.map { endpoints[$0].id.visible }
     let labelWidth = min(48, labels.map(\.count).max() ?? 0)
-    var lines = [headline + "  " + legend + (sameAxes ? "; column n is row n" : ""), ""]
+    var lines = [headline + "  " + legend + (sameAxes ? "; column n is row n" : "")] + whatIfLines + [""]
     let prefix = String(repeating: " ", count: width + 2 + labelWidth + 1)
     for digit in 0..<width where !columns.isEmpty {
       var line = prefix
@@ -339,7 +352,8 @@ struct MatrixText {
 
   /// `from,to,verdict,reason` (single probe) or `from,to,allowed` (any), one row per pair.
   func csv() -> String {
-    var lines: [String] = []
+    // Comment lines first (a reader that takes `#` comments skips them).
+    var lines = whatIfLines.map { "# " + $0 }
     if let matrix {
       lines.append("from,to,verdict,reason")
       // A reason per class pair, named after the deciding side's endpoint for each cell
@@ -400,7 +414,7 @@ struct MatrixText {
 
   /// A Markdown table: a row per source, a numbered column per destination.
   func markdown() -> String {
-    var lines = ["**\(headline)**", "", legend, ""]
+    var lines = ["**\(headline)**", ""] + whatIfLines.map { "> \($0)" } + (whatIfLines.isEmpty ? [] : [""]) + [legend, ""]
     lines.append("| # | source \\ destination | " + columns.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |")
     lines.append("|---|---|" + String(repeating: "---|", count: columns.count))
     for (position, row) in rows.enumerated() {
@@ -424,7 +438,7 @@ struct MatrixText {
   func summary() -> String {
     let tallies = tallies(by: EndpointGroup.init)
     let isAny = connections != nil
-    var text = headline + "\n\n"
+    var text = ([headline] + whatIfLines).joined(separator: "\n") + "\n\n"
     text += isAny ? "source -> destination\tall\tsome\tdenied\n" : "source -> destination\tallowed\tdenied\n"
     let order = tallies.keys.indices.sorted { tallies.keys[$0] < tallies.keys[$1] }
     let names = tallies.keys.map { $0.name.visible }

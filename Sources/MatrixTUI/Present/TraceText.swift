@@ -124,14 +124,37 @@ struct TraceText {
         : "no rule decided -> tier \(tier.visible) default: Pass to the next tier"
       return TraceLine(indent: 3, text: text, tone: action == .deny ? .deny : .normal)
     case .noTierApplies:
-      return TraceLine(indent: 2, text: "no tier has a policy for this endpoint", tone: .muted)
+      return TraceLine(indent: 2, text: noPolicyText(side).visible, tone: .muted)
     case .profile(let name, let location):
       return TraceLine(indent: 2, text: "profile \(name.visible)", tone: .normal, location: location)
     case .noProfiles:
-      return TraceLine(indent: 2, text: "no profiles", tone: .muted)
+      var text = "no profiles"
+      if endpoint(side.endpointID)?.isHost == true {
+        // What a newcomer needs to know: a bare host endpoint denies what no policy allows.
+        let kind = side.direction == .egress ? "an Egress" : "an Ingress"
+        text += "; a profile such as projectcalico-default-allow, or \(kind) policy selecting this host endpoint, would allow it"
+      }
+      return TraceLine(indent: 2, text: text, tone: .muted)
     case .note(let text):
       return TraceLine(indent: 2, text: text.visible, tone: .normal)
     }
+  }
+
+  /// Says that no policy selects the endpoint in this direction, and which do in the other.
+  private func noPolicyText(_ side: SideTrace) -> String {
+    let other: Direction = side.direction == .egress ? .ingress : .egress
+    var text = "no policy selects this endpoint for \(side.direction.rawValue)"
+    guard let index = evaluator.index[side.endpointID] else { return text }
+    let policies = evaluator.appliedPolicies(index, other).flatMap { tier, policies in
+      policies.map { "\($0.id.qualifiedName) (tier \(tier.name))" }
+    }
+    if policies.isEmpty {
+      text += " (nor for \(other.rawValue))"
+    } else {
+      let shown = policies.prefix(3).joined(separator: ", ") + (policies.count > 3 ? " and \(policies.count - 3) more" : "")
+      text += "; for \(other.rawValue): \(shown)"
+    }
+    return text
   }
 
   private func tone(_ action: RuleAction) -> TraceLine.Tone {

@@ -16,6 +16,7 @@ enum HelpOverlay {
     lines.append("")
     lines.append("Cells: ✓/+ allowed (green), ✗/x denied (red), ·/. self (dim);")
     lines.append("yellow: changed just now; magenta: differs from enforced (pending view).")
+    lines.append("Mouse: click a cell to select it; the wheel scrolls.")
     lines.append("Esc, ? or q closes this help.")
     return lines
   }
@@ -60,16 +61,27 @@ enum Overlays {
       HelpOverlay.render(state, scroll: scroll, theme, into: &canvas)
     case .checklist(let selected)?:
       let holding = state.checklist.filter(\.holds).count
+      // Each expectation whole (wrapped), with the lesson's note for it under it.
+      let width = max(20, min(canvas.width - 2, 110) - 4)
       var lines: [(String, Style)] = []
-      for item in state.checklist {
+      var selectedLine = 0
+      for (index, item) in state.checklist.enumerated() {
+        if index == selected { selectedLine = lines.count }
         let mark = item.holds ? state.glyphs.allowed : state.glyphs.denied
-        lines.append(("\(mark) \(item.expectation.summary)", item.holds ? theme.allowed : theme.denied))
+        let style = item.holds ? theme.allowed : theme.denied
+        for piece in TracePane.wrap("\(mark) \(item.expectation.summary)", width: width, indent: 2) {
+          lines.append((piece, style))
+        }
+        if let note = item.expectation.note {
+          for piece in TracePane.wrap("  " + note.visible, width: width, indent: 4) { lines.append((piece, theme.muted)) }
+        }
       }
       panel(
         title: " expectations: \(holding) of \(state.checklist.count) hold (Enter: go to cell, Esc: close) ",
-        lines: lines, selected: selected, state: state, theme: theme, into: &canvas)
+        lines: lines, selected: selectedLine, state: state, theme: theme, into: &canvas)
     case .quiz(let index, let chosen, let revealed)?:
-      guard let quiz = state.lesson?.quiz, quiz.indices.contains(index) else { return }
+      let quiz = state.quizQuestions
+      guard quiz.indices.contains(index) else { return }
       let question = quiz[index]
       let width = min(canvas.width - 6, 76)
       var lines: [(String, Style)] = []
@@ -94,7 +106,12 @@ enum Overlays {
       if revealed {
         for piece in TracePane.wrap(question.explain, width: width, indent: 0) { lines.append((piece, theme.plain)) }
         lines.append(("", theme.plain))
-        lines.append((index + 1 < quiz.count ? "Enter: next question   Esc: close" : "Enter: close", theme.muted))
+        if index + 1 < quiz.count {
+          lines.append(("Enter: next question   Esc: close   score so far: \(state.quizScore)", theme.muted))
+        } else {
+          lines.append(("score: \(state.quizScore)", theme.heading))
+          lines.append(("Enter: close", theme.muted))
+        }
       } else {
         lines.append(("1-\(question.options.count): choose   Enter/Space: reveal   n/b: next/back   Esc: close", theme.muted))
       }

@@ -28,7 +28,8 @@ struct ScreenLayout {
     isTooSmall = width < Self.minimumWidth || height < Self.minimumHeight
     header = Rect(x: 0, y: 0, width: width, height: 1)
     status = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
-    let errorHeight = state.errors.isEmpty ? 0 : min(3, state.errors.count + (state.errors.count > 1 ? 1 : 0))
+    // Messages are shown whole, wrapped, in up to a third of the screen (at least 3 lines).
+    let errorHeight = min(max(3, height / 3), StatusBar.errorLines(state, width: width).count)
     errorBar = Rect(x: 0, y: max(0, height - 1 - errorHeight), width: width, height: errorHeight)
     let body = Rect(x: 0, y: 1, width: width, height: max(0, height - 2 - errorHeight))
     traceOnRight = width >= 110

@@ -127,10 +127,10 @@ public struct ExpectationChecker {
   public mutating func check(_ expectation: Expectation) -> ExpectationResult {
     switch evaluator(view: expectation.view, trap: expectation.trap) {
     case .failure(let error):
-      return ExpectationResult(expectation: expectation, cell: nil, problem: "trap: \(error)")
+      return ExpectationResult(expectation: expectation, cell: nil, problem: "trap: \(cluster.describe(error))")
     case .success(let evaluator):
       for id in [expectation.source, expectation.destination] where evaluator.index[id] == nil {
-        return ExpectationResult(expectation: expectation, cell: nil, problem: "no endpoint `\(id)`")
+        return ExpectationResult(expectation: expectation, cell: nil, problem: "no endpoint `\(id)`\(evaluator.cluster.endpointSuggestion(id))")
       }
       let cell = evaluator.trace(from: expectation.source, to: expectation.destination, probe: expectation.probe)
       return ExpectationResult(expectation: expectation, cell: cell, problem: nil)

@@ -475,7 +475,7 @@ struct FileDecoder {
     let group = apiVersion.lastIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
     let metadata = node["metadata"].flatMap { context.mapping($0, "metadata") }
     guard let name = context.string(metadata?["name"], "metadata.name"), !name.isEmpty else {
-      context.error("`\(kind)` has no `metadata.name`", at: metadata ?? node)
+      context.error("`\(kind)` has no `metadata.name`\(ModelBuilder.lostIndentationHint(node))", at: metadata ?? node)
       return
     }
     let object = ObjectHeader(
@@ -932,4 +932,23 @@ func fnv1a(_ text: String) -> UInt64 {
     hash = hash &* 0x100_0000_01b3
   }
   return hash
+}
+
+extension ModelBuilder {
+  /// Keys that belong under `metadata:` or `spec:`, found at the top of a document.
+  private static let nestedKeys: Set<String> = [
+    "name", "namespace", "labels", "selector", "order", "types", "ingress", "egress", "node",
+    "podSelector", "policyTypes", "defaultAction", "expectedIPs", "interfaceName", "profiles",
+  ]
+
+  /// A hint for a document whose keys all sit at column 1 (`name:` beside `metadata:`), as
+  /// when YAML is pasted from a page that lost its indentation; empty otherwise.
+  static func lostIndentationHint(_ node: YAMLNode) -> String {
+    guard let pairs = node.mapping else { return "" }
+    let keys = pairs.compactMap(\.key.scalar)
+    let misplaced = keys.filter { nestedKeys.contains($0) }
+    guard !misplaced.isEmpty else { return "" }
+    let shown = misplaced.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+    return "; \(shown) \(misplaced.count == 1 ? "is" : "are") at the top level beside `metadata`: was the indentation lost (pasted from a web page)? Keys under `metadata:` and `spec:` must be indented"
+  }
 }
