@@ -186,22 +186,56 @@ import Testing
 
 /// What the lessons' READMEs say about cells holds on the matrix.
 @Suite struct LessonReadmeTests {
-  /// `(source -> destination, allowed, probe)` for every `| \`a -> b\` | green/red |` table row;
-  /// the probe is the last one the text sets before it (`probe to \`tcp/8080\``), else TCP/80.
-  private func tableClaims(_ text: String) -> [(String, Bool, Probe)] {
+  /// A row of a lesson README's table of cells: the pair, the colour it has in each view the
+  /// table names (one colour column: the enforced view; two: enforced, then pending), and the
+  /// probe (a `tcp/8080` cell in the row, else the last one the text set before the table with
+  /// "probe to `tcp/8080`", else TCP/80).
+  struct TableClaim {
+    var pair: String
+    var colours: [(View, Bool)]
+    var probe: Probe
+    var line: Int
+  }
+
+  /// Every row of every table in `text` that names a `source -> destination` pair.
+  static func tableClaims(_ text: String) -> [TableClaim] {
     var probe = Probe(.tcp, 80)
-    return text.split(separator: "\n").compactMap { line in
+    var claims: [TableClaim] = []
+    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       if let range = line.range(of: "probe to `"), let end = line[range.upperBound...].firstIndex(of: "`"),
         let set = Probe(parsing: String(line[range.upperBound..<end]))
       {
         probe = set
       }
-      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-      guard cells.count >= 2, cells[0].hasPrefix("`"), cells[0].contains(" -> "),
-        cells[1] == "green" || cells[1] == "red"
-      else { return nil }
-      return (cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")), cells[1] == "green", probe)
+      guard line.hasPrefix("|") else { continue }
+      let cells = line.split(separator: "|").map {
+        $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "*`"))
+      }
+      guard let pairIndex = cells.firstIndex(where: { $0.contains(" -> ") }) else { continue }
+      let rowProbe = cells[..<pairIndex].lazy.compactMap { Probe(parsing: $0) }.first ?? probe
+      var colours: [(View, Bool)] = []
+      for cell in cells[(pairIndex + 1)...] {
+        guard cell == "green" || cell == "red", colours.count < View.allCases.count else { break }
+        colours.append((View.allCases[colours.count], cell == "green"))
+      }
+      guard !colours.isEmpty else { continue }
+      claims.append(TableClaim(pair: cells[pairIndex], colours: colours, probe: rowProbe, line: number + 1))
     }
+    return claims
+  }
+
+  @Test func tableRowsOfEveryFormatAreRead() {
+    let text = """
+      | `tcp/8080` | `dev/web -> prod/web` | **red** | why |
+      | `a/b -> c/d` | green | **red** | staged |
+      Set the probe to `udp/53`:
+      | `a/b -> c/d` | green | why |
+      """
+    let claims = Self.tableClaims(text)
+    #expect(claims.map(\.pair) == ["dev/web -> prod/web", "a/b -> c/d", "a/b -> c/d"])
+    #expect(claims.map { $0.colours.map(\.1) } == [[false], [true, false], [true]])
+    #expect(claims.map { $0.colours.map(\.0) } == [[.enforced], [.enforced, .pending], [.enforced]])
+    #expect(claims.map(\.probe) == [Probe(.tcp, 8080), Probe(.tcp, 80), Probe(.udp, 53)])
   }
 
   @Test func everyLessonTableCellIsWhatTheMatrixShows() throws {
@@ -210,22 +244,31 @@ import Testing
     for lesson in try FileManager.default.contentsOfDirectory(atPath: demo.path).sorted() {
       let readme = demo.appendingPathComponent(lesson).appendingPathComponent("README.md")
       guard let text = try? String(contentsOf: readme, encoding: .utf8) else { continue }
-      let claims = tableClaims(text)
+      let claims = Self.tableClaims(text)
       guard !claims.isEmpty else { continue }
-      let loaded = LoadedManifests.load([demo.appendingPathComponent(lesson).path])
-      // A lesson's tables describe its enforced view at TCP/80 unless it stages policies,
-      // whose tables describe the pending view as well as the enforced one.
-      let evaluators = View.allCases.map { Evaluator(cluster: loaded.result.cluster, view: $0) }
-      for (pair, allowed, probe) in claims {
-        let ends = pair.components(separatedBy: " -> ")
-        let verdicts = evaluators.compactMap { $0.trace(from: ends[0], to: ends[1], probe: probe)?.outcome.verdict }
-        #expect(!verdicts.isEmpty, "demo/\(lesson): no cell \(pair)")
-        #expect(verdicts.first == (allowed ? .allow : .deny) || (lesson == "staged-rollout" && verdicts.contains(allowed ? .allow : .deny)),
-          "demo/\(lesson)/README.md says \(pair) is \(allowed ? "green" : "red")")
-        checked += 1
+      let cluster = LoadedManifests.load([demo.appendingPathComponent(lesson).path]).result.cluster
+      let evaluators = Dictionary(uniqueKeysWithValues: View.allCases.map { ($0, Evaluator(cluster: cluster, view: $0)) })
+      for claim in claims {
+        let ends = claim.pair.components(separatedBy: " -> ")
+        for (view, allowed) in claim.colours {
+          let verdict = evaluators[view]?.trace(from: ends[0], to: ends[1], probe: claim.probe)?.outcome.verdict
+          #expect(verdict == (allowed ? .allow : .deny),
+            "demo/\(lesson)/README.md:\(claim.line) says \(claim.pair) is \(allowed ? "green" : "red") at \(claim.probe) (\(view))")
+          checked += 1
+        }
       }
     }
-    #expect(checked >= 20)
+    #expect(checked >= 50)
+  }
+
+  @Test func lessonReadmesNameRulesAsTheScreenDoes() throws {
+    let demo = AppFixtures.root.appendingPathComponent("demo")
+    for lesson in try FileManager.default.contentsOfDirectory(atPath: demo.path).sorted() {
+      let readme = demo.appendingPathComponent(lesson).appendingPathComponent("README.md")
+      guard let text = try? String(contentsOf: readme, encoding: .utf8) else { continue }
+      #expect(text.range(of: #"\brule [0-9]"#, options: .regularExpression) == nil,
+        "demo/\(lesson)/README.md: the trace names rules `ingress[0]`, `egress[1]`")
+    }
   }
 
   @Test func hostFirewallSaysWhichHostRowCellsStayGreenWithoutProfiles() throws {
