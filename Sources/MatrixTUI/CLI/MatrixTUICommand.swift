@@ -15,7 +15,7 @@ enum MatrixTUICommand {
   static var subcommands: [any Subcommand.Type] {
     [
       ExploreCommand.self, EvalCommand.self, TraceCommand.self, CheckCommand.self,
-      EndpointsCommand.self, KeysCommand.self, CompletionsCommand.self, BenchCommand.self,
+      DiffCommand.self, EndpointsCommand.self, KeysCommand.self, CompletionsCommand.self, BenchCommand.self,
     ]
   }
   /// What runs when the first argument names no subcommand.

@@ -305,6 +305,18 @@ struct MatrixText {
 
   /// One cell as JSON.
   static func cellJSON(_ cell: CellTrace) -> JSON {
+    .object([
+      ("from", .string(cell.source)),
+      ("to", .string(cell.destination)),
+      ("verdict", .string(cell.outcome.verdict.rawValue)),
+      ("reason", .string(DecisionText.reason(cell))),
+      ("decidedBy", decidedByJSON(cell)),
+    ])
+  }
+
+  /// What decided a cell: the side, the tier, the policy, the rule's index and the kind of
+  /// decision (`rule`, `tier-default`, `profile`, `failsafe`, ...).
+  static func decidedByJSON(_ cell: CellTrace) -> JSON {
     let side = cell.decidingSide
     var tier: String?
     var policy: String?
@@ -333,20 +345,11 @@ struct MatrixText {
     case .loopback: decision = "self"
     }
     return .object([
-      ("from", .string(cell.source)),
-      ("to", .string(cell.destination)),
-      ("verdict", .string(cell.outcome.verdict.rawValue)),
-      ("reason", .string(DecisionText.reason(cell))),
-      (
-        "decidedBy",
-        .object([
-          ("side", .string(side.direction.rawValue)),
-          ("tier", .optional(tier)),
-          ("policy", .optional(policy)),
-          ("rule", rule),
-          ("decision", .string(decision)),
-        ])
-      ),
+      ("side", .string(side.direction.rawValue)),
+      ("tier", .optional(tier)),
+      ("policy", .optional(policy)),
+      ("rule", rule),
+      ("decision", .string(decision)),
     ])
   }
 
