@@ -69,7 +69,7 @@ struct ArgumentsTests {
 
   @Test func everySubcommandHasHelpAndTheProgramListsThem() {
     let names = MatrixTUICommand.subcommands.map { $0.definition.name }
-    #expect(names == ["explore", "eval", "trace", "check", "endpoints", "keys", "completions", "bench"])
+    #expect(names == ["explore", "eval", "trace", "check", "diff", "endpoints", "keys", "completions", "bench"])
     let help = MatrixTUICommand.programHelp
     for name in names where name != "bench" { #expect(help.contains("\n  \(name)"), "\(name)") }
     #expect(help.contains("explore (default)"))
