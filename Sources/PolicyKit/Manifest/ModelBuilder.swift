@@ -386,15 +386,27 @@ struct FileDecoder {
     var decoder = FileDecoder()
     let reader = YAMLReader(file: file.path, limits: limits)
     var listDocuments: Set<Int> = []
-    let (syntax, next) = reader.read(file.bytes, piece: piece) { unit in
+    var queue = ListItemQueue()
+    let (syntax, next) = reader.read(
+      file.bytes, piece: piece, listStart: { queue.start(document: $0, before: $1) }
+    ) { unit in
       switch unit {
       case .listItem(let node, let index):
         listDocuments.insert(index)
-        decoder.add(node, file: file.path, document: index, inList: true)
+        if let (item, type) = queue.take(node, document: index) {
+          decoder.add(item, file: file.path, document: index, inList: true, listType: type)
+        }
       case .document(let node, let index):
+        let (items, type) = queue.release(document: node, index: index)
+        for item in items {
+          decoder.add(item, file: file.path, document: index, inList: true, listType: type)
+        }
         decoder.addDocument(
           node, file: file.path, document: index, hadItems: listDocuments.contains(index))
       }
+    }
+    for (index, item) in queue.orphans() {
+      decoder.add(item, file: file.path, document: index, inList: true, listType: nil)
     }
     return PieceDecoding(decoder: decoder, syntax: syntax, nextDocument: next)
   }
@@ -449,25 +461,30 @@ struct FileDecoder {
     add(node, file: file, document: document, inList: false, context: &context)
   }
 
-  /// Adds one object (a document, or an item of a list).
-  mutating func add(_ node: YAMLNode, file: String, document: Int, inList: Bool) {
+  /// Adds one object (a document, or an item of a list whose items are of `listType` when
+  /// they name no kind of their own).
+  mutating func add(
+    _ node: YAMLNode, file: String, document: Int, inList: Bool, listType: ListItemType? = nil
+  ) {
     var context = DecodeContext(file: file, document: document)
-    add(node, file: file, document: document, inList: inList, context: &context)
+    add(node, file: file, document: document, inList: inList, listType: listType, context: &context)
     decoding.diagnostics.append(contentsOf: context.diagnostics)
   }
 
   private mutating func add(
-    _ node: YAMLNode, file: String, document: Int, inList: Bool, context: inout DecodeContext
+    _ node: YAMLNode, file: String, document: Int, inList: Bool, listType: ListItemType? = nil,
+    context: inout DecodeContext
   ) {
     guard node.mapping != nil else {
       context.error("a list item must be a mapping with `apiVersion` and `kind`, not \(node.typeDescription)", at: node)
       return
     }
-    guard let kind = context.string(node["kind"], "kind"), !kind.isEmpty else {
+    let written = ListItemType.kindAndVersion(of: node, in: listType)
+    guard let kind = context.string(written.kind, "kind"), !kind.isEmpty else {
       context.error("missing `kind`", at: node)
       return
     }
-    guard let apiVersion = context.string(node["apiVersion"], "apiVersion"), !apiVersion.isEmpty
+    guard let apiVersion = context.string(written.apiVersion, "apiVersion"), !apiVersion.isEmpty
     else {
       context.error("missing `apiVersion` for kind `\(kind)`", at: node)
       return
