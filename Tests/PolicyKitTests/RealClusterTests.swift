@@ -3,7 +3,7 @@ import Testing
 @testable import PolicyKit
 
 // What dumps of real clusters hold and hand-written manifests do not: typed lists whose items
-// name no kind.
+// name no kind, and pods and workloads that run no pods now.
 
 @Suite("Loader: typed lists")
 struct TypedListTests {
@@ -201,5 +201,162 @@ struct TypedListTests {
       """)
     #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
     #expect(result.cluster.namespaces["prod"]?.isDeclared == true)
+  }
+}
+
+@Suite("Loader: pod lifecycle")
+struct PodLifecycleTests {
+  /// A pod in `prod` with `status` (none when nil).
+  static func pod(_ name: String, status: String?) -> String {
+    """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: \(name), namespace: prod}
+    spec: {containers: [{name: c}]}
+    """ + (status.map { "\nstatus: \($0)" } ?? "")
+  }
+
+  static let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n---\n"
+
+  @Test("finished pods and pods without an address yet are left out, with the reason")
+  func finishedAndPendingPods() throws {
+    let result = load(
+      Self.namespace
+        + [
+          Self.pod("done", status: "{phase: Succeeded, podIP: 10.0.0.1}"),
+          Self.pod("crashed", status: "{phase: Failed}"),
+          Self.pod("waiting", status: "{phase: Pending}"),
+          Self.pod("scheduled", status: "{phase: Pending, podIPs: []}"),
+          Self.pod("running", status: "{phase: Running, podIP: 10.0.0.2}"),
+          Self.pod("manifest", status: nil),
+          Self.pod("dry-run", status: "{}"),
+        ].joined(separator: "\n---\n"))
+    #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
+    #expect(result.cluster.endpoints.map(\.id) == ["prod/dry-run", "prod/manifest", "prod/running"])
+    #expect(result.cluster.endpoint("prod/manifest")?.hasSyntheticAddress == true)
+    #expect(result.cluster.endpoint("prod/dry-run")?.hasSyntheticAddress == true)
+    #expect(
+      result.cluster.leftOut.map { "\($0.kind) \($0.namespace)/\($0.name): \($0.reason)" } == [
+        "Pod prod/crashed: finished (phase Failed)", "Pod prod/done: finished (phase Succeeded)",
+        "Pod prod/scheduled: no address yet (phase Pending)", "Pod prod/waiting: no address yet (phase Pending)",
+      ])
+    let done = try #require(result.cluster.leftOut.first { $0.name == "done" })
+    #expect(done.location.file == "test.yaml")
+    #expect(done.location.line == 5)
+  }
+
+  @Test("every podIPs address counts: dual stack, and podIPs without podIP")
+  func dualStack() throws {
+    let result = load(
+      Self.namespace
+        + [
+          Self.pod("both", status: "{phase: Running, podIP: 10.0.0.5, podIPs: [{ip: 10.0.0.5}, {ip: 'fd00::5'}]}"),
+          Self.pod("list-only", status: "{phase: Running, podIPs: [{ip: 'fd00::6'}, {ip: 10.0.0.6}]}"),
+          Self.pod("bad", status: "{phase: Running, podIPs: [{ip: 10.0.0.300}]}"),
+        ].joined(separator: "\n---\n"))
+    #expect(
+      result.diagnostics.map(\.description)
+        == ["test.yaml:21:40: error: `status.podIPs[].ip` is not an IP address: `10.0.0.300`"])
+    #expect(result.cluster.endpoint("prod/both")?.addresses == [IPAddress("10.0.0.5")!, IPAddress("fd00::5")!])
+    let listOnly = try #require(result.cluster.endpoint("prod/list-only"))
+    #expect(listOnly.addresses == [IPAddress("fd00::6")!, IPAddress("10.0.0.6")!])
+    #expect(!listOnly.hasSyntheticAddress)
+  }
+
+  /// A `kind` in `prod` (API group `apps/v1` unless `apiVersion` says) with `spec` and `status`.
+  static func workload(_ kind: String, _ name: String, apiVersion: String = "apps/v1", spec: String, status: String = "{}")
+    -> String
+  {
+    """
+    apiVersion: \(apiVersion)
+    kind: \(kind)
+    metadata: {name: \(name), namespace: prod}
+    spec: \(spec)
+    status: \(status)
+    """
+  }
+
+  static let template = "template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c}]}}"
+
+  @Test("workloads scaled to zero, and finished or suspended Jobs, make no endpoint")
+  func workloadsThatRunNoPods() {
+    let t = Self.template
+    let result = load(
+      Self.namespace
+        + [
+          Self.workload("Deployment", "off", spec: "{replicas: 0, \(t)}"),
+          Self.workload("Deployment", "on", spec: "{replicas: 2, \(t)}"),
+          Self.workload("Deployment", "default", spec: "{\(t)}"),
+          Self.workload("StatefulSet", "db", spec: "{replicas: 0, \(t)}"),
+          Self.workload("ReplicaSet", "old-7d9f", spec: "{replicas: 0, \(t)}"),
+          Self.workload("ReplicationController", "rc", apiVersion: "v1", spec: "{replicas: 0, \(t)}"),
+          Self.workload("DaemonSet", "agent", spec: "{\(t)}"),
+          Self.workload(
+            "Job", "migrate", apiVersion: "batch/v1", spec: "{\(t)}",
+            status: "{succeeded: 1, conditions: [{type: Complete, status: 'True'}]}"),
+          Self.workload(
+            "Job", "broke", apiVersion: "batch/v1", spec: "{backoffLimit: 1, \(t)}",
+            status: "{failed: 2, conditions: [{type: Failed, status: 'True'}]}"),
+          Self.workload("Job", "counted", apiVersion: "batch/v1", spec: "{completions: 2, \(t)}", status: "{succeeded: 2}"),
+          Self.workload("Job", "retrying", apiVersion: "batch/v1", spec: "{\(t)}", status: "{failed: 1}"),
+          Self.workload("Job", "busy", apiVersion: "batch/v1", spec: "{\(t)}", status: "{active: 1, succeeded: 1}"),
+          Self.workload("Job", "paused", apiVersion: "batch/v1", spec: "{suspend: true, \(t)}"),
+        ].joined(separator: "\n---\n"))
+    #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
+    #expect(
+      result.cluster.endpoints.map(\.id) == ["prod/agent", "prod/busy", "prod/default", "prod/on", "prod/retrying"])
+    #expect(
+      result.cluster.leftOut.map { "\($0.kind) \($0.name): \($0.reason)" } == [
+        "Job broke: finished Job (Failed)", "Job counted: finished Job (2 succeeded)", "StatefulSet db: replicas: 0",
+        "Job migrate: finished Job (Complete)", "Deployment off: replicas: 0", "ReplicaSet old-7d9f: replicas: 0",
+        "Job paused: suspended Job", "ReplicationController rc: replicas: 0",
+      ])
+  }
+
+  @Test("a Deployment whose only pod has no address yet has no endpoint: its pod stands for it")
+  func pendingPodStillStandsForItsOwner() {
+    let result = load(
+      Self.namespace + Self.workload("Deployment", "web", spec: "{replicas: 1, \(Self.template)}") + "\n---\n"
+        + """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web-5d8f-abcde
+          namespace: prod
+          ownerReferences: [{kind: ReplicaSet, name: web-5d8f}]
+        spec: {containers: [{name: c}]}
+        status: {phase: Pending}
+        """)
+    #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
+    #expect(result.cluster.endpoints.isEmpty)
+    #expect(result.cluster.leftOut.map(\.name) == ["web-5d8f-abcde"])
+  }
+
+  @Test("a bad replicas count is an error at its place")
+  func badReplicas() {
+    let result = load(Self.namespace + Self.workload("Deployment", "web", spec: "{replicas: many, \(Self.template)}"))
+    #expect(
+      result.diagnostics.map(\.description) == ["test.yaml:8:18: error: `spec.replicas` must be a whole number, not `many`"])
+  }
+
+  @Test("a reload that edits a pod's phase or moves a left-out pod lists it as a fresh load does")
+  func reloadKeepsLeftOutCurrent() {
+    let running = Self.namespace + Self.pod("a", status: "{phase: Running, podIP: 10.0.0.1}") + "\n---\n"
+      + Self.pod("b", status: "{phase: Succeeded}")
+    let edits = [
+      running.replacingOccurrences(of: "Running", with: "Succeeded"),
+      "# a comment line\n" + running,
+      running.replacingOccurrences(of: "Succeeded", with: "Failed"),
+      running,
+    ]
+    var cache = ManifestCache()
+    _ = ManifestLoader.load([SourceFile(path: "a.yaml", text: running)], cache: &cache)
+    for text in edits {
+      let file = SourceFile(path: "a.yaml", text: text)
+      let reloaded = ManifestLoader.load([file], cache: &cache)
+      let fresh = ManifestLoader.load([file])
+      #expect(reloaded.cluster.leftOut == fresh.cluster.leftOut, "\(text)")
+      #expect(reloaded.cluster.endpoints.map(\.id) == fresh.cluster.endpoints.map(\.id), "\(text)")
+    }
   }
 }
