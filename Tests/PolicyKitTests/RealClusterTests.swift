@@ -278,7 +278,7 @@ struct PodLifecycleTests {
 
   static let template = "template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c}]}}"
 
-  @Test("workloads scaled to zero, and finished or suspended Jobs, make no endpoint")
+  @Test("workloads scaled to zero, finished or suspended Jobs and suspended CronJobs make no endpoint")
   func workloadsThatRunNoPods() {
     let t = Self.template
     let result = load(
@@ -301,14 +301,17 @@ struct PodLifecycleTests {
           Self.workload("Job", "retrying", apiVersion: "batch/v1", spec: "{\(t)}", status: "{failed: 1}"),
           Self.workload("Job", "busy", apiVersion: "batch/v1", spec: "{\(t)}", status: "{active: 1, succeeded: 1}"),
           Self.workload("Job", "paused", apiVersion: "batch/v1", spec: "{suspend: true, \(t)}"),
+          Self.workload(
+            "CronJob", "nightly", apiVersion: "batch/v1", spec: "{suspend: true, schedule: '0 0 * * *', jobTemplate: {spec: {\(t)}}}"),
+          Self.workload("CronJob", "hourly", apiVersion: "batch/v1", spec: "{schedule: '0 * * * *', jobTemplate: {spec: {\(t)}}}"),
         ].joined(separator: "\n---\n"))
     #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
     #expect(
-      result.cluster.endpoints.map(\.id) == ["prod/agent", "prod/busy", "prod/default", "prod/on", "prod/retrying"])
+      result.cluster.endpoints.map(\.id) == ["prod/agent", "prod/busy", "prod/default", "prod/hourly", "prod/on", "prod/retrying"])
     #expect(
       result.cluster.leftOut.map { "\($0.kind) \($0.name): \($0.reason)" } == [
         "Job broke: finished Job (Failed)", "Job counted: finished Job (2 succeeded)", "StatefulSet db: replicas: 0",
-        "Job migrate: finished Job (Complete)", "Deployment off: replicas: 0", "ReplicaSet old-7d9f: replicas: 0",
+        "Job migrate: finished Job (Complete)", "CronJob nightly: suspended CronJob", "Deployment off: replicas: 0", "ReplicaSet old-7d9f: replicas: 0",
         "Job paused: suspended Job", "ReplicationController rc: replicas: 0",
       ])
   }
