@@ -233,15 +233,7 @@ extension Inventory {
     context.profiles = profiles
     var patched = self
     patched.parts = parts
-    // Left-out objects of the edited files, as they now are (they have no endpoint to patch).
-    let edited = edits.flatMap { edit in
-      edit.new.definitions.compactMap { definition -> RawWorkload? in
-        guard case .workload(let workload) = definition.object, workload.leftOut != nil else { return nil }
-        return workload
-      }
-    }
-    let untouched = leftOut.filter { !files.contains($0.location.file) }
-    patched.leftOut = (untouched + ModelBuilder.leftOut(edited)).sorted(by: LeftOutObject.precedes)
+    patched.leftOut = leftOut(after: edits.map(\.new), in: files)
     for (position, location) in moved { patched.endpoints[position].location = location }
     for (position, decoded) in others {
       // The same addresses (made-up ones depend on them), and no new warning.
@@ -293,6 +285,20 @@ extension Inventory {
     patched.workloadPositions = nil
     patched.revision = EndpointRevision(base: revision.token, changed: remade, olderPosition: olderPosition)
     return patched
+  }
+
+  /// The objects left out after the edits that gave `decodings` of `files`: those of the
+  /// other files as they were, and those of the edited files as they now are (they have no
+  /// endpoint to patch).
+  private func leftOut(after decodings: [FileDecoding], in files: Set<String>) -> [LeftOutObject] {
+    let edited = decodings.flatMap { decoding in
+      decoding.definitions.compactMap { definition -> RawWorkload? in
+        guard case .workload(let workload) = definition.object, workload.leftOut != nil else { return nil }
+        return workload
+      }
+    }
+    let untouched = leftOut.filter { !files.contains($0.location.file) }
+    return (untouched + ModelBuilder.leftOut(edited)).sorted(by: LeftOutObject.precedes)
   }
 
   /// The endpoints of `pods`, added to these less those at `removed`, with the addresses a
