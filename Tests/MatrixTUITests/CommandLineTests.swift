@@ -181,6 +181,42 @@ private func pod(_ name: String) -> String {
     #expect(result.stdoutText.split(separator: "\n").map { $0.split(separator: "\t")[0] } == ["prod/a", "prod/b", "* address made up from the pod CIDR (the manifest has no status.podIP)"])
   }
 
+  /// A dump as `kubectl get --raw /api/v1/pods` writes it: a typed list in JSON whose items
+  /// name no kind, a dual-stack pod, a finished one and one not scheduled yet.
+  @Test func endpointsOfATypedListListWhatIsLeftOutAndWhy() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    try dir.write("dump/namespaces.yaml", namespace)
+    try dir.write("dump/pods.json", ##"""
+      {"kind":"PodList","apiVersion":"v1","items":[
+      {"metadata":{"name":"web","namespace":"prod"},"spec":{"containers":[{"name":"c"}]},
+       "status":{"phase":"Running","podIP":"10.0.0.5","podIPs":[{"ip":"10.0.0.5"},{"ip":"fd00::5"}]}},
+      {"metadata":{"name":"backup-28391","namespace":"prod"},"spec":{"containers":[{"name":"c"}]},
+       "status":{"phase":"Succeeded","podIP":"10.0.0.9"}},
+      {"metadata":{"name":"web-2","namespace":"prod"},"spec":{"containers":[{"name":"c"}]},
+       "status":{"phase":"Pending"}}]}
+      """##)
+    try dir.write("dump/apps.yaml", """
+      apiVersion: apps/v1
+      kind: DeploymentList
+      items:
+      - metadata: {name: old, namespace: prod}
+        spec: {replicas: 0, template: {spec: {containers: [{name: c}]}}}
+      """)
+    let result = try Subprocess.matrixTUI(["endpoints", dir.at("dump")])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.isEmpty)
+    let dump = dir.at("dump")
+    #expect(result.stdoutText == """
+      prod/web\t10.0.0.5,fd00::5\t-\t-
+      left out:
+        prod/backup-28391 (Pod): finished (phase Succeeded)  \(dump)/pods.json:4:1
+        prod/old (Deployment): replicas: 0  \(dump)/apps.yaml:4:3
+        prod/web-2 (Pod): no address yet (phase Pending)  \(dump)/pods.json:6:1
+
+      """)
+  }
+
   @Test func emptyAndClosedStandardInput() throws {
     let empty = try Subprocess.matrixTUI(["eval", "-"])
     #expect(empty.status == 0)

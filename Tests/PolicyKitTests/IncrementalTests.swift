@@ -75,6 +75,7 @@ import Testing
     #expect(cached.cluster.tiers == fresh.cluster.tiers, "\(context): tiers")
     #expect(cached.cluster.profiles == fresh.cluster.profiles, "\(context): profiles")
     #expect(cached.cluster.felix == fresh.cluster.felix, "\(context): felix")
+    #expect(cached.cluster.leftOut == fresh.cluster.leftOut, "\(context): left out")
     #expect(cached.diagnostics == fresh.diagnostics, "\(context): diagnostics")
   }
 

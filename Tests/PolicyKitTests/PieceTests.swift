@@ -122,6 +122,50 @@ import Testing
     ("a control character after a lone carriage return (the document is skipped, the error placed)",
      "apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\na: 1\rb: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
     ("an unclosed bracket after a lone carriage return", "a: 1\rb: [x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nc: 1\n"),
+    ("typed lists: `kind` before `items`, after them, an item of its own kind, an unknown FooList", """
+      apiVersion: v1
+      kind: NamespaceList
+      items:
+      - metadata: {name: one}
+      ---
+      apiVersion: v1
+      items:
+      - metadata: {name: p, namespace: one}
+        spec: {containers: [{name: p}]}
+        status: {phase: Succeeded}
+      - apiVersion: v1
+        kind: Namespace
+        metadata: {name: two}
+      - metadata: {name: q, namespace: two}
+        spec: {containers: [{name: q}]}
+        status: {phase: Running, podIPs: [{ip: 10.0.0.1}, {ip: "fd00::1"}]}
+      kind: PodList
+      ---
+      {"kind":"NetworkPolicyList","apiVersion":"networking.k8s.io/v1","items":[
+        {"metadata":{"name":"deny","namespace":"one"},"spec":{"podSelector":{}}}]}
+      ---
+      apiVersion: example.com/v1
+      items:
+      - metadata: {name: w}
+      kind: WidgetList
+      """),
+    ("a typed list broken after its first item, then a list whose kind never comes", """
+      apiVersion: v1
+      kind: NamespaceList
+      items:
+      - metadata: {name: one}
+      - metadata: {name: [two
+      ---
+      apiVersion: v1
+      items:
+      - metadata: {name: three}
+      - {apiVersion: v1, kind: Namespace, metadata: {name: four}}
+      - [
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: five}
+      """),
     ("a byte order mark and a control character", "\u{FEFF}apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nname: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
   ]
 

@@ -123,7 +123,7 @@ struct TraceCommand: Subcommand {
 struct EndpointsCommand: Subcommand {
   static let definition = CommandDefinition(
     name: "endpoints",
-    abstract: "List the endpoints (rows and columns), their addresses, nodes and labels.",
+    abstract: "List the endpoints (rows and columns), their addresses, nodes and labels, and what makes no endpoint.",
     arguments: EvaluationOptions.arguments)
 
   var options: EvaluationOptions
@@ -136,8 +136,11 @@ struct EndpointsCommand: Subcommand {
     let prepared = try PreparedEvaluation.prepare(options)
     var lines: [String] = []
     var synthetic = false
-    for endpoint in prepared.evaluator.cluster.endpoints {
-      let address = endpoint.address.map { $0.description + (endpoint.hasSyntheticAddress ? "*" : "") } ?? "-"
+    let cluster = prepared.evaluator.cluster
+    for endpoint in cluster.endpoints {
+      // Every address (dual stack: IPv4 and IPv6), the first being where probes go.
+      let addresses = endpoint.addresses.map(\.description).joined(separator: ",")
+      let address = addresses.isEmpty ? "-" : addresses + (endpoint.hasSyntheticAddress ? "*" : "")
       synthetic = synthetic || endpoint.hasSyntheticAddress
       let labels = endpoint.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         .joined(separator: ",")
@@ -146,6 +149,18 @@ struct EndpointsCommand: Subcommand {
           .map(\.visible).joined(separator: "\t"))
     }
     if synthetic { lines.append("* address made up from the pod CIDR (the manifest has no status.podIP)") }
+    lines += Self.leftOutLines(cluster.leftOut)
     writeOut(lines.joined(separator: "\n") + "\n")
+  }
+
+  /// `left out:` and a line per pod or workload that makes no endpoint: what, why, and where
+  /// it is written (nothing when there is none).
+  static func leftOutLines(_ leftOut: [LeftOutObject]) -> [String] {
+    guard !leftOut.isEmpty else { return [] }
+    return ["left out:"]
+      + leftOut.map { object in
+        let place = "\(object.location.file):\(object.location.line):\(object.location.column)"
+        return "  \(object.namespace)/\(object.name) (\(object.kind)): \(object.reason)  \(place)".visible
+      }
   }
 }

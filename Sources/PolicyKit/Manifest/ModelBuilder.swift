@@ -10,6 +10,9 @@ struct RawWorkload: Sendable {
   var nodeName: String?
   var namedPorts: [NamedPort]
   var owners: [(kind: String, name: String)]
+  /// Why it makes no endpoint (a finished pod or Job, a pod without an address yet, a
+  /// workload scaled to zero), or nil when it does.
+  var leftOut: String?
   var location: SourceLocation
 }
 
@@ -101,6 +104,8 @@ public struct Inventory: Sendable {
   var nodes: [String: Node]
   var serviceAccountLabels: [String: [String: String]]
   var endpoints: [Endpoint]
+  /// Pods and workloads that make no endpoint.
+  var leftOut: [LeftOutObject] = []
   var profiles: [String: Profile]
   var felix: FelixSettings
   var diagnostics: [Diagnostic]
@@ -140,7 +145,8 @@ extension Inventory {
       case (.policy, .policy), (.tier, .tier): return true
       case (.workload(let a), .workload(let b)):
         guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
-          a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 })
+          a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
+          (a.leftOut == nil) == (b.leftOut == nil)
         else { return false }
         let same = a.labels == b.labels && a.serviceAccount == b.serviceAccount && a.nodeName == b.nodeName
           && a.namedPorts == b.namedPorts
@@ -193,7 +199,7 @@ extension Inventory {
           } else {
             // A new pod (one defined elsewhere, or twice here, is not).
             guard case .workload(let pod) = new.definitions[index].object, pod.kind == "Pod",
-              positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
+              pod.leftOut == nil, positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
             else { return nil }
             added.append(pod)
             continue
@@ -227,6 +233,7 @@ extension Inventory {
     context.profiles = profiles
     var patched = self
     patched.parts = parts
+    patched.leftOut = leftOut(after: edits.map(\.new), in: files)
     for (position, location) in moved { patched.endpoints[position].location = location }
     for (position, decoded) in others {
       // The same addresses (made-up ones depend on them), and no new warning.
@@ -278,6 +285,20 @@ extension Inventory {
     patched.workloadPositions = nil
     patched.revision = EndpointRevision(base: revision.token, changed: remade, olderPosition: olderPosition)
     return patched
+  }
+
+  /// The objects left out after the edits that gave `decodings` of `files`: those of the
+  /// other files as they were, and those of the edited files as they now are (they have no
+  /// endpoint to patch).
+  private func leftOut(after decodings: [FileDecoding], in files: Set<String>) -> [LeftOutObject] {
+    let edited = decodings.flatMap { decoding in
+      decoding.definitions.compactMap { definition -> RawWorkload? in
+        guard case .workload(let workload) = definition.object, workload.leftOut != nil else { return nil }
+        return workload
+      }
+    }
+    let untouched = leftOut.filter { !files.contains($0.location.file) }
+    return (untouched + ModelBuilder.leftOut(edited)).sorted(by: LeftOutObject.precedes)
   }
 
   /// The endpoints of `pods`, added to these less those at `removed`, with the addresses a
@@ -386,15 +407,27 @@ struct FileDecoder {
     var decoder = FileDecoder()
     let reader = YAMLReader(file: file.path, limits: limits)
     var listDocuments: Set<Int> = []
-    let (syntax, next) = reader.read(file.bytes, piece: piece) { unit in
+    var queue = ListItemQueue()
+    let (syntax, next) = reader.read(
+      file.bytes, piece: piece, listStart: { queue.start(document: $0, before: $1) }
+    ) { unit in
       switch unit {
       case .listItem(let node, let index):
         listDocuments.insert(index)
-        decoder.add(node, file: file.path, document: index, inList: true)
+        if let (item, type) = queue.take(node, document: index) {
+          decoder.add(item, file: file.path, document: index, inList: true, listType: type)
+        }
       case .document(let node, let index):
+        let (items, type) = queue.release(document: node, index: index)
+        for item in items {
+          decoder.add(item, file: file.path, document: index, inList: true, listType: type)
+        }
         decoder.addDocument(
           node, file: file.path, document: index, hadItems: listDocuments.contains(index))
       }
+    }
+    for (index, item) in queue.orphans() {
+      decoder.add(item, file: file.path, document: index, inList: true, listType: nil)
     }
     return PieceDecoding(decoder: decoder, syntax: syntax, nextDocument: next)
   }
@@ -449,25 +482,30 @@ struct FileDecoder {
     add(node, file: file, document: document, inList: false, context: &context)
   }
 
-  /// Adds one object (a document, or an item of a list).
-  mutating func add(_ node: YAMLNode, file: String, document: Int, inList: Bool) {
+  /// Adds one object (a document, or an item of a list whose items are of `listType` when
+  /// they name no kind of their own).
+  mutating func add(
+    _ node: YAMLNode, file: String, document: Int, inList: Bool, listType: ListItemType? = nil
+  ) {
     var context = DecodeContext(file: file, document: document)
-    add(node, file: file, document: document, inList: inList, context: &context)
+    add(node, file: file, document: document, inList: inList, listType: listType, context: &context)
     decoding.diagnostics.append(contentsOf: context.diagnostics)
   }
 
   private mutating func add(
-    _ node: YAMLNode, file: String, document: Int, inList: Bool, context: inout DecodeContext
+    _ node: YAMLNode, file: String, document: Int, inList: Bool, listType: ListItemType? = nil,
+    context: inout DecodeContext
   ) {
     guard node.mapping != nil else {
       context.error("a list item must be a mapping with `apiVersion` and `kind`, not \(node.typeDescription)", at: node)
       return
     }
-    guard let kind = context.string(node["kind"], "kind"), !kind.isEmpty else {
+    let written = ListItemType.kindAndVersion(of: node, in: listType)
+    guard let kind = context.string(written.kind, "kind"), !kind.isEmpty else {
       context.error("missing `kind`", at: node)
       return
     }
-    guard let apiVersion = context.string(node["apiVersion"], "apiVersion"), !apiVersion.isEmpty
+    guard let apiVersion = context.string(written.apiVersion, "apiVersion"), !apiVersion.isEmpty
     else {
       context.error("missing `apiVersion` for kind `\(kind)`", at: node)
       return
@@ -631,6 +669,7 @@ struct ModelBuilder {
       cluster.serviceAccountLabels = inventory.serviceAccountLabels
       cluster.endpoints = inventory.endpoints
       cluster.endpointRevision = inventory.revision
+      cluster.leftOut = inventory.leftOut
       cluster.profiles = inventory.profiles
       cluster.felix = inventory.felix
     } else {
@@ -647,7 +686,7 @@ struct ModelBuilder {
       built = Inventory(
         parts: parts, undeclared: undeclared, namespaces: cluster.namespaces, nodes: cluster.nodes,
         serviceAccountLabels: cluster.serviceAccountLabels, endpoints: cluster.endpoints,
-        profiles: cluster.profiles, felix: cluster.felix,
+        leftOut: cluster.leftOut, profiles: cluster.profiles, felix: cluster.felix,
         diagnostics: inventoryDiagnostics + diagnostics[before...], onlyPods: onlyPods)
       cluster.endpointRevision = built.revision
       diagnostics.removeSubrange(before...)
@@ -702,35 +741,55 @@ struct ModelBuilder {
     }
   }
 
-  /// Drops workload templates whose pods are loaded, names every endpoint, gives addresses and
-  /// the labels Calico adds.
-  private mutating func buildWorkloadEndpoints() {
-    // A workload whose own pods are in the input is represented by those pods. (Pods alone,
-    // the usual dump, need none of this: nothing to drop, and their names are unique per
-    // namespace, duplicates being rejected.)
+  /// The workloads that make endpoints, with how many share each `namespace/name` (empty
+  /// when every workload is a pod): a workload whose own pods are in the input is represented
+  /// by those pods, and those that run no pods now (`RawWorkload.leftOut`) are noted in
+  /// `cluster.leftOut` instead. (Pods alone, the usual dump, need none of the first: nothing
+  /// to drop, and their names are unique per namespace, duplicates being rejected.)
+  private mutating func keptWorkloads() -> (kept: [RawWorkload], nameCount: [String: Int]) {
     onlyPods = workloads.indices.allSatisfy { workloads[$0].kind == "Pod" }
-    let kept: [RawWorkload]
-    var nameCount: [String: Int] = [:]
-    if onlyPods {
-      kept = workloads
-    } else {
-      var ownersWithPods: Set<String> = []
-      for pod in workloads where pod.kind == "Pod" {
-        for owner in pod.owners {
-          ownersWithPods.insert("\(pod.namespace)/\(owner.kind)/\(owner.name)")
-          if owner.kind == "ReplicaSet", let cut = owner.name.lastIndex(of: "-") {
-            ownersWithPods.insert("\(pod.namespace)/Deployment/\(owner.name[..<cut])")
-          }
-          if owner.kind == "Job", let cut = owner.name.lastIndex(of: "-") {
-            ownersWithPods.insert("\(pod.namespace)/CronJob/\(owner.name[..<cut])")
-          }
+    var running = workloads
+    if workloads.contains(where: { $0.leftOut != nil }) {
+      running = workloads.filter { $0.leftOut == nil }
+      cluster.leftOut = Self.leftOut(workloads)
+    }
+    if onlyPods { return (running, [:]) }
+    // Pods that run no more still stand for their owners: the cluster has them as they are.
+    var ownersWithPods: Set<String> = []
+    for pod in workloads where pod.kind == "Pod" {
+      for owner in pod.owners {
+        ownersWithPods.insert("\(pod.namespace)/\(owner.kind)/\(owner.name)")
+        if owner.kind == "ReplicaSet", let cut = owner.name.lastIndex(of: "-") {
+          ownersWithPods.insert("\(pod.namespace)/Deployment/\(owner.name[..<cut])")
+        }
+        if owner.kind == "Job", let cut = owner.name.lastIndex(of: "-") {
+          ownersWithPods.insert("\(pod.namespace)/CronJob/\(owner.name[..<cut])")
         }
       }
-      kept = workloads.filter {
-        $0.kind == "Pod" || !ownersWithPods.contains("\($0.namespace)/\($0.kind)/\($0.name)")
-      }
-      for workload in kept { nameCount["\(workload.namespace)/\(workload.name)", default: 0] += 1 }
     }
+    let kept = running.filter {
+      $0.kind == "Pod" || !ownersWithPods.contains("\($0.namespace)/\($0.kind)/\($0.name)")
+    }
+    var nameCount: [String: Int] = [:]
+    for workload in kept { nameCount["\(workload.namespace)/\(workload.name)", default: 0] += 1 }
+    return (kept, nameCount)
+  }
+
+  /// The workloads of `workloads` that run no pods, sorted by namespace, name and kind.
+  static func leftOut(_ workloads: [RawWorkload]) -> [LeftOutObject] {
+    workloads.compactMap { workload in
+      workload.leftOut.map {
+        LeftOutObject(
+          kind: workload.kind, namespace: workload.namespace, name: workload.name, reason: $0,
+          location: workload.location)
+      }
+    }.sorted(by: LeftOutObject.precedes)
+  }
+
+  /// Drops workload templates whose pods are loaded and workloads that run no pods, names
+  /// every endpoint, gives addresses and the labels Calico adds.
+  private mutating func buildWorkloadEndpoints() {
+    let (kept, nameCount) = keptWorkloads()
 
     // The labels and profiles Calico gives every pod of a namespace and service account.
     var inheritedByAccount: [String: InheritedLabels] = [:]
@@ -950,5 +1009,12 @@ extension ModelBuilder {
     guard !misplaced.isEmpty else { return "" }
     let shown = misplaced.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
     return "; \(shown) \(misplaced.count == 1 ? "is" : "are") at the top level beside `metadata`: was the indentation lost (pasted from a web page)? Keys under `metadata:` and `spec:` must be indented"
+  }
+}
+
+extension LeftOutObject {
+  /// The order `Cluster.leftOut` is in: by namespace, name and kind.
+  static func precedes(_ a: LeftOutObject, _ b: LeftOutObject) -> Bool {
+    (a.namespace, a.name, a.kind) < (b.namespace, b.name, b.kind)
   }
 }

@@ -110,8 +110,19 @@ extension FileDecoder {
           context.error("`status.podIP` is not an IP address: `\(text)`", at: node)
         }
       }
+      // Every address counts (an IPv4 and an IPv6 one in a dual-stack cluster); `podIP` is
+      // the first of `podIPs`, which a dump may hold alone.
       for entry in context.list(status["podIPs"], "status.podIPs") ?? [] {
-        if let text = entry["ip"]?.scalar, let ip = IPAddress(text), ip != podIP {
+        guard let node = entry["ip"], let text = context.string(node, "status.podIPs.ip"), !text.isEmpty else {
+          continue
+        }
+        guard let ip = IPAddress(text) else {
+          context.error("`status.podIPs[].ip` is not an IP address: `\(text)`", at: node)
+          continue
+        }
+        if podIP == nil {
+          podIP = ip
+        } else if ip != podIP, !extraIPs.contains(ip) {
           extraIPs.append(ip)
         }
       }
@@ -128,7 +139,7 @@ extension FileDecoder {
       kind: object.kind, name: object.name, namespace: namespace, labels: labels,
       serviceAccount: serviceAccount, podIP: podIP, extraIPs: extraIPs,
       nodeName: spec?["nodeName"]?.scalar, namedPorts: namedPorts, owners: owners,
-      location: object.location)
+      leftOut: Lifecycle.leftOutReason(object, &context), location: object.location)
     define(
       object.key("workload"), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location,
       .workload(workload))

@@ -83,6 +83,19 @@ public struct FelixSettings: Hashable, Sendable {
     location: nil)
 }
 
+/// A pod or workload of the manifests that makes no endpoint, and why: a dump of a real
+/// cluster holds finished pods and Jobs, pods not scheduled yet and workloads scaled to zero.
+public struct LeftOutObject: Hashable, Sendable {
+  /// `Pod`, `Deployment`, `Job`...
+  public var kind: String
+  public var namespace: String
+  public var name: String
+  /// Why: `finished (phase Succeeded)`, `no address yet (phase Pending)`, `replicas: 0`...
+  public var reason: String
+  /// Where it was written.
+  public var location: SourceLocation
+}
+
 /// Everything loaded from a set of manifests, ready to evaluate.
 /// Identifies a list of endpoints as the loader made it and, when it was made from the list
 /// of an earlier load by changing some endpoints (their details, not their ids) or adding and
@@ -122,6 +135,8 @@ public struct Cluster: Sendable {
   public var profiles: [String: Profile] = [:]
   /// Felix settings.
   public var felix: FelixSettings = .defaults
+  /// Pods and workloads that make no endpoint, by namespace, name and kind.
+  public var leftOut: [LeftOutObject] = []
 
   /// An empty cluster with the built-in tiers.
   public init() {

@@ -48,10 +48,13 @@ public struct YAMLReader {
   }
 
   /// Parses one piece of `bytes` as `read` parses a whole file, numbering lines and documents
-  /// on from those before the piece. Returns the diagnostics and the index the next document
-  /// gets.
+  /// on from those before the piece. Before a root mapping's `items` are streamed,
+  /// `listStart` hears the document's index and a mapping of the entries written before
+  /// `items` (a typed list's `kind`, when it comes first). Returns the diagnostics and the
+  /// index the next document gets.
   func read(
-    _ bytes: [UInt8], piece: YAMLPiece, deliver: (YAMLUnit) -> Void
+    _ bytes: [UInt8], piece: YAMLPiece, listStart: (_ document: Int, _ before: YAMLNode) -> Void = { _, _ in },
+    deliver: (YAMLUnit) -> Void
   ) -> (diagnostics: [Diagnostic], nextDocument: Int) {
     var diagnostics: [Diagnostic] = []
     var start = 0
@@ -80,7 +83,7 @@ public struct YAMLReader {
         var session = ParseSession(
           file: file, limits: limits, lineOffset: lineOffset, firstDocument: documentIndex)
         let slice = UnsafeBufferPointer(rebasing: buffer[start..<end])
-        let outcome = session.run(slice, deliver: deliver)
+        let outcome = session.run(slice, listStart: listStart, deliver: deliver)
         diagnostics.append(contentsOf: session.diagnostics)
         documentIndex = session.nextDocument
         let failedLine: Int
@@ -274,8 +277,9 @@ private struct ParseSession {
   }
 
   /// Parses every document in `slice`; returns the failure that stopped it, if any.
+  /// `listStart` hears of each root-level `items` list before its items (see `read`).
   mutating func run(
-    _ slice: UnsafeBufferPointer<UInt8>, deliver: (YAMLUnit) -> Void
+    _ slice: UnsafeBufferPointer<UInt8>, listStart: (Int, YAMLNode) -> Void, deliver: (YAMLUnit) -> Void
   ) -> ParseFailure? {
     guard yaml_parser_initialize(&parser) == 1 else {
       return ParseFailure(
@@ -307,7 +311,9 @@ private struct ParseSession {
             yaml_event_delete(&first)
             continue
           }
-          let root = try node(from: &first, depth: 0, streamItems: true) { item in
+          let root = try node(
+            from: &first, depth: 0, streamItems: true, onListStart: { listStart(index, $0) }
+          ) { item in
             deliver(.listItem(item, index: index))
           }
           var end = try nextEvent()
@@ -406,10 +412,11 @@ private struct ParseSession {
   }
 
   /// Builds the node that starts with `event` (consumed). With `streamItems`, the values of a
-  /// root mapping's `items` sequence are handed to `onItem` instead of being kept.
+  /// root mapping's `items` sequence are handed to `onItem` instead of being kept, after
+  /// `onListStart` is given a mapping of the entries before `items`.
   private mutating func node(
     from event: inout yaml_event_t, depth: Int, streamItems: Bool = false,
-    onItem: (YAMLNode) -> Void = { _ in }
+    onListStart: (YAMLNode) -> Void = { _ in }, onItem: (YAMLNode) -> Void = { _ in }
   ) throws -> YAMLNode {
     let mark = event.start_mark
     let line = Int(mark.line) + 1 + lineOffset
@@ -486,6 +493,7 @@ private struct ParseSession {
         {
           // Stream the list: each item is decoded and dropped before the next is built.
           let valueMark = valueEvent.start_mark
+          onListStart(YAMLNode(.mapping(entries), line: line, column: column, size: size))
           while true {
             var child = try nextEvent()
             defer { yaml_event_delete(&child) }
