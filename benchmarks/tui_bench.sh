@@ -4,6 +4,7 @@
 #   benchmarks/tui_bench.sh [PATH-TO-matrix-tui]      (default .build/release/matrix-tui)
 #   FIRST_RUNS=5 KEY_RUNS=20 SAVE_RUNS=5 KEY_PODS=500 SAVE_PODS=996 benchmarks/tui_bench.sh
 #   SCALE_PODS=0 benchmarks/tui_bench.sh            (skip (d) to (g), the 10,000-endpoint ones)
+#   ANY_PODS=0 benchmarks/tui_bench.sh              (skip (h), the `any` probe at 3,000 endpoints)
 #
 # (a) first frame: from starting `matrix-tui demo/host-firewall` in a tmux window (120x40) until
 #     every row of the grid is on screen; median of FIRST_RUNS.
@@ -26,6 +27,9 @@
 #     the file moves (the pieces after the edit are taken over with their lines numbered on).
 # (e) keypress to redraw on the 10,000-endpoint cluster: zoomed out (namespaces), and in the
 #     endpoint grid (`--zoom endpoints`).
+# (h) keypress to redraw with the `any` probe (connection sets: all, some or no ports per cell)
+#     on a 3,000-endpoint cluster (ANY_PODS pods, 100 namespaces, 300 policies, seed 7), in the
+#     endpoint grid: `p any Enter` is typed once, then `j` timed as in (b).
 #
 # Polling through tmux adds latency: every poll is a tmux client round trip. Each measure has a
 # floor taken the same way with an app that takes no time, subtracted in the `net` column:
@@ -46,6 +50,7 @@ LOAD_TIMEOUT=${LOAD_TIMEOUT:-300} # seconds to wait for a big cluster's first fr
 KEY_PODS=${KEY_PODS:-500}         # endpoints of (b)'s cluster
 SAVE_PODS=${SAVE_PODS:-996}       # pods of (c)'s cluster, which also has 4 host endpoints
 SCALE_PODS=${SCALE_PODS:-9996}    # pods of (d) and (e)'s cluster (0: skip them)
+ANY_PODS=${ANY_PODS:-3000}        # endpoints of (h)'s cluster (0: skip it)
 DEBOUNCE_MS=100                   # the explorer's wait for a burst of file events to end
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -96,6 +101,8 @@ grid_drawn() { grep -qE "^ *$grid_rows [^ ]+ +[✓✗·]" <<<"$scr"; }
 big_grid_drawn() { grep -qE '^ *1 [^ ]+ +[✓✗·]' <<<"$scr" && grep -qE '│ ✓[0-9]+' <<<"$scr"; }
 ready() { [[ $scr == *ready* ]]; }
 # Zoomed out: the header's counts and the first group row.
+# With `any`: the header counts all, some and no connections.
+any_drawn() { grep -qE '│ ✓[0-9]+ ◐[0-9]+ ✗[0-9]+' <<<"$scr"; }
 zoomed_drawn() { grep -qE '^ *1 hosts \([0-9]+\) +[✓✗◐·]' <<<"$scr" && grep -qE '│ ✓[0-9]+' <<<"$scr"; }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -115,6 +122,9 @@ python3 "$gen" "${big[@]}" --out "$c1000" 2>/dev/null
 c10000=$work/c10000
 scale=(--pods "$SCALE_PODS" --hosts 4 --namespaces 500 --policies 2000 --label-sets 1000 --seed 1 --tiers)
 ((SCALE_PODS > 0)) && python3 "$gen" "${scale[@]}" --out "$c10000" 2>/dev/null
+c3000=$work/c3000.yaml
+any=(--pods "$ANY_PODS" --namespaces 100 --policies 300 --seed 7)
+((ANY_PODS > 0)) && python3 "$gen" "${any[@]}" --out "$c3000" 2>/dev/null
 log "(b) cluster: gen_cluster.py ${small[*]}: $(head -n 1 "$c500" | sed 's/^.*: seed/seed/')"
 log "(c) cluster: gen_cluster.py ${big[*]}: $(python3 "$gen" "${big[@]}" --out - | head -n 1 | sed 's/^.*: seed/seed/')"
 
@@ -330,6 +340,30 @@ if ((SCALE_PODS > 0)); then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# (h) keys with the any probe on ANY_PODS endpoints
+
+if ((ANY_PODS > 0)); then
+  log "(h) cluster: gen_cluster.py ${any[*]}: $(head -n 1 "$c3000" | sed 's/^.*: seed/seed/')"
+  t0=$(now_us)
+  open anykeys "exec '$bin' --no-watch --zoom endpoints '$c3000'"
+  if ! wait_for anykeys "$LOAD_TIMEOUT" big_grid_drawn; then
+    echo "(h): the $ANY_PODS-endpoint grid did not draw within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  first3000=$(($(now_us) - t0))
+  tmux send-keys -t idle:anykeys p a n y Enter
+  if ! wait_for anykeys "$LOAD_TIMEOUT" any_drawn; then
+    echo "(h): the any probe was not drawn within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  key_latency anykeys "$KEY_RUNS"
+  any_key_runs=("${latencies[@]}")
+  any_key_median=$(median "${any_key_runs[@]}")
+  log "(h) runs (ms): $(for v in "${any_key_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
+  close anykeys
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Baselines: the whole matrix without the explorer
 
 time_eval() {
@@ -380,6 +414,10 @@ if ((SCALE_PODS > 0)); then
   row "(e) key j -> redraw, endpoint grid" "$(ms "$grid_key_median")" "$(ms "$key_floor")" \
     "$(net "$grid_key_median" "$key_floor")" "<16" "$(verdict $((grid_key_median - key_floor)) 16)" "$KEY_RUNS"
 fi
+if ((ANY_PODS > 0)); then
+  row "(h) key j -> redraw, any, $ANY_PODS endpoints" "$(ms "$any_key_median")" "$(ms "$key_floor")" \
+    "$(net "$any_key_median" "$key_floor")" "<16" "$(verdict $((any_key_median - key_floor)) 16)" "$KEY_RUNS"
+fi
 echo "baselines (one run each):"
 row "  eval --format table, $KEY_PODS endpoints" "$(ms "$table500")" "" "" "" "" "1"
 row "  eval --format table, $((SAVE_PODS + 4)) endpoints" "$(ms "$table1000")" "" "" "" "" "1"
@@ -387,6 +425,7 @@ row "  eval --format csv, $KEY_PODS endpoints" "$(ms "$eval500")" "" "" "" "" "1
 row "  eval --format csv, $((SAVE_PODS + 4)) endpoints" "$(ms "$eval1000")" "" "" "" "" "1"
 row "  explorer first frame, $KEY_PODS endpoints" "$(ms "$first500")" "" "" "" "" "1"
 row "  explorer first frame, $((SAVE_PODS + 4)) endpoints" "$(ms "$first1000")" "" "" "" "" "1"
+((ANY_PODS > 0)) && row "  explorer first frame, $ANY_PODS endpoints" "$(ms "$first3000")" "" "" "" "" "1"
 ((SCALE_PODS > 0)) && row "  explorer first frame, $((SCALE_PODS + 4)) endpoints (zoomed out)" "$(ms "$first10000")" "" "" "" "" "1"
 echo "cells: $cells500 and $cells1000 (eval csv rows; csv gives each cell's reason, table only marks)"
 echo "one tmux capture-pane: $(ms "$capture_floor") ms"

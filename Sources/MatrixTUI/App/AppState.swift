@@ -109,6 +109,21 @@ struct AppState: Sendable {
   /// Lesson expectations and whether each holds now.
   var checklist: [(expectation: Expectation, holds: Bool)] = []
 
+  // MARK: Derived for drawing (by `evaluationChanged` and `refreshTrace`, once per change)
+  /// Cell counts for the header: all allowed, some ports, denied (pairs of different
+  /// endpoints), counted when the matrix is made.
+  private(set) var markCounts = (allowed: 0, some: 0, denied: 0)
+  /// The selected cell's trace.
+  private(set) var selectedTrace: CellTrace?
+  /// The selected cell's trace as lines of text (what the trace cursor and `t` go by).
+  private(set) var traceLines: [TraceLine] = []
+  /// What the trace pane shows: `traceLines` after what `any` allows and the trap in force.
+  private(set) var tracePaneLines: [TraceLine] = []
+  /// The cell the trace was made for, and the evaluation it came from.
+  private var traceMadeFor: TraceKey?
+  /// Counts evaluations, so that a trace made before the latest one is known to be stale.
+  private var evaluationNumber = 0
+
   // MARK: Zoom
   /// The zoomed-out view (groups of endpoints), when on.
   var groupMatrix: GroupMatrix?
@@ -175,12 +190,6 @@ struct AppState: Sendable {
     return probe
   }
 
-  /// The selected cell's trace.
-  var selectedTrace: CellTrace? {
-    guard let evaluator, let cell = selectedCell else { return nil }
-    return evaluator.trace(from: cell.source, to: cell.destination, probe: traceProbe)
-  }
-
   /// What a cell shows.
   enum CellMark: Hashable {
     case allowed
@@ -201,25 +210,6 @@ struct AppState: Sendable {
     case .selfTraffic?: return .selfCell
     default: return .denied
     }
-  }
-
-  /// Cell counts for the header: all allowed, some ports, denied (pairs of different endpoints).
-  var markCounts: (allowed: Int, some: Int, denied: Int) {
-    if isAnyProbe, let connections {
-      var counts = (allowed: 0, some: 0, denied: 0)
-      for s in 0..<connections.count {
-        for d in 0..<connections.count where s != d {
-          switch mark(s, d) {
-          case .allowed: counts.allowed += 1
-          case .some: counts.some += 1
-          default: counts.denied += 1
-          }
-        }
-      }
-      return counts
-    }
-    guard let counts = matrix?.counts else { return (0, 0, 0) }
-    return (counts.allowed, 0, counts.denied)
   }
 
   /// The cells one change flipped, and when: pairs of groups of endpoints (the classes, after
@@ -250,4 +240,64 @@ struct AppState: Sendable {
 
   /// Errors of the latest load (warnings are not shown in the bar).
   var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}
+
+extension AppState {
+  /// What a trace was made for: a cell (endpoint indexes) in one evaluation.
+  struct TraceKey: Hashable, Sendable {
+    var source: Int
+    var destination: Int
+    var evaluation: Int
+  }
+
+  /// Takes in a new evaluation (matrix, connection sets, probe, view or trap): counts its
+  /// cells for the header and marks the trace as stale.
+  mutating func evaluationChanged() {
+    evaluationNumber += 1
+    markCounts = Self.counts(matrix: matrix, connections: isAnyProbe ? connections : nil)
+  }
+
+  /// The header's counts: with connection sets, all, some or no connections; otherwise
+  /// allowed and denied. Counted a pair of classes at a time, not a pair of endpoints.
+  static func counts(
+    matrix: ConnectivityMatrix?, connections: ConnectionMatrix?
+  ) -> (allowed: Int, some: Int, denied: Int) {
+    if let connections {
+      let counts = connections.counts
+      return (counts.all, counts.some, counts.none)
+    }
+    guard let counts = matrix?.counts else { return (0, 0, 0) }
+    return (counts.allowed, 0, counts.denied)
+  }
+
+  /// Works out the selected cell's trace and its lines, when the cell or the evaluation
+  /// changed since they were made; otherwise leaves them as they are.
+  mutating func refreshTrace() {
+    let key = selectedCell.map {
+      TraceKey(source: $0.source, destination: $0.destination, evaluation: evaluationNumber)
+    }
+    guard key != traceMadeFor else { return }
+    traceMadeFor = key
+    guard let evaluator, let cell = selectedCell else {
+      (selectedTrace, traceLines, tracePaneLines) = (nil, [], [])
+      return
+    }
+    let probe = traceProbe
+    let trace = evaluator.trace(from: cell.source, to: cell.destination, probe: probe)
+    selectedTrace = trace
+    traceLines = TraceText(evaluator: evaluator).lines(trace)
+    var shown = traceLines
+    if let trap {
+      shown.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .deny, location: nil), at: 1)
+    }
+    if isAnyProbe, let connections {
+      let set = connections.connections(cell.source, cell.destination)
+      shown.insert(
+        TraceLine(
+          indent: 0, text: "any: \(set) allowed; the trace below is for \(probe)",
+          tone: set.isEmpty ? .deny : .allow, location: nil),
+        at: 0)
+    }
+    tracePaneLines = shown
+  }
 }

@@ -1,8 +1,17 @@
 import PolicyKit
 
 extension AppState {
-  /// The only place state changes: applies `action` and returns the work to do.
+  /// The only place state changes: applies `action`, brings what is derived for drawing up
+  /// to date (the selected cell's trace; the counts come with each evaluation), and returns
+  /// the work to do. Views only read the result: drawing never evaluates.
   mutating func reduce(_ action: Action) -> [Effect] {
+    let effects = update(action)
+    refreshTrace()
+    return effects
+  }
+
+  /// Applies `action` and returns the work to do.
+  private mutating func update(_ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
       return handle(key)
@@ -149,6 +158,7 @@ extension AppState {
       enforcedMatrix = nil
       enforcedEvaluator = nil
     }
+    evaluationChanged()
     updateChecklist()
     applyFilter()
     if let (source, destination) = selected {
@@ -463,6 +473,7 @@ extension AppState {
 
   /// `t`: widen the deciding policy (or the one under the trace cursor), or restore.
   mutating func toggleTrap() {
+    refreshTrace()
     if let active = trap {
       let previous = matrix
       trap = nil
@@ -486,9 +497,9 @@ extension AppState {
 
   /// The policy the trap would widen.
   func trapTarget() -> PolicyID? {
-    guard let trace = selectedTrace, let evaluator else { return nil }
+    guard let trace = selectedTrace else { return nil }
     if focus == .trace {
-      let lines = TraceText(evaluator: evaluator).lines(trace)
+      let lines = traceLines
       if lines.indices.contains(traceCursor), let policy = lines[traceCursor].policy { return policy }
     }
     switch trace.decidingSide.decider {
@@ -504,7 +515,8 @@ extension AppState {
   }
 
   private mutating func moveTraceCursor(_ delta: Int) {
-    let count = selectedTrace.flatMap { trace in evaluator.map { TraceText(evaluator: $0).lines(trace).count } } ?? 0
+    refreshTrace()
+    let count = traceLines.count
     traceCursor = max(0, min(count - 1, traceCursor + delta))
   }
 

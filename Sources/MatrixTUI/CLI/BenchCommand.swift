@@ -9,6 +9,9 @@ struct BenchCommand: Subcommand {
       .flag("any-probe", help: "Also time connection sets for every pair (--probe any)."),
       .option("repetitions", default: "3", help: "Repetitions (the median is reported)."),
       .flag(
+        "frames",
+        help: "Also time the explorer's answer to a key: `j` pressed in the endpoint grid (120x40, with `any` when --any-probe is given) and the screen rendered to a canvas, 20 times (frame)."),
+      .flag(
         "incremental",
         help: "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit); a copy of that pod under another name is added at the end of its file, then removed (pod-add); a label line is added to that pod, moving every later line of the file, then removed (pod-line). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."),
     ],
@@ -18,12 +21,14 @@ struct BenchCommand: Subcommand {
   var anyProbe: Bool
   var repetitions: Int
   var incremental: Bool
+  var frames: Bool
 
   init(_ arguments: ParsedArguments) throws {
     options = try EvaluationOptions(arguments)
     anyProbe = arguments.flag("any-probe")
     repetitions = try arguments.integer("repetitions")
     incremental = arguments.flag("incremental")
+    frames = arguments.flag("frames")
   }
 
   func run() throws {
@@ -54,16 +59,20 @@ struct BenchCommand: Subcommand {
         time("summary") { _ = MatrixText(evaluator: evaluator, matrix: matrix).summary() }
       }
       if anyProbe {
-        time("any") { _ = ConnectionMatrix(evaluator: evaluator) }
+        var connections: ConnectionMatrix?
+        time("any") { connections = ConnectionMatrix(evaluator: evaluator) }
+        // The explorer's header counts with `any`, made once per matrix.
+        time("any-counts") { _ = connections?.counts }
       }
       if incremental { timeEdit(files: files, probe: probe, record: { results[$0, default: []].append($1) }, note: &editNote) }
       summary = "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
+    if frames { timeFrames(probe: probe, record: { results["frame", default: []].append($0) }) }
     var lines = [summary]
     let editStages = Self.edits.flatMap { edit in
       ["read", "load", "prepare", "matrix", "changes"].map { "\(edit)-\($0)" } + [edit, "\(edit)-any"]
     }
-    for name in ["scan", "load", "prepare", "matrix", "counts", "summary", "any"] + editStages {
+    for name in ["scan", "load", "prepare", "matrix", "counts", "summary", "any", "any-counts", "frame"] + editStages {
       let values = (results[name] ?? []).sorted()
       guard !values.isEmpty else { continue }
       lines.append("\(name.padded(16)) \(String(format: "%9.1f", values[values.count / 2])) ms")
@@ -92,6 +101,29 @@ struct BenchCommand: Subcommand {
 }
 
 extension BenchCommand {
+  /// Times what the explorer does for a key in the endpoint grid, as the runtime does it: the
+  /// key reduced (state updated, with whatever the update works out), then the screen
+  /// rendered to a canvas; 20 keys, each recorded.
+  func timeFrames(probe: Probe, record: (Double) -> Void) {
+    var state = AppState(paths: options.paths, isWatching: false)
+    state.probe = probe
+    state.view = options.view
+    state.zoomOutAbove = .max
+    _ = state.reduce(.resize(width: 120, height: 40))
+    _ = state.reduce(.loaded(LoadedManifests.load(options.paths, options: options.loadOptions), nil))
+    if anyProbe {
+      let keys: [Key] = [.char("p"), .char("a"), .char("n"), .char("y"), .enter]
+      for key in keys { _ = state.reduce(.key(key)) }
+    }
+    _ = Screen.render(state)
+    for _ in 0..<20 {
+      let start = DispatchTime.now().uptimeNanoseconds
+      _ = state.reduce(.key(.char("j")))
+      _ = Screen.render(state)
+      record(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+  }
+
   /// The edits timed: of a policy file, of a pod's labels, a pod added (and removed).
   static let edits = ["edit", "pod-edit", "pod-add", "pod-line"]
 

@@ -2,6 +2,7 @@ import Foundation
 import PolicyKit
 
 /// The selected cell's trace: the headline, then both sides tier by tier, scrollable.
+/// It draws the lines the state holds (worked out once per change, never while drawing).
 enum TracePane {
   static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
     let area = layout.trace
@@ -9,20 +10,12 @@ enum TracePane {
     let focused = state.focus == .trace
     canvas.box(area, title: focused ? " trace (Tab: grid, t: trap this policy) " : " trace (Enter to focus) ", style: focused ? theme.heading : theme.border)
     let inner = area.inset(by: 1)
-    guard let evaluator = state.evaluator, let trace = state.selectedTrace else {
+    // The lines were made when the cell or the matrix changed (`AppState.refreshTrace`).
+    guard state.selectedTrace != nil else {
       canvas.draw("no cell selected", at: inner.x, y: inner.y, style: theme.muted, clip: inner)
       return
     }
-    var lines = TraceText(evaluator: evaluator).lines(trace)
-    if let trap = state.trap {
-      lines.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .deny, location: nil), at: 1)
-    }
-    if state.isAnyProbe, let connections = state.connections, let cell = state.selectedCell {
-      let set = connections.connections(cell.source, cell.destination)
-      lines.insert(
-        TraceLine(indent: 0, text: "any: \(set) allowed; the trace below is for \(state.traceProbe)", tone: set.isEmpty ? .deny : .allow, location: nil),
-        at: 0)
-    }
+    let lines = state.tracePaneLines
     // Wrap long lines so nothing important is cut off; a rule's `file:line` goes at the
     // right edge when it fits, else on its own line.
     var rows: [(TraceLine, String, Int, Bool)] = []

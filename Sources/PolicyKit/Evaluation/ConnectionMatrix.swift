@@ -257,6 +257,26 @@ public struct ConnectionMatrix: Sendable {
   /// The number of endpoints.
   public var count: Int { endpoints.count }
 
+  /// How many pairs of different endpoints allow every connection, some or none: counted a
+  /// pair of classes at a time (each distinct set looked at once), weighted by how many
+  /// endpoints each class has.
+  public var counts: (all: Int, some: Int, none: Int) {
+    var size = [Int](repeating: 0, count: classCount)
+    for cls in classOf { size[Int(cls)] += 1 }
+    // 0: all, 1: some, 2: none, per distinct set.
+    let kinds = sets.map { $0.isAll ? 0 : ($0.isEmpty ? 2 : 1) }
+    var totals = [0, 0, 0]
+    let populated = (0..<classCount).filter { size[$0] > 0 }
+    for source in populated {
+      let row = source * classCount
+      for destination in populated {
+        let pairs = size[source] * (size[destination] - (source == destination ? 1 : 0))
+        totals[kinds[Int(cells[row + destination])]] += pairs
+      }
+    }
+    return (totals[0], totals[1], totals[2])
+  }
+
   /// How many distinct sets the matrix has (`setNumber` is below it).
   public var setCount: Int { sets.count }
 
