@@ -120,6 +120,23 @@ import Testing
     #expect(typo.stderr.contains("did you mean"))
   }
 
+  /// The counts come from pairs of endpoint groups, the listed cells from a walk over the
+  /// endpoints: both say the same, whatever the filters.
+  @Test func countsAgreeWithTheCellsListed() throws {
+    let dir = try TempDirectory()
+    defer { dir.remove() }
+    let new = try Self.widenedCopy(in: dir)
+    for extra in [[], ["--from", "prod"], ["--to", "hosts"], ["--from", "dev", "--to", "prod"], ["--probe", "any"]] {
+      let summary = try Subprocess.matrixTUI(["diff", Self.lesson, new, "--format", "summary"] + extra).stdoutText
+      let total = try #require(summary.split(separator: "\n").last { $0.hasPrefix("total\t") })
+      let numbers = total.split(separator: "\t").dropFirst().compactMap { Int($0) }
+      let json = try Subprocess.matrixTUI(["diff", Self.lesson, new, "--format", "json"] + extra)
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout)) as? [String: Any])
+      let changes = try #require(object["changes"] as? [[String: Any]])
+      #expect(numbers.reduce(0, +) == changes.count, "\(extra)")
+    }
+  }
+
   @Test func inputErrorsOnEitherSideAndUsageHaveTheirOwnExitCodes() throws {
     let dir = try TempDirectory()
     defer { dir.remove() }

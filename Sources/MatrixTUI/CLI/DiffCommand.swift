@@ -49,18 +49,25 @@ struct DiffCommand: Subcommand {
   func run() throws {
     let (olderResult, newerResult) = try loadBoth()
     let olderSide = try side(olderResult.cluster)
-    let newerSide = try side(newerResult.cluster)
+    // The newer version is evaluated as an edit of the older one (as the explorer evaluates a
+    // save): what the change left alone is taken over, not worked out again.
+    let newerSide = try side(newerResult.cluster, after: olderSide)
     let diff: MatrixDiff
     if let older = olderSide.connections, let newer = newerSide.connections {
       diff = MatrixDiff(older: older, newer: newer)
     } else {
       diff = MatrixDiff(older: olderSide.matrix!, newer: newerSide.matrix!)
     }
-    let keep = try filter(olderSide.evaluator.cluster, newerSide.evaluator.cluster)
-    let text = DiffText(older: olderSide, newer: newerSide, diff: diff) { keep($0.source, $0.destination) }
+    let (keepSource, keepDestination) = try filter(olderSide.evaluator.cluster, newerSide.evaluator.cluster)
+    let text = DiffText(
+      older: olderSide, newer: newerSide, diff: diff, keepSource: keepSource, keepDestination: keepDestination)
     let broken = try expect.map { try brokenExpectations($0, older: olderResult.cluster, newer: newerResult.cluster) }
     switch format {
-    case .table, .text: writeOut(text.table() + (broken.map(Self.brokenText) ?? ""))
+    case .table, .text:
+      let out = ByteWriter.standardOutput()
+      text.table(to: out)
+      out.flush()
+      if let broken { writeOut(Self.brokenText(broken)) }
     case .summary: writeOut(text.summary() + (broken.map(Self.brokenText) ?? ""))
     case .markdown: writeOut(text.markdown())
     case .json:
@@ -76,7 +83,7 @@ struct DiffCommand: Subcommand {
     }
     if let broken {
       if broken.contains(where: { $0.failure != nil }) { throw ExitCode(1) }
-    } else if !text.rows.isEmpty || !diff.added.isEmpty || !diff.removed.isEmpty {
+    } else if text.totals.opened + text.totals.closed > 0 || !diff.added.isEmpty || !diff.removed.isEmpty {
       throw ExitCode(1)
     }
   }
@@ -107,7 +114,7 @@ struct DiffCommand: Subcommand {
   }
 
   /// One version, evaluated for the probe (or every connection) with the trap applied.
-  private func side(_ cluster: Cluster) throws -> DiffText.Side {
+  private func side(_ cluster: Cluster, after older: DiffText.Side? = nil) throws -> DiffText.Side {
     var cluster = cluster
     var report: TrapReport?
     if let trap = options.trap {
@@ -120,16 +127,18 @@ struct DiffCommand: Subcommand {
         throw ExitCode(2)
       }
     }
-    let evaluator = Evaluator(cluster: cluster, view: options.view)
+    let evaluator = Evaluator(cluster: cluster, view: options.view, reusing: older?.evaluator)
     if options.isAnyProbe {
-      return DiffText.Side(evaluator: evaluator, connections: ConnectionMatrix(evaluator: evaluator), trap: report)
+      let connections = ConnectionMatrix(evaluator: evaluator, updating: older?.connections)
+      return DiffText.Side(evaluator: evaluator, connections: connections, trap: report)
     }
-    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: try options.resolvedProbe())
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: try options.resolvedProbe(), updating: older?.matrix)
     return DiffText.Side(evaluator: evaluator, matrix: matrix, trap: report)
   }
 
-  /// Which cells `--from` and `--to` keep: ids either version's endpoints resolve to.
-  private func filter(_ older: Cluster, _ newer: Cluster) throws -> (String, String) -> Bool {
+  /// Which of the newer version's endpoints `--from` and `--to` keep as sources and as
+  /// destinations: ids either version's endpoints resolve to.
+  private func filter(_ older: Cluster, _ newer: Cluster) throws -> ((Int) -> Bool, (Int) -> Bool) {
     var sets: [Set<String>?] = []
     for (option, value) in [("--from", from), ("--to", to)] {
       guard let value else {
@@ -150,9 +159,12 @@ struct DiffCommand: Subcommand {
       }
       sets.append(ids)
     }
-    return { source, destination in
-      (sets[0]?.contains(source) ?? true) && (sets[1]?.contains(destination) ?? true)
-    }
+    let ids = newer.endpoints.map(\.id)
+    let (sources, destinations) = (sets[0], sets[1])
+    return (
+      { index in sources?.contains(ids[index]) ?? true },
+      { index in destinations?.contains(ids[index]) ?? true }
+    )
   }
 
   // MARK: - Expectations
