@@ -48,12 +48,12 @@ struct CompiledPolicy: Sendable {
   /// This profile over these classes and those `added` indexes (numbered after these, from
   /// 0); `grown` keeps the rules extended so far, so that profiles with the same rules extend
   /// them once.
-  func growingProfile(_ added: ClassIndex, grown: inout [Rule: CompiledRule]) -> CompiledPolicy {
+  func growingProfile(_ added: ClassIndex, grown: inout [ObjectIdentifier: CompiledRule]) -> CompiledPolicy {
     let subjects = added.everything
     func grow(_ rule: CompiledRule) -> CompiledRule {
-      if let known = grown[rule.rule] { return known }
+      if let known = grown[ObjectIdentifier(rule)] { return known }
       let made = rule.appending(CompiledRule(rule.rule, classIndex: added, subjects: subjects))
-      grown[rule.rule] = made
+      grown[ObjectIdentifier(rule)] = made
       return made
     }
     return CompiledPolicy(subjects: self.subjects.appending(subjects), rules: rules.map { $0.map(grow) })

@@ -5,7 +5,11 @@
 /// class kernel (`peers`, `locals`, `peers(for:among:)`, `locals(for:among:)`,
 /// `acceptsLocal`) and the connection sets (`acceptedProtocols`, `portEntries`) all read it,
 /// and each criterion (protocol, port, IP version, peer, address) is checked here alone.
-struct CompiledRule: Sendable {
+///
+/// A class, so that the lists that hold it (per policy, per profile, per kernel step) share
+/// one instance instead of copying the rule and its sets; rules that compile alike (the same
+/// profile rule in many profiles) are one instance.
+final class CompiledRule: Sendable {
   /// The rule as written: action, direction, criteria (for the explanation's text), its label
   /// and where it was written.
   let rule: Rule
@@ -41,20 +45,23 @@ struct CompiledRule: Sendable {
     namesPorts = portEntries.contains { if case .named = $0 { true } else { false } }
     source = CompiledEnd(rule.source, classIndex)
     destination = CompiledEnd(rule.destination, classIndex)
+    let versionSources: ClassBits
     switch rule.ipVersion {
     case nil: versionSources = classIndex.everything
     case 4: versionSources = classIndex.ipv4.union(classIndex.hasAddress.complement())
     default: versionSources = classIndex.ipv4.complement()
     }
+    self.versionSources = versionSources
     let canMatch = rule.neverMatchesBecause == nil && rule.source.ports == nil
+    // (Sets are intersected only where the rule constrains them: most rules leave one end,
+    // or the IP version, open.)
+    let ofVersion = { (bits: ClassBits) in rule.ipVersion == nil ? bits : bits.intersection(versionSources) }
     if rule.direction == .ingress {
-      peers = source.accepted.intersection(versionSources)
+      peers = ofVersion(source.accepted)
       locals = canMatch ? subjects.intersection(destination.accepted) : ClassBits(count: subjects.count)
     } else {
       peers = destination.accepted
-      locals =
-        canMatch
-        ? subjects.intersection(source.accepted).intersection(versionSources) : ClassBits(count: subjects.count)
+      locals = canMatch ? ofVersion(subjects.intersection(source.accepted)) : ClassBits(count: subjects.count)
     }
   }
 
@@ -189,9 +196,9 @@ struct CompiledEnd: Sendable {
   /// peers (host endpoints only with expected IPs); a block holds the addresses in its CIDR
   /// outside its exceptions.
   init(_ entity: EntityMatch, _ classIndex: ClassIndex) {
-    let none = ClassBits(count: classIndex.count)
+    let count = classIndex.count
     peers = entity.peers.map { alternatives in
-      var any = none
+      var any = ClassBits(count: count)
       for peer in alternatives {
         switch peer {
         case .endpoints(let selector): any.formUnion(classIndex.select(selector, asPeer: true))
@@ -204,11 +211,12 @@ struct CompiledEnd: Sendable {
       return any
     }
     nets = entity.nets.map { nets in
-      var any = none
+      var any = ClassBits(count: count)
       for cidr in nets { any.formUnion(classIndex.holding(cidr)) }
       return any
     }
-    notNets = entity.notNets.isEmpty ? nil : entity.notNets.reduce(none) { $0.union(classIndex.holding($1)) }
+    notNets =
+      entity.notNets.isEmpty ? nil : entity.notNets.reduce(ClassBits(count: count)) { $0.union(classIndex.holding($1)) }
     notSelector = entity.notSelector.map { classIndex.select($0, asPeer: true) }
     var accepted = classIndex.everything
     if let peers { accepted.formIntersection(peers) }

@@ -171,7 +171,7 @@ extension Evaluator {
     _ profiles: [String: CompiledPolicy], _ added: ClassIndex, _ cluster: Cluster, _ endpoints: ClassedEndpoints,
     from first: Int
   ) -> [String: CompiledPolicy] {
-    var grown: [Rule: CompiledRule] = [:]
+    var grown: [ObjectIdentifier: CompiledRule] = [:]
     var result = profiles.mapValues { $0.growingProfile(added, grown: &grown) }
     var compiled: [Rule: CompiledRule] = [:]
     for cls in first..<endpoints.representatives.count {

@@ -153,7 +153,7 @@ struct MatrixKernel {
     _ evaluator: Evaluator, _ probe: ProbeAtClasses, classes: [Int]
   ) -> [String: [(rule: CompiledRule, peers: ClassBits)]] {
     var result: [String: [(rule: CompiledRule, peers: ClassBits)]] = [:]
-    var peersOfRule: [Rule: ClassBits] = [:]
+    var peersOfRule: [ObjectIdentifier: ClassBits] = [:]
     for index in classes where !evaluator.representatives[index].isNetworkSet {
       for name in evaluator.representatives[index].profiles where result[name] == nil {
         guard let profile = evaluator.profiles[name] else {
@@ -161,9 +161,9 @@ struct MatrixKernel {
           continue
         }
         result[name] = (profile.rules[0] + profile.rules[1]).map { rule in
-          if let peers = peersOfRule[rule.rule] { return (rule, peers) }
+          if let peers = peersOfRule[ObjectIdentifier(rule)] { return (rule, peers) }
           let peers = rule.peers(for: probe, among: rule.peers)
-          peersOfRule[rule.rule] = peers
+          peersOfRule[ObjectIdentifier(rule)] = peers
           return (rule, peers)
         }
       }
