@@ -13,7 +13,8 @@ final class CompiledRule: Sendable {
   /// The rule as written: action, direction, criteria (for the explanation's text), its label
   /// and where it was written.
   let rule: Rule
-  /// The protocols it accepts, among those a probe can name (`protocol` and `notProtocol`).
+  /// The protocols it accepts, among those a probe can name: those `protocol` names (any when
+  /// it is not given; none for ICMP and other protocols), less those `notProtocol` names.
   let acceptedProtocols: [IPProtocol]
   /// Its destination `ports` and `notPorts` entries: where a port's verdict can change.
   let portEntries: [PortMatch]
@@ -40,7 +41,9 @@ final class CompiledRule: Sendable {
   /// its policy applies to (every class for a profile).
   init(_ rule: Rule, classIndex: ClassIndex, subjects: ClassBits) {
     self.rule = rule
-    acceptedProtocols = IPProtocol.allCases.filter { rule.protocols.accepts($0) }
+    acceptedProtocols = IPProtocol.allCases.filter { ipProtocol in
+      rule.protocols.only.map { $0.contains(ipProtocol) } != false && !rule.protocols.excluded.contains(ipProtocol)
+    }
     portEntries = (rule.destination.ports ?? []) + rule.destination.notPorts
     namesPorts = portEntries.contains { if case .named = $0 { true } else { false } }
     source = CompiledEnd(rule.source, classIndex)
@@ -99,9 +102,10 @@ final class CompiledRule: Sendable {
 
   // MARK: - The checks
 
-  /// Whether the rule accepts `ipProtocol`.
+  /// Whether the rule accepts `ipProtocol`: one of `protocol`'s (when given), none of
+  /// `notProtocol`'s.
   func accepts(_ ipProtocol: IPProtocol) -> Bool {
-    rule.protocols.accepts(ipProtocol)
+    acceptedProtocols.contains(ipProtocol)
   }
 
   /// Why destination port `port` fails the rule's `ports` or `notPorts`, or nil when it
