@@ -119,34 +119,11 @@ struct ClassIndex {
     return kinds.intersection(scope).intersection(select(selector.selector))
   }
 
-  /// The classes that meet an entity's criteria other than ports (peers, nets, notNets,
-  /// notSelector), like `Evaluator.entityMismatch` returning nil.
-  func select(_ entity: EntityMatch) -> ClassBits {
-    var result = all
-    if let peers = entity.peers {
-      var any = none
-      for peer in peers {
-        switch peer {
-        case .endpoints(let selector): any.formUnion(select(selector, asPeer: true))
-        case .block(let cidr, let except):
-          var bits = byCIDR[cidr] ?? none
-          for inner in except { bits.subtract(byCIDR[inner] ?? none) }
-          any.formUnion(bits)
-        }
-      }
-      result.formIntersection(any)
-    }
-    if let nets = entity.nets {
-      var any = none
-      for cidr in nets { any.formUnion(byCIDR[cidr] ?? none) }
-      result.formIntersection(any)
-    }
-    for cidr in entity.notNets { result.subtract(byCIDR[cidr] ?? none) }
-    if let notSelector = entity.notSelector {
-      result.subtract(select(notSelector, asPeer: true))
-    }
-    return result
-  }
+  /// Every class.
+  var everything: ClassBits { all }
+
+  /// The classes whose address lies in `cidr` (one of the CIDRs classes were split on).
+  func holding(_ cidr: CIDR) -> ClassBits { byCIDR[cidr] ?? none }
 }
 
 /// Classes by label: a selector is evaluated for all classes at once with set operations.

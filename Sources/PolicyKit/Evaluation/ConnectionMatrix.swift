@@ -121,34 +121,15 @@ public struct ConnectionMatrix: Sendable {
   /// other class's rows at a port are what they were at that port.
   public init(evaluator: Evaluator, updating previous: ConnectionMatrix? = nil) {
     let classes = evaluator.classes
-    let count = classes.count
     endpoints = evaluator.ids
     view = evaluator.view
     classOf = classes.classOf
-    classCount = count
-    let portRules = PortRule.all(evaluator)
-    let cuts = Self.cuts(evaluator, portRules)
+    classCount = classes.count
+    let rules = evaluator.allRules
+    let cuts = Self.cuts(evaluator, rules)
     self.cuts = cuts
-    var pieces: [(IPProtocol, ClosedRange<Int>)] = []
-    for ipProtocol in IPProtocol.allCases {
-      let starts = cuts[ipProtocol] ?? [1]
-      for (index, start) in starts.enumerated() {
-        let end = index + 1 < starts.count ? starts[index + 1] - 1 : 65535
-        pieces.append((ipProtocol, start...end))
-      }
-    }
-    // Pieces that every rule treats alike share one kernel run.
-    let signatures = Self.signatures(evaluator, portRules, pieces: pieces)
-    var runOf: [[UInt8]: Int] = [:]
-    var runPieces: [[Int]] = []
-    for (index, signature) in signatures.enumerated() {
-      if let run = runOf[signature] {
-        runPieces[run].append(index)
-      } else {
-        runOf[signature] = runPieces.count
-        runPieces.append([index])
-      }
-    }
+    let pieces = Self.pieces(cuts)
+    let runPieces = Self.runs(Self.signatures(evaluator, rules, pieces: pieces))
     // Each piece's run, per protocol in port order (as `cuts`).
     var runOfPiece: [IPProtocol: [Int]] = [:]
     var pieceRun = [Int](repeating: 0, count: pieces.count)
@@ -169,7 +150,45 @@ public struct ConnectionMatrix: Sendable {
     }
     recomputedClasses = redone
     self.runSides = runSides
-    // Per class pair, which runs allow it (a bit mask); each distinct mask becomes one set.
+    let masks = Self.masks(results, classCount: classCount)
+    (sets, cells) = Self.sets(
+      masks, runPieces: runPieces.map { members in members.map { pieces[$0] } }, classCount: classCount)
+  }
+
+  /// The pieces `cuts` make: per protocol, from each cut to the port before the next.
+  private static func pieces(_ cuts: [IPProtocol: [Int]]) -> [(IPProtocol, ClosedRange<Int>)] {
+    var pieces: [(IPProtocol, ClosedRange<Int>)] = []
+    for ipProtocol in IPProtocol.allCases {
+      let starts = cuts[ipProtocol] ?? [1]
+      for (index, start) in starts.enumerated() {
+        let end = index + 1 < starts.count ? starts[index + 1] - 1 : 65535
+        pieces.append((ipProtocol, start...end))
+      }
+    }
+    return pieces
+  }
+
+  /// The pieces grouped into kernel runs: pieces with the same signature (that every rule
+  /// treats alike) share one, in order of their first piece.
+  private static func runs(_ signatures: [[UInt8]]) -> [[Int]] {
+    var runOf: [[UInt8]: Int] = [:]
+    var runPieces: [[Int]] = []
+    for (index, signature) in signatures.enumerated() {
+      if let run = runOf[signature] {
+        runPieces[run].append(index)
+      } else {
+        runOf[signature] = runPieces.count
+        runPieces.append([index])
+      }
+    }
+    return runPieces
+  }
+
+  /// Per class pair, which runs allow it: `masks[(s * classCount + d) * words + run / 64]`,
+  /// bit `run % 64`, with `words` the runs' count over 64, rounded up.
+  private static func masks(
+    _ results: [(rows: [UInt64], wordsPerRow: Int, allowedPairs: Int)], classCount count: Int
+  ) -> [UInt64] {
     let maskWords = (results.count + 63) / 64
     var masks = [UInt64](repeating: 0, count: count * count * maskWords)
     for (run, result) in results.enumerated() {
@@ -186,13 +205,22 @@ public struct ConnectionMatrix: Sendable {
         }
       }
     }
+    return masks
+  }
+
+  /// The distinct sets of `masks` (`masks`'s layout) and each class pair's number among
+  /// them; `runPieces` gives the pieces (protocol and ports) each run settles.
+  private static func sets(
+    _ masks: [UInt64], runPieces: [[(IPProtocol, ClosedRange<Int>)]], classCount count: Int
+  ) -> (sets: [ConnectionSet], cells: [Int32]) {
+    let maskWords = (runPieces.count + 63) / 64
     var sets: [ConnectionSet] = []
     var cells = [Int32](repeating: 0, count: count * count)
     func set(of mask: ArraySlice<UInt64>) -> ConnectionSet {
       var set = ConnectionSet()
-      for (run, members) in runPieces.enumerated()
+      for (run, pieces) in runPieces.enumerated()
       where mask[mask.startIndex + run >> 6] & (UInt64(1) << UInt64(run & 63)) != 0 {
-        for index in members { set.ports[pieces[index].0, default: PortRanges()].insert(pieces[index].1) }
+        for (ipProtocol, ports) in pieces { set.ports[ipProtocol, default: PortRanges()].insert(ports) }
       }
       return set
     }
@@ -231,8 +259,7 @@ public struct ConnectionMatrix: Sendable {
         cells[pair] = next
       }
     }
-    self.sets = sets
-    self.cells = cells
+    return (sets, cells)
   }
 
   /// The side rows of the run that settled `port` of `ipProtocol`.
@@ -342,7 +369,7 @@ public struct ConnectionMatrix: Sendable {
   /// the same signature get the same verdict everywhere: the kernel reads the probe only
   /// through these. A piece some named port or failsafe resolves to is kept alone.
   static func signatures(
-    _ evaluator: Evaluator, _ rules: [PortRule], pieces: [(IPProtocol, ClosedRange<Int>)]
+    _ evaluator: Evaluator, _ rules: [CompiledRule], pieces: [(IPProtocol, ClosedRange<Int>)]
   ) -> [[UInt8]] {
     let cluster = evaluator.cluster
     // Protocol and port as one number: `protocol index << 16 | port`.
@@ -369,8 +396,8 @@ public struct ConnectionMatrix: Sendable {
       // piece (named entries resolve to nothing here: the piece is not special).
       var signature: [UInt8] = [0]
       for rule in rules {
-        signature.append(rule.protocols.contains(ipProtocol) ? 1 : 0)
-        for match in rule.ports {
+        signature.append(rule.acceptedProtocols.contains(ipProtocol) ? 1 : 0)
+        for match in rule.portEntries {
           if case .range(let low, let high) = match, low <= port, port <= high {
             signature.append(1)
           } else {
@@ -382,39 +409,8 @@ public struct ConnectionMatrix: Sendable {
     }
   }
 
-  /// What `cuts` and `signatures` read of a rule: the protocols it accepts and its
-  /// destination ports and not-ports.
-  struct PortRule {
-    var protocols: [IPProtocol]
-    var ports: [PortMatch]
-
-    /// The rules of every policy in force and every declared profile, in a fixed order.
-    static func all(_ evaluator: Evaluator) -> [PortRule] {
-      var result: [PortRule] = []
-      func add(_ rules: [Rule]) {
-        for index in rules.indices {
-          result.append(
-            PortRule(
-              protocols: IPProtocol.allCases.filter { rules[index].protocols.accepts($0) },
-              ports: (rules[index].destination.ports ?? []) + rules[index].destination.notPorts))
-        }
-      }
-      let policies = evaluator.policies
-      for index in policies.indices {
-        add(policies[index].ingress)
-        add(policies[index].egress)
-      }
-      for name in evaluator.cluster.profiles.keys.sorted() {
-        add(evaluator.cluster.profiles[name]!.ingress)
-        add(evaluator.cluster.profiles[name]!.egress)
-      }
-      return result
-    }
-  }
-
-
   /// Where the verdict of any protocol's ports can change: the first port of each piece.
-  static func cuts(_ evaluator: Evaluator, _ rules: [PortRule]) -> [IPProtocol: [Int]] {
+  static func cuts(_ evaluator: Evaluator, _ rules: [CompiledRule]) -> [IPProtocol: [Int]] {
     var cuts: [IPProtocol: Set<Int>] = [:]
     for ipProtocol in IPProtocol.allCases { cuts[ipProtocol] = [1] }
     func cut(_ ipProtocol: IPProtocol, _ range: ClosedRange<Int>) {
@@ -430,8 +426,8 @@ public struct ConnectionMatrix: Sendable {
       }
     }
     for rule in rules {
-      for match in rule.ports {
-        for ipProtocol in rule.protocols {
+      for match in rule.portEntries {
+        for ipProtocol in rule.acceptedProtocols {
           switch match {
           case .range(let low, let high): cut(ipProtocol, low...high)
           case .named(let name):

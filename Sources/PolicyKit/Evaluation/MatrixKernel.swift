@@ -7,34 +7,26 @@ import Dispatch
 /// cell of every scenario); `Evaluator` stays the reference and produces the traces.
 struct MatrixKernel {
   let evaluator: Evaluator
-  let probe: Probe
+  /// The probe as each class sees it.
+  let probe: ProbeAtClasses
   let classes: EndpointClasses
   /// One endpoint standing for each class.
   let representatives: [Endpoint]
-  /// The probe's port at each class as a destination (nil: the name does not resolve).
-  let portAt: [Int?]
-  /// The probe's port when it is a number (the same at every destination).
-  let uniformPort: Int?
   /// Per policy, per direction (ingress, egress): its rules as the rows need them.
   let policySteps: [[[Step]]]
-  /// Per profile the representatives name: its rules as the rows need them.
-  let profileSteps: [String: [ProfileStep]]
+  /// Per profile the representatives name: its compiled rules (profiles apply to few
+  /// classes, so the local end is checked row by row, `CompiledRule.acceptsLocal`), each with
+  /// the peer classes it accepts for the probe.
+  let profileSteps: [String: [(rule: CompiledRule, peers: ClassBits)]]
 
   /// One rule of a policy for this probe.
   struct Step: Sendable {
     var action: RuleAction
-    /// The local classes the rule accepts (`Evaluator.localClasses`, with the probe's
-    /// protocol and, for ingress, its port).
+    /// The local classes the rule accepts (`CompiledRule.locals`, less those the probe's
+    /// protocol and, for ingress, its port rule out).
     var locals: ClassBits
-    /// The peer classes the rule's peer criteria (and, for egress, the destination port
-    /// criteria) accept.
-    var peers: ClassBits
-  }
-
-  /// One rule of a profile for this probe (profiles apply to few classes, so the local end is
-  /// checked row by row).
-  struct ProfileStep: Sendable {
-    var rule: Rule
+    /// The peer classes the rule accepts (`CompiledRule.peers`, less, for egress, those the
+    /// probe's port rules out).
     var peers: ClassBits
   }
 
@@ -62,193 +54,121 @@ struct MatrixKernel {
     reusing previous: Rules? = nil
   ) {
     self.evaluator = evaluator
-    self.probe = probe
     let classes = evaluator.classes
     self.classes = classes
-    let representatives = evaluator.representatives
-    self.representatives = representatives
-    let portAt: [Int?] = representatives.map { endpoint in
-      switch probe.port {
-      case .number(let number): number
-      case .name(let name): endpoint.port(named: name, probe.ipProtocol)
-      }
-    }
-    self.portAt = portAt
-    let uniformPort: Int?
-    if case .number(let number) = probe.port { uniformPort = number } else { uniformPort = nil }
-    self.uniformPort = uniformPort
-    let count = classes.count
-    let policies = evaluator.policies
+    representatives = evaluator.representatives
+    let sites = ProbeAtClasses(probe, representatives: evaluator.representatives)
+    self.probe = sites
     let previous = previous.flatMap { previous in
       previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) ? previous : nil
     }
-    let before = previous == nil ? nil : evaluator.policyBefore
-    // Only the rows of `onlyClasses` will be asked for: their local ends are all that matter
-    // (unless every rule is kept for the next kernel).
-    let localMask = previous != nil ? nil : onlyClasses.map { only in
-      var mask = ClassBits(count: count)
-      for cls in only { mask[cls] = true }
-      return mask
+    if let previous {
+      policySteps = Self.steps(evaluator, sites, updating: previous)
+      rules = Rules(evaluatorToken: evaluator.token, probe: probe, classCount: classes.count, policies: policySteps)
+    } else {
+      // Only the rows of `onlyClasses` will be asked for: their local ends are all that matter.
+      let localMask = onlyClasses.map { only in
+        var mask = ClassBits(count: classes.count)
+        for cls in only { mask[cls] = true }
+        return mask
+      }
+      policySteps = Self.steps(evaluator, sites, onlyPolicies: onlyPolicies, localMask: localMask)
+      rules =
+        onlyPolicies == nil && localMask == nil
+        ? Rules(evaluatorToken: evaluator.token, probe: probe, classCount: classes.count, policies: policySteps) : nil
     }
-    let onlyPolicies = previous == nil ? onlyPolicies : nil
+    profileSteps = Self.profileSteps(evaluator, sites, classes: onlyClasses ?? Array(representatives.indices))
+  }
+
+  /// The steps of every policy (or of `onlyPolicies`, the others left empty), with the local
+  /// classes limited to `localMask` when given.
+  private static func steps(
+    _ evaluator: Evaluator, _ probe: ProbeAtClasses, onlyPolicies: Set<Int>?, localMask: ClassBits?
+  ) -> [[[Step]]] {
+    let compiled = evaluator.compiled
+    var steps = [[[Step]]](repeating: [], count: compiled.count)
+    steps.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: compiled.count) { index in
+        if let onlyPolicies, !onlyPolicies.contains(index) { return }
+        out.value[index] = compiled[index].rules.map { list in
+          list.map { rule in
+            Step(
+              action: rule.action,
+              locals: rule.locals(for: probe, among: localMask.map { rule.locals.intersection($0) } ?? rule.locals),
+              peers: rule.peers(for: probe, among: rule.peers))
+          }
+        }
+      }
+    }
+    return steps
+  }
+
+  /// The steps of every policy after an edit, from `previous` (at the same probe, from the
+  /// evaluator `evaluator` took over): an unchanged policy keeps its steps, with the bits of
+  /// any classes added since; the others' are worked out.
+  private static func steps(_ evaluator: Evaluator, _ probe: ProbeAtClasses, updating previous: Rules) -> [[[Step]]] {
+    let compiled = evaluator.compiled
+    let count = evaluator.classes.count
+    let before = evaluator.update?.policyBefore
     // Classes added since the rules taken over.
-    let added = previous.map { previous in
+    let added = {
       var mask = ClassBits(count: count)
       for cls in previous.classCount..<count { mask[cls] = true }
       return mask
-    }
-    var policySteps = [[[Step]]](repeating: [], count: policies.count)
-    policySteps.withUnsafeMutableBufferPointer { buffer in
+    }()
+    let changed = Set(compiled.indices.filter { before?[$0] == nil })
+    let fresh = steps(evaluator, probe, onlyPolicies: changed, localMask: nil)
+    var steps = [[[Step]]](repeating: [], count: compiled.count)
+    steps.withUnsafeMutableBufferPointer { buffer in
       let out = UncheckedSendable(buffer)
-      DispatchQueue.concurrentPerform(iterations: policies.count) { index in
-        if let onlyPolicies, !onlyPolicies.contains(index) { return }
-        let policy = policies[index]
-        if let previous, let added, let old = before?[index] {
-          // An unchanged policy: its rules as they were, and the new classes' bits.
-          let steps = previous.policies[old]
-          out.value[index] = previous.classCount == count ? steps : steps.indices.map { list in
-            let direction: Direction = list == 0 ? .ingress : .egress
-            return zip(steps[list], policy.rules(direction)).enumerated().map { ruleIndex, pair in
-              let (step, rule) = pair
-              let locals = Self.localsForProbe(
-                evaluator.localClasses[index][list][ruleIndex].intersection(added), rule, evaluator: evaluator,
-                representatives: representatives, portAt: portAt, probe: probe)
-              let peers = Self.withPorts(
-                evaluator.peerClasses[index][list][ruleIndex].intersection(added), rule,
-                representatives: representatives, portAt: portAt, uniformPort: uniformPort,
-                ipProtocol: probe.ipProtocol, count: count)
-              return Step(
-                action: step.action, locals: step.locals.widened(to: count).union(locals),
-                peers: step.peers.widened(to: count).union(peers))
-            }
-          }
+      DispatchQueue.concurrentPerform(iterations: compiled.count) { index in
+        guard let old = before?[index] else {
+          out.value[index] = fresh[index]
           return
         }
-        out.value[index] = Direction.allCases.enumerated().map { list, direction in
-          policy.rules(direction).enumerated().map { ruleIndex, rule in
+        let kept = previous.policies[old]
+        guard previous.classCount != count else {
+          out.value[index] = kept
+          return
+        }
+        out.value[index] = zip(kept, compiled[index].rules).map { steps, rules in
+          zip(steps, rules).map { step, rule in
             Step(
-              action: rule.action,
-              locals: Self.localsForProbe(
-                localMask.map { evaluator.localClasses[index][list][ruleIndex].intersection($0) }
-                  ?? evaluator.localClasses[index][list][ruleIndex], rule, evaluator: evaluator,
-                representatives: representatives, portAt: portAt, probe: probe),
-              peers: Self.withPorts(
-                evaluator.peerClasses[index][list][ruleIndex], rule, representatives: representatives,
-                portAt: portAt, uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count))
+              action: step.action,
+              locals: step.locals.widened(to: count).union(
+                rule.locals(for: probe, among: rule.locals.intersection(added))),
+              peers: step.peers.widened(to: count).union(rule.peers(for: probe, among: rule.peers.intersection(added))))
           }
         }
       }
     }
-    self.policySteps = policySteps
-    rules = onlyPolicies == nil && localMask == nil
-      ? Rules(evaluatorToken: evaluator.token, probe: probe, classCount: count, policies: policySteps) : nil
-    // The profiles of the classes whose rows will be asked for; profiles with the same rules
-    // (every namespace's `kns.*` allows all) share their peers.
-    var profileSteps: [String: [ProfileStep]] = [:]
-    var peersOfRule: [Rule: ClassBits] = [:]
-    for index in onlyClasses ?? Array(representatives.indices) where !representatives[index].isNetworkSet {
-      for name in representatives[index].profiles where profileSteps[name] == nil {
-        guard let profile = evaluator.cluster.profile(name) else {
-          profileSteps[name] = []
+    return steps
+  }
+
+  /// The profiles of `classes` (network sets aside), each rule with the peer classes it
+  /// accepts for the probe; rules profiles share (every namespace's `kns.*` allows all)
+  /// share their peers.
+  private static func profileSteps(
+    _ evaluator: Evaluator, _ probe: ProbeAtClasses, classes: [Int]
+  ) -> [String: [(rule: CompiledRule, peers: ClassBits)]] {
+    var result: [String: [(rule: CompiledRule, peers: ClassBits)]] = [:]
+    var peersOfRule: [ObjectIdentifier: ClassBits] = [:]
+    for index in classes where !evaluator.representatives[index].isNetworkSet {
+      for name in evaluator.representatives[index].profiles where result[name] == nil {
+        guard let profile = evaluator.profiles[name] else {
+          result[name] = []
           continue
         }
-        profileSteps[name] = Direction.allCases.flatMap { direction in
-          profile.rules(direction).map { rule in
-            if let peers = peersOfRule[rule] { return ProfileStep(rule: rule, peers: peers) }
-            let peers = Self.peerBits(
-              rule, evaluator: evaluator, representatives: representatives, portAt: portAt,
-              uniformPort: uniformPort, ipProtocol: probe.ipProtocol, count: count)
-            peersOfRule[rule] = peers
-            return ProfileStep(rule: rule, peers: peers)
-          }
+        result[name] = (profile.rules[0] + profile.rules[1]).map { rule in
+          if let peers = peersOfRule[ObjectIdentifier(rule)] { return (rule, peers) }
+          let peers = rule.peers(for: probe, among: rule.peers)
+          peersOfRule[ObjectIdentifier(rule)] = peers
+          return (rule, peers)
         }
       }
     }
-    self.profileSteps = profileSteps
-  }
-
-  /// `locals` (what `Evaluator.localClasses` found) less the classes the probe rules out:
-  /// a protocol the rule does not name, and for ingress a port its destination ports refuse
-  /// (or a port name the class does not have).
-  static func localsForProbe(
-    _ locals: ClassBits, _ rule: Rule, evaluator: Evaluator, representatives: [Endpoint],
-    portAt: [Int?], probe: Probe
-  ) -> ClassBits {
-    guard rule.protocols.accepts(probe.ipProtocol) else { return ClassBits(count: locals.count) }
-    guard rule.direction == .ingress else { return locals }
-    var bits = locals
-    for local in locals.members {
-      guard let port = portAt[local],
-        evaluator.destinationPortsMatch(rule, representatives[local], ipProtocol: probe.ipProtocol, port: port)
-      else {
-        bits[local] = false
-        continue
-      }
-    }
-    return bits
-  }
-
-  /// The classes a rule's peer side accepts: the source for ingress rules; the destination,
-  /// ports included, for egress rules.
-  static func peerBits(
-    _ rule: Rule, evaluator: Evaluator, representatives: [Endpoint], portAt: [Int?],
-    uniformPort: Int?, ipProtocol: IPProtocol, count: Int
-  ) -> ClassBits {
-    withPorts(
-      Evaluator.peerClasses(rule, evaluator.classIndex), rule, representatives: representatives,
-      portAt: portAt, uniformPort: uniformPort, ipProtocol: ipProtocol, count: count)
-  }
-
-  /// `bits` less the destinations whose port an egress rule's ports do not accept.
-  static func withPorts(
-    _ bits: ClassBits, _ rule: Rule, representatives: [Endpoint], portAt: [Int?],
-    uniformPort: Int?, ipProtocol: IPProtocol, count: Int
-  ) -> ClassBits {
-    var bits = bits
-    guard rule.direction == .egress, rule.destination.ports != nil || !rule.destination.notPorts.isEmpty
-    else { return bits }
-    let ports = (rule.destination.ports ?? []) + rule.destination.notPorts
-    let usesNames = ports.contains { if case .named = $0 { true } else { false } }
-    if !usesNames, let number = uniformPort {
-      // Numbered ports and a numbered probe: the same answer for every destination.
-      if !Evaluator.portsAccept(rule, port: number, namedPort: { _ in nil }) {
-        bits = ClassBits(count: count)
-      }
-      return bits
-    }
-    for index in bits.members {
-      let named = representatives[index].namedPorts
-      guard let port = portAt[index],
-        Evaluator.portsAccept(rule, port: port, namedPort: { name in
-          named.first { $0.name == name && $0.ipProtocol == ipProtocol }?.port
-        })
-      else {
-        bits[index] = false
-        continue
-      }
-    }
-    return bits
-  }
-
-  /// Whether the rule's criteria on the local end hold (and the parts that do not depend on
-  /// the peer: protocol, source ports, the port for ingress, the IP version for egress).
-  func localMatches(_ rule: Rule, local: Int) -> Bool {
-    if rule.neverMatchesBecause != nil { return false }
-    if !rule.protocols.accepts(probe.ipProtocol) { return false }
-    if rule.source.ports != nil { return false }
-    let endpoint = representatives[local]
-    let localEntity = rule.direction == .ingress ? rule.destination : rule.source
-    if evaluator.entityMismatch(localEntity, endpoint, .egress) != nil { return false }
-    if rule.direction == .ingress {
-      guard let port = portAt[local],
-        evaluator.destinationPortsMatch(rule, endpoint, ipProtocol: probe.ipProtocol, port: port)
-      else { return false }
-    } else if let version = rule.ipVersion, let address = endpoint.address,
-      (version == 4) != address.isIPv4
-    {
-      return false
-    }
-    return true
+    return result
   }
 
   /// The peer classes `local` allows in `direction` (as source for egress, destination for
@@ -265,7 +185,7 @@ struct MatrixKernel {
       let failsafes = direction == .ingress ? felix.failsafeInbound : felix.failsafeOutbound
       for failsafe in failsafes where failsafe.ipProtocol == probe.ipProtocol {
         for peer in 0..<count where undecided[peer] {
-          let port = direction == .ingress ? portAt[local] : portAt[peer]
+          let port = direction == .ingress ? probe.portAt[local] : probe.portAt[peer]
           guard port == failsafe.port else { continue }
           if let net = failsafe.net {
             guard let address = representatives[peer].address, net.contains(address) else { continue }
@@ -309,7 +229,7 @@ struct MatrixKernel {
     for name in representatives[local].profiles {
       for step in profileSteps[name] ?? [] where step.rule.direction == direction {
         if undecided.isEmpty { return allowed }
-        guard localMatches(step.rule, local: local) else { continue }
+        guard step.rule.acceptsLocal(local, probe) else { continue }
         matched.assignIntersection(undecided, step.peers)
         switch step.rule.action {
         case .allow:
@@ -346,7 +266,7 @@ struct MatrixKernel {
       return (kernel, kernel.sideRows(), evaluator.classes.count)
     }
     let kernel = MatrixKernel(
-      evaluator: evaluator, probe: probe, onlyPolicies: evaluator.changedClassPolicies, onlyClasses: changed,
+      evaluator: evaluator, probe: probe, onlyPolicies: evaluator.update?.changedClassPolicies, onlyClasses: changed,
       reusing: previous)
     let sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
     return (kernel, sides, changed.count)
@@ -405,7 +325,7 @@ struct MatrixKernel {
     }
     // Destinations where a port name does not resolve are denied.
     var resolved = ClassBits(count: count)
-    for (index, port) in portAt.enumerated() where port != nil { resolved[index] = true }
+    for (index, port) in probe.portAt.enumerated() where port != nil { resolved[index] = true }
     var rows = [UInt64](repeating: 0, count: count * words)
     for source in 0..<count {
       for offset in 0..<words {
@@ -427,9 +347,9 @@ struct MatrixKernel {
         guard let node = representatives[host].node else { continue }
         for workload in 0..<count where representatives[workload].isWorkload && representatives[workload].node == node {
           // A host always reaches its own pods.
-          if portAt[workload] != nil { set(host, workload, true) }
+          if probe.portAt[workload] != nil { set(host, workload, true) }
           // A pod to its own host: the endpoint-to-host action, unless it hands over (Return).
-          if felix.endpointToHostAction != .return, portAt[host] != nil {
+          if felix.endpointToHostAction != .return, probe.portAt[host] != nil {
             let egressAllows = egress[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
             set(workload, host, egressAllows && felix.endpointToHostAction == .accept)
           }
@@ -453,4 +373,33 @@ struct MatrixKernel {
     }
     return (rows, words, allowed)
   }
+}
+
+/// A probe as each class sees it: its protocol, and its destination port at each class (a
+/// port name resolves on the class's named ports).
+struct ProbeAtClasses {
+  /// The probe.
+  let probe: Probe
+  /// One endpoint standing for each class.
+  let representatives: [Endpoint]
+  /// The probe's port at each class as a destination (nil: the name does not resolve).
+  let portAt: [Int?]
+  /// The probe's port when it is a number (the same at every destination).
+  let uniformPort: Int?
+
+  /// The probe at the classes `representatives` stand for.
+  init(_ probe: Probe, representatives: [Endpoint]) {
+    self.probe = probe
+    self.representatives = representatives
+    portAt = representatives.map { endpoint in
+      switch probe.port {
+      case .number(let number): number
+      case .name(let name): endpoint.port(named: name, probe.ipProtocol)
+      }
+    }
+    uniformPort = probe.portNumber
+  }
+
+  /// The probe's protocol.
+  var ipProtocol: IPProtocol { probe.ipProtocol }
 }

@@ -17,20 +17,6 @@ public enum Outcome: String, Hashable, Sendable {
   public var verdict: Verdict { self == .denied ? .deny : .allow }
 }
 
-/// Why a rule did not match: the first criterion that failed.
-public enum Mismatch: Hashable, Sendable {
-  case ipProtocol
-  case ipVersion
-  case peer(Direction)
-  case nets(Direction)
-  case notNets(Direction)
-  case notSelector(Direction)
-  case ports
-  case notPorts
-  case sourcePorts
-  case neverMatches(String)
-}
-
 /// What settled one side of a connection.
 public enum Decider: Hashable, Sendable {
   /// A rule of a policy: the policy's index in the evaluator, and the rule.

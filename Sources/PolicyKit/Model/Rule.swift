@@ -96,12 +96,6 @@ public struct ProtocolMatch: Hashable, Sendable {
 
   /// Any protocol.
   public init() {}
-
-  /// Whether `ipProtocol` is accepted.
-  public func accepts(_ ipProtocol: IPProtocol) -> Bool {
-    if let only, !only.contains(ipProtocol) { return false }
-    return !excluded.contains(ipProtocol)
-  }
 }
 
 /// One rule of a policy or profile, in the one model every manifest kind converts to.
