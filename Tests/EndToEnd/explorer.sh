@@ -428,6 +428,34 @@ step_small_layout() {
   wait_until 2 exited || fail "80x24 quit" "still running after q"
 }
 
+baseline_marked() { [[ $(header) == *"Δ +2 −0 vs "* ]] && line_matches '^5 kube-system/kube-apiserver +▲ ▲'; }
+jumped_with_trace() {
+  [[ $(status_line) == *"kube-apiserver -> host/node-control-plane: allowed now, unlike"* ]] &&
+    has "before, in " && has "after, now:"
+}
+
+# A baseline (a copy of the demo whose firewall leaves out the control plane): the two cells the
+# control plane gained are marked and counted, n jumps to the first, and its trace shows both.
+step_baseline() {
+  local old=$work/baseline
+  cp -R "$repo/demo/host-firewall" "$old"
+  sed -i "s/ || tier == 'control-plane'//" "$old/10-host-firewall.yaml"
+  start baseline 120 40 --against "$old" demo/host-firewall --no-watch
+  if ! wait_until 5 baseline_marked; then
+    fail "baseline marks" "want 'Δ +2 −0' in the header and ▲ on the kube-apiserver row"
+    return
+  fi
+  ok "baseline marks" "$(header | grep -o 'Δ [^│]*')"
+  keys n
+  if wait_until 2 jumped_with_trace; then
+    ok "baseline n" "$(status_line | sed 's/^ *//')"
+  else
+    fail "baseline n" "want the first changed cell selected and its trace before and after"
+  fi
+  keys q
+  wait_until 2 exited || fail "baseline quit" "still running after q"
+}
+
 shot_drawn() { grid_drawn && [[ $(trace_text) == *"=> DENY"* ]] && [[ $(status_line) == *"q quit"* ]]; }
 
 # The README's screen: the untouched demo opened on the lesson's DENY cell.
@@ -493,6 +521,7 @@ step_resize
 step_too_small
 step_quit
 step_small_layout
+step_baseline
 step_screenshot
 
 echo "explorer: $passed passed, $failed failed"

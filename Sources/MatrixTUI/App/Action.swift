@@ -22,6 +22,8 @@ enum Action: Sendable {
   case reload
   /// The watcher could not start: changes are not followed until a reload retries it.
   case watchFailed(String)
+  /// The editor `e` started has exited; `problem` says why it could not run, if it could not.
+  case editorFinished(problem: String?)
 }
 
 /// Work the runtime does for the reducer, feeding results back as actions.
@@ -29,6 +31,9 @@ enum Effect: Hashable, Sendable {
   /// Read the manifests again (the runtime answers with `.loaded`): with `changes`, all
   /// that changed on disk since the last load; without, every file is looked at.
   case reload(changes: [FileChange]?)
+  /// Hand the terminal to the user's editor at a file and line; the runtime answers with
+  /// `.editorFinished` once it exits.
+  case edit(file: String, line: Int)
   /// Leave the explorer.
   case quit
 }

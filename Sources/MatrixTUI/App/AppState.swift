@@ -94,6 +94,10 @@ struct AppState: Sendable {
   var isAnyProbe = false
   var view = View.enforced
   var trap: TrapState?
+  /// The version compared with (`--against`, `--against-git`), if any.
+  var baseline: Baseline?
+  /// Whether cells that differ from the baseline are marked (`b`).
+  var showsBaselineMarks = true
 
   // MARK: Derived (by `recompute`)
   var evaluator: Evaluator?
@@ -119,6 +123,11 @@ struct AppState: Sendable {
   private(set) var traceLines: [TraceLine] = []
   /// What the trace pane shows: `traceLines` after what `any` allows and the trap in force.
   private(set) var tracePaneLines: [TraceLine] = []
+  /// What differs from the baseline, and how many cells of each kind (nil without one).
+  private(set) var baselineDiff: MatrixDiff?
+  private(set) var baselineCounts = BaselineCounts()
+  /// How many of `tracePaneLines` are the baseline's side (0 when the cell is unchanged).
+  private(set) var baselineTraceLineCount = 0
   /// The cell the trace was made for, and the evaluation it came from.
   private var traceMadeFor: TraceKey?
   /// Counts evaluations, so that a trace made before the latest one is known to be stale.
@@ -255,6 +264,10 @@ extension AppState {
   mutating func evaluationChanged() {
     evaluationNumber += 1
     markCounts = Self.counts(matrix: matrix, connections: isAnyProbe ? connections : nil)
+    if baseline != nil {
+      (baselineDiff, baselineCounts) = Self.compare(
+        baseline: baseline, matrix: matrix, connections: isAnyProbe ? connections : nil)
+    }
   }
 
   /// The header's counts: with connection sets, all, some or no connections; otherwise
@@ -279,7 +292,7 @@ extension AppState {
     guard key != traceMadeFor else { return }
     traceMadeFor = key
     guard let evaluator, let cell = selectedCell else {
-      (selectedTrace, traceLines, tracePaneLines) = (nil, [], [])
+      (selectedTrace, traceLines, tracePaneLines, baselineTraceLineCount) = (nil, [], [], 0)
       return
     }
     let probe = traceProbe
@@ -298,6 +311,12 @@ extension AppState {
           tone: set.isEmpty ? .deny : .allow, location: nil),
         at: 0)
     }
-    tracePaneLines = shown
+    let before = baselineTraceLines(probe: probe)
+    baselineTraceLineCount = before.count
+    tracePaneLines = before + shown
   }
+
+  /// The lines the trace cursor moves over: the pane's when it shows the baseline's side,
+  /// else the trace's own.
+  var cursorTraceLines: [TraceLine] { baselineTraceLineCount > 0 ? tracePaneLines : traceLines }
 }

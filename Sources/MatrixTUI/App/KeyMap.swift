@@ -11,6 +11,9 @@ enum Command: Hashable, Sendable {
   case toggleTrap
   case zoom
   case reload
+  case nextChange, previousChange
+  case toggleBaseline
+  case edit
   case checklist
   case quiz
   case help
@@ -54,6 +57,10 @@ enum KeyMap {
     Binding(keys: [.char("v")], command: .toggleView, help: "enforced / pending (staged) view", group: "View", hintRank: 4),
     Binding(keys: [.char("t")], command: .toggleTrap, help: "trap: widen the deciding policy's Allow peers to all()", group: "What-if", hintRank: 6),
     Binding(keys: [.char("r")], command: .reload, help: "reload the manifests", group: "What-if", hintRank: nil),
+    Binding(keys: [.char("e")], command: .edit, help: "edit the deciding rule (or the trace line's) in $VISUAL/$EDITOR", group: "What-if", hintRank: nil),
+    Binding(keys: [.char("n")], command: .nextChange, help: "next cell that differs from the baseline (--against)", group: "Baseline", hintRank: nil),
+    Binding(keys: [.char("N")], command: .previousChange, help: "previous cell that differs from the baseline", group: "Baseline", hintRank: nil),
+    Binding(keys: [.char("b")], command: .toggleBaseline, help: "baseline marks on / off", group: "Baseline", hintRank: nil),
     Binding(keys: [.char("o")], command: .checklist, help: "lesson expectations checklist", group: "Lesson", hintRank: 7),
     Binding(keys: [.char("Q")], command: .quiz, help: "lesson quiz", group: "Lesson", hintRank: 8),
     Binding(keys: [.char("?")], command: .help, help: "this help", group: "General", hintRank: 9),
@@ -76,11 +83,20 @@ enum KeyMap {
 
   /// The hints in `width` columns (after a leading space): two spaces between them when that
   /// fits, else one, so that every hinted key is named at 80 columns.
-  static func hints(width: Int) -> String {
+  static func hints(width: Int) -> String { hints(width: width, hasBaseline: false) }
+
+  /// The hints; with a baseline, `n/N` and `e` come first when they fit with the others.
+  static func hints(width: Int, hasBaseline: Bool) -> String {
     let items = bindings.filter { $0.hintRank != nil }.sorted { ($0.hintRank ?? 0) < ($1.hintRank ?? 0) }
       .map { "\($0.keys[0].displayName) \(shortHelp($0.command))" }
     let roomy = items.joined(separator: "  ")
-    return roomy.count + 1 <= width ? roomy : items.joined(separator: " ")
+    let plain = roomy.count + 1 <= width ? roomy : items.joined(separator: " ")
+    guard hasBaseline else { return plain }
+    let withBaseline = ["n/N changes", "e edit"] + items
+    for separator in ["  ", " "] where withBaseline.joined(separator: separator).count + 1 <= width {
+      return withBaseline.joined(separator: separator)
+    }
+    return plain
   }
 
   private static func shortHelp(_ command: Command) -> String {

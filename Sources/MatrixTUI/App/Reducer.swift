@@ -54,6 +54,14 @@ extension AppState {
       return [.quit]
     case .reload:
       return [reload(changes: nil)]
+    case .editorFinished(let problem):
+      if let problem {
+        say(problem, .bad)
+      } else if !isWatching {
+        // Nothing follows the files: what the editor saved is read now.
+        return [reload(changes: nil)]
+      }
+      return []
     case .watchFailed(let reason):
       say("not watching the files (press r to reload): \(reason)", .bad)
       return []
@@ -139,9 +147,11 @@ extension AppState {
         say("trap removed: \(error)", .bad)
       }
     }
-    // What the edit cannot have changed is taken over from the last evaluation.
-    let evaluator = Evaluator(cluster: cluster, view: view, reusing: self.evaluator)
-    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix)
+    baseline?.evaluate(view: view, probe: probe, isAnyProbe: isAnyProbe)
+    // What the edit cannot have changed is taken over from the last evaluation (or, at
+    // first, from the baseline: the version on screen is an edit of it).
+    let evaluator = Evaluator(cluster: cluster, view: view, reusing: self.evaluator ?? baseline?.evaluator)
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix ?? baseline?.matrix)
     let previousConnections = connections
     self.evaluator = evaluator
     if !evaluator.sameEndpoints {
@@ -185,6 +195,7 @@ extension AppState {
         let updated = zoomed.updated(changed: changed, in: matrix, classes: evaluator.classes)
       {
         groupMatrix = updated
+        groupMatrix?.countChanges(baselineDiff)
       } else {
         groupMatrix = GroupMatrix(state: self)
       }
@@ -298,7 +309,10 @@ extension AppState {
       // The zoomed-out message would describe a view no longer shown.
       say("back to endpoints: \(rows.count) rows; z zooms out again", .info)
     case .switchFocus, .filter:
-      return [] 
+      return []
+    case .edit:
+      say("zoom into a pair (Enter) and pick a cell to edit the rule that decides it", .info)
+      return []
     default:
       return nil
     }
@@ -421,6 +435,12 @@ extension AppState {
       zoomOut()
     case .reload:
       return [reload(changes: nil)]
+    case .nextChange, .previousChange:
+      jumpToChange(forward: command == .nextChange)
+    case .toggleBaseline:
+      toggleBaselineMarks()
+    case .edit:
+      return editEffects()
     case .checklist:
       guard lesson != nil, !checklist.isEmpty else {
         say("no lesson expectations here (expect.yaml in the folder opened)", .info)
@@ -499,7 +519,7 @@ extension AppState {
   func trapTarget() -> PolicyID? {
     guard let trace = selectedTrace else { return nil }
     if focus == .trace {
-      let lines = traceLines
+      let lines = cursorTraceLines
       if lines.indices.contains(traceCursor), let policy = lines[traceCursor].policy { return policy }
     }
     switch trace.decidingSide.decider {
@@ -516,7 +536,7 @@ extension AppState {
 
   private mutating func moveTraceCursor(_ delta: Int) {
     refreshTrace()
-    let count = traceLines.count
+    let count = cursorTraceLines.count
     traceCursor = max(0, min(count - 1, traceCursor + delta))
   }
 

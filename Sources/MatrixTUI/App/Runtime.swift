@@ -17,6 +17,11 @@ final class Runtime {
   /// Arguments the watcher could not watch (not even their directory exists): retried at
   /// every reload, so they are picked up once they reappear.
   private(set) var unwatchedPaths: [String] = []
+  /// Starts the editor with these arguments and waits for it (returns why it failed, or nil);
+  /// tests put a recorder here.
+  var launchEditor: ([String]) -> String? = EditorLauncher.run
+  /// The environment `$VISUAL` and `$EDITOR` are read from.
+  var environment: [String: String] = [:]
   /// The signal that ended the loop, if one did (the process then exits with 128 + its number).
   private(set) var endingSignal: SignalKind?
 
@@ -44,6 +49,13 @@ final class Runtime {
           if rewatched { watch() }
           let (loaded, lesson) = load(state.paths, rewatched ? nil : changes)
           queue.append(.loaded(loaded, lesson))
+        case .edit(let file, let line):
+          let arguments = EditorLauncher.arguments(environment: environment, file: file, line: line)
+          var problem: String?
+          terminal.handOver { problem = launchEditor(arguments) }
+          let size = terminal.size
+          queue.append(.resize(width: size.width, height: size.height))
+          queue.append(.editorFinished(problem: problem))
         case .quit:
           return
         }

@@ -28,7 +28,36 @@ struct GroupMatrix: Sendable {
   var classOf: [Int32] = []
   var classGroup: [Int] = []
 
+  /// Cells that differ from the baseline per group pair (`changes[a * groups.count + b]`),
+  /// empty without a baseline.
+  var changes: [Int] = []
+
   func cell(_ a: Int, _ b: Int) -> Cell { cells[a * groups.count + b] }
+
+  /// How many cells from group `a` to group `b` differ from the baseline.
+  func changeCount(_ a: Int, _ b: Int) -> Int { changes.isEmpty ? 0 : changes[a * groups.count + b] }
+
+  /// Counts the cells `diff` changed per group pair: a pair of the diff's endpoint groups at a
+  /// time (each falls in one group here), not a cell at a time.
+  mutating func countChanges(_ diff: MatrixDiff?) {
+    guard let changed = diff?.changed else {
+      changes = []
+      return
+    }
+    var outer = [Int](repeating: -1, count: changed.groupCount)
+    for (position, group) in groups.enumerated() {
+      for member in group.members where changed.groupOf.indices.contains(member) {
+        let inner = Int(changed.groupOf[member])
+        if inner >= 0, outer[inner] < 0 { outer[inner] = position }
+      }
+    }
+    var counts = [Int](repeating: 0, count: groups.count * groups.count)
+    changed.forEachPair { source, destination, cells in
+      guard outer[source] >= 0, outer[destination] >= 0 else { return }
+      counts[outer[source] * groups.count + outer[destination]] += cells
+    }
+    changes = counts
+  }
 
   /// Groups the state's endpoints and counts its current matrix per group pair.
   init(state: AppState) {
@@ -73,6 +102,7 @@ struct GroupMatrix: Sendable {
       }
     }
     self.cells = cells
+    countChanges(state.baselineDiff)
   }
 
   /// The counts after the cells in `changed` changed verdict in `matrix` (a single probe,

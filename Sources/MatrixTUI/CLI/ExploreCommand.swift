@@ -12,6 +12,8 @@ struct ExploreCommand: Subcommand {
       .flag("monochrome", help: "No colours (also when NO_COLOR is set); marks carry the meaning."),
       .flag("poll", help: "Watch by polling modification times instead of inotify."),
       .choice("zoom", Zoom.self, default: "auto", help: "auto (namespaces above 400 endpoints), endpoints or namespaces."),
+      .option("against", completion: .files, help: "Mark the cells that differ from this version (a file or folder, loaded once); n/N jump between them."),
+      .option("against-git", help: "Mark the cells that differ from PATH... as committed at this revision (HEAD, origin/main)."),
     ])
 
   enum Zoom: String, CaseIterable {
@@ -25,6 +27,8 @@ struct ExploreCommand: Subcommand {
   var monochrome: Bool
   var poll: Bool
   var zoom: Zoom
+  var against: String?
+  var againstGit: String?
 
   init(_ arguments: ParsedArguments) throws {
     options = try EvaluationOptions(arguments)
@@ -34,6 +38,45 @@ struct ExploreCommand: Subcommand {
     monochrome = arguments.flag("monochrome")
     poll = arguments.flag("poll")
     zoom = try arguments.choice("zoom")
+    against = arguments.value("against")
+    againstGit = arguments.value("against-git")
+    if against != nil, againstGit != nil {
+      throw UsageError("give one baseline: --against OLD or --against-git REV, not both")
+    }
+  }
+
+  /// The baseline to compare with, loaded once; nil without `--against` or `--against-git`.
+  /// A missing path, an unknown revision or a baseline with errors ends the command (exit 2).
+  func loadBaseline() throws -> Baseline? {
+    let load = options.loadOptions
+    let result: LoadResult
+    let label: String
+    if let against {
+      guard FileManager.default.fileExists(atPath: against) else {
+        DiagnosticPrinter.print([.error("--against: no such file or directory `\(against)`\(ManifestInput.pathSuggestion(against))", at: nil)])
+        throw ExitCode(2)
+      }
+      result = LoadedManifests.load([against], options: load).result
+      label = against
+    } else if let againstGit {
+      switch GitRevision(revision: againstGit).files(options.paths) {
+      case .success(let files): result = ManifestLoader.load(files, options: load)
+      case .failure(let failure):
+        let message = failure.description.hasPrefix("--git:")
+          ? "--against-git:" + failure.description.dropFirst("--git:".count) : failure.description
+        DiagnosticPrinter.print([.error(message, at: nil)])
+        throw ExitCode(2)
+      }
+      label = againstGit
+    } else {
+      return nil
+    }
+    if result.diagnostics.hasErrors {
+      DiagnosticPrinter.print(result.diagnostics)
+      DiagnosticPrinter.print([.error("the baseline `\(label)` has errors: fix them or compare with another version", at: nil)])
+      throw ExitCode(2)
+    }
+    return Baseline(label: label, cluster: result.cluster)
   }
 
   func parsedSelection() throws -> (String, String)? {
@@ -56,6 +99,7 @@ struct ExploreCommand: Subcommand {
       })
       throw ExitCode(2)
     }
+    let baseline = try loadBaseline()
     guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
       DiagnosticPrinter.print([.error("the explorer needs a terminal; use `matrix-tui eval` to print the matrix", at: nil)])
       throw ExitCode(2)
@@ -87,6 +131,7 @@ struct ExploreCommand: Subcommand {
     state.view = options.view
     state.glyphs = ascii ? .ascii : .unicode
     state.isMonochrome = isMonochrome
+    state.baseline = baseline
     switch zoom {
     case .auto: break
     case .endpoints: state.zoomOutAbove = .max
@@ -100,6 +145,7 @@ struct ExploreCommand: Subcommand {
     if let trap = options.trap {
       runtime.pendingTrap = trap
     }
+    runtime.environment = environment
     runtime.run(selection: selection)
     if let signal = runtime.endingSignal {
       // Restored first (the deferred restore runs before the exit status is returned).

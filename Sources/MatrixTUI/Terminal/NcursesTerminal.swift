@@ -249,6 +249,17 @@ final class NcursesTerminal: Terminal {
     wrefresh(window)
   }
 
+  func handOver(_ body: () -> Void) {
+    guard isActive else { return body() }
+    endwin()
+    body()
+    // The first refresh after endwin puts curses' modes back and repaints.
+    previous = nil
+    _ = updateSizeFromTTY()
+    clearok(window, true)
+    wrefresh(window)
+  }
+
   func restore() {
     guard isActive else { return }
     isActive = false

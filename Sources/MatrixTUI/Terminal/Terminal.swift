@@ -18,4 +18,12 @@ protocol Terminal: AnyObject {
   func suspend()
   /// Puts the terminal back the way it was. Safe to call more than once.
   func restore()
+  /// Gives the screen back to the shell while `body` runs (an editor), then takes it again;
+  /// the next `present` redraws everything.
+  func handOver(_ body: () -> Void)
+}
+
+extension Terminal {
+  /// Fakes have no screen to give back.
+  func handOver(_ body: () -> Void) { body() }
 }

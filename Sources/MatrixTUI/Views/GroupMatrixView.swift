@@ -43,10 +43,13 @@ enum GroupMatrixView {
         let mark: AppState.CellMark =
           cell.total == 0 ? .selfCell : (cell.denied == 0 ? .allowed : (cell.allowed == 0 ? .denied : .some))
         let isCursor = isCursorRow && column == state.groupCursorColumn
+        let change: BaselineChange? =
+          state.showsBaselineMarks && zoomed.changeCount(position, column) > 0 ? .changed : nil
         let style = theme.cell(
           mark, isCursor: isCursor, isFlipped: false, differs: false,
-          crosshair: isCursorRow || column == state.groupCursorColumn)
-        canvas.draw(state.glyphs.mark(mark), at: cellsX + slot * 2, y: y, style: style, clip: area)
+          crosshair: isCursorRow || column == state.groupCursorColumn, baseline: change)
+        let glyph = change.map { state.glyphs.mark($0) } ?? state.glyphs.mark(mark)
+        canvas.draw(glyph, at: cellsX + slot * 2, y: y, style: style, clip: area)
       }
     }
   }
@@ -74,6 +77,10 @@ enum GroupMatrixView {
       ("\(source.members.count) sources, \(destination.members.count) destinations", theme.muted),
     ]
     if state.isAnyProbe { lines.append(("(with any: allowed = some or all connections)", theme.muted)) }
+    if let baseline = state.baseline {
+      let changes = zoomed.changeCount(state.groupCursorRow, state.groupCursorColumn)
+      lines.append(("\(changes) cell\(changes == 1 ? "" : "s") differ from \(baseline.label) (\(state.glyphs.changed))", changes > 0 ? theme.heading : theme.muted))
+    }
     lines.append(("", theme.plain))
     lines.append(("Enter shows these endpoints; Esc or z comes back here.", theme.muted))
     for (row, line) in lines.prefix(inner.height).enumerated() {

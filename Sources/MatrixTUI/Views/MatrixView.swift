@@ -56,12 +56,14 @@ enum MatrixView {
         let x = cellsX + slot * 2
         let mark = state.mark(source, destination)
         let isCursor = isCursorRow && columnPosition == state.cursorColumn
+        let change = state.baselineMark(source, destination)
         var style = theme.cell(
           mark, isCursor: isCursor, isFlipped: state.isFlipped(source, destination),
           differs: state.differsFromEnforced(source, destination),
-          crosshair: isCursorRow || columnPosition == state.cursorColumn)
+          crosshair: isCursorRow || columnPosition == state.cursorColumn, baseline: change)
         if endsGroup { style = style.underlined() }
-        canvas.draw(state.glyphs.mark(mark), at: x, y: y, style: style, clip: area)
+        let glyph = change.map { state.glyphs.mark($0) } ?? state.glyphs.mark(mark)
+        canvas.draw(glyph, at: x, y: y, style: style, clip: area)
         if columnPosition > 0, slot > 0,
           EndpointGroup(endpoints[state.columns[columnPosition - 1]]) != EndpointGroup(endpoints[destination])
         {

@@ -21,7 +21,10 @@ struct Theme {
   var overlay: Style { .plain }
 
   /// A cell's style from its outcome and marks.
-  func cell(_ mark: AppState.CellMark, isCursor: Bool, isFlipped: Bool, differs: Bool, crosshair: Bool) -> Style {
+  func cell(
+    _ mark: AppState.CellMark, isCursor: Bool, isFlipped: Bool, differs: Bool, crosshair: Bool,
+    baseline: BaselineChange? = nil
+  ) -> Style {
     var style: Style
     switch mark {
     case .allowed: style = allowed
@@ -30,6 +33,14 @@ struct Theme {
     case .selfCell: style = selfCell
     }
     if crosshair && !isMonochrome { style = style.bolded() }
+    if let baseline {
+      // Its own glyph carries the meaning; colour and bold only help it stand out.
+      switch baseline {
+      case .opened: style = isMonochrome ? Style.plain.bolded() : Style.plain.fg(.brightGreen).bolded()
+      case .closed: style = isMonochrome ? Style.plain.bolded() : Style.plain.fg(.brightRed).bolded()
+      case .changed: style = isMonochrome ? Style.plain.bolded() : Style.plain.fg(.brightYellow).bolded()
+      }
+    }
     if differs { style = isMonochrome ? style.underlined() : style.bg(.magenta).fg(.brightWhite).bolded() }
     if isFlipped { style = isMonochrome ? style.bolded().underlined() : style.bg(.yellow).fg(.black).bolded() }
     if isCursor { style = style.reversed().bolded() }

@@ -88,6 +88,13 @@ enum HeaderView {
       let some = state.isAnyProbe ? " \(state.glyphs.some)\(counts.some)" : ""
       parts.append("\(state.glyphs.allowed)\(counts.allowed)\(some) \(state.glyphs.denied)\(counts.denied)")
     }
+    if let baseline = state.baseline, state.matrix != nil {
+      let counts = state.baselineCounts
+      let glyphs = state.glyphs
+      let changed = counts.changed > 0 ? " \(glyphs.changed)\(counts.changed)" : ""
+      let off = state.showsBaselineMarks ? "" : " (marks off)"
+      parts.append("\(glyphs.delta) +\(counts.opened) \(glyphs.minus)\(counts.closed)\(changed) vs \(baseline.label)\(off)")
+    }
     if let trap = state.trap { parts.append("TRAP \(trap.report.policy.name)") }
     if !state.filter.isEmpty { parts.append("filter: \(state.filter)") }
     parts.append(state.isWatching ? "live" : "not watching")
@@ -117,7 +124,7 @@ enum StatusBar {
       let style: Style = status.tone == .good ? theme.good : (status.tone == .bad ? theme.bad : theme.plain)
       canvas.draw(" " + status.text, at: 0, y: area.y, style: style, clip: area)
     } else {
-      canvas.draw(" " + KeyMap.hints(width: area.width), at: 0, y: area.y, style: theme.muted, clip: area)
+      canvas.draw(" " + KeyMap.hints(width: area.width, hasBaseline: state.baseline != nil), at: 0, y: area.y, style: theme.muted, clip: area)
     }
     // The error bar: the prompt's error, then the errors of the latest load, wrapped.
     let bar = layout.errorBar
