@@ -441,25 +441,33 @@ extension AppState {
       toggleBaselineMarks()
     case .edit:
       return editEffects()
-    case .checklist:
-      guard lesson != nil, !checklist.isEmpty else {
-        say("no lesson expectations here (expect.yaml in the folder opened)", .info)
-        break
-      }
-      overlay = .checklist(selected: 0)
-    case .quiz:
-      guard let lesson, !lesson.quiz.isEmpty else {
-        say("no lesson quiz here (quiz.json in the folder opened)", .info)
-        break
-      }
-      var generator = SeededGenerator(seed: quizSeed)
-      quizQuestions = lesson.quiz.map { $0.shuffled(using: &generator) }
-      quizAnswers = [:]
-      overlay = .quiz(index: 0, chosen: nil, revealed: false)
+    case .checklist, .quiz:
+      openLessonOverlay(command)
     }
     clampCursor()
     scrollToCursor()
     return []
+  }
+
+  /// Opens the lesson's checklist or quiz (its options shuffled by `quizSeed`), or says the
+  /// folder has none.
+  private mutating func openLessonOverlay(_ command: Command) {
+    if command == .checklist {
+      guard lesson != nil, !checklist.isEmpty else {
+        say("no lesson expectations here (expect.yaml in the folder opened)", .info)
+        return
+      }
+      overlay = .checklist(selected: 0)
+      return
+    }
+    guard let lesson, !lesson.quiz.isEmpty else {
+      say("no lesson quiz here (quiz.json in the folder opened)", .info)
+      return
+    }
+    var generator = SeededGenerator(seed: quizSeed)
+    quizQuestions = lesson.quiz.map { $0.shuffled(using: &generator) }
+    quizAnswers = [:]
+    overlay = .quiz(index: 0, chosen: nil, revealed: false)
   }
 
   private mutating func cycleProbe(_ step: Int) {

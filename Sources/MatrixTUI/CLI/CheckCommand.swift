@@ -97,19 +97,7 @@ struct CheckCommand: Subcommand {
   private func junit(
     _ results: [ExpectationResult], _ checker: inout ExpectationChecker, suite: String
   ) -> String {
-    func escape(_ text: String) -> String {
-      var out = ""
-      for scalar in text.visibleKeepingNewlines.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.unicodeScalars.append(scalar)
-        }
-      }
-      return out
-    }
+    let escape = DiffText.htmlEscaped
     let failures = results.filter { !$0.holds }.count
     var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     xml += "<testsuites tests=\"\(results.count)\" failures=\"\(failures)\">\n"

@@ -58,6 +58,18 @@ struct EvaluationOptions {
     return parsed
   }
 
+  /// `cluster` with `--trap` applied, and what the trap widened; an unknown policy is an
+  /// input error (printed, exit 2).
+  func trapped(_ cluster: Cluster) throws -> (Cluster, TrapReport?) {
+    guard let trap else { return (cluster, nil) }
+    switch cluster.applyingTrap(trap) {
+    case .success(let (trapped, report)): return (trapped, report)
+    case .failure(let error):
+      DiagnosticPrinter.print([.error("--trap: \(cluster.describe(error))", at: nil)])
+      throw ExitCode(2)
+    }
+  }
+
   /// The load options.
   var loadOptions: LoadOptions {
     var options = LoadOptions()
@@ -112,18 +124,7 @@ struct PreparedEvaluation {
     let loaded = LoadedManifests.load(options.paths, options: options.loadOptions)
     DiagnosticPrinter.print(loaded.result.diagnostics)
     if loaded.result.diagnostics.hasErrors && !allowErrors { throw ExitCode(2) }
-    var cluster = loaded.result.cluster
-    var report: TrapReport?
-    if let trap = options.trap {
-      switch cluster.applyingTrap(trap) {
-      case .success(let (trapped, trapReport)):
-        cluster = trapped
-        report = trapReport
-      case .failure(let error):
-        DiagnosticPrinter.print([.error("--trap: \(cluster.describe(error))", at: nil)])
-        throw ExitCode(2)
-      }
-    }
+    let (cluster, report) = try options.trapped(loaded.result.cluster)
     return PreparedEvaluation(
       loaded: loaded, evaluator: Evaluator(cluster: cluster, view: options.view), probe: probe,
       trap: report)

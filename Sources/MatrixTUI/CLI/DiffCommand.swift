@@ -115,18 +115,7 @@ struct DiffCommand: Subcommand {
 
   /// One version, evaluated for the probe (or every connection) with the trap applied.
   private func side(_ cluster: Cluster, after older: DiffText.Side? = nil) throws -> DiffText.Side {
-    var cluster = cluster
-    var report: TrapReport?
-    if let trap = options.trap {
-      switch cluster.applyingTrap(trap) {
-      case .success(let (trapped, trapReport)):
-        cluster = trapped
-        report = trapReport
-      case .failure(let error):
-        DiagnosticPrinter.print([.error("--trap: \(cluster.describe(error))", at: nil)])
-        throw ExitCode(2)
-      }
-    }
+    let (cluster, report) = try options.trapped(cluster)
     let evaluator = Evaluator(cluster: cluster, view: options.view, reusing: older?.evaluator)
     if options.isAnyProbe {
       let connections = ConnectionMatrix(evaluator: evaluator, updating: older?.connections)

@@ -267,17 +267,7 @@ struct DiffText {
 
   /// `{"probe", "view", "added", "removed", "changes": [...]}`, written as it is made.
   func json(to out: ByteWriter) {
-    var probe: [(String, JSON)] = []
-    if let matrix = newer.matrix {
-      probe.append(("protocol", .string(matrix.probe.ipProtocol.rawValue)))
-      switch matrix.probe.port {
-      case .number(let port): probe.append(("port", .number(port)))
-      case .name(let name): probe.append(("port", .string(name)))
-      }
-    } else {
-      probe.append(("protocol", .string("any")))
-    }
-    var entries: [(String, JSON)] = [("probe", .object(probe)), ("view", .string(view.rawValue))]
+    var entries: [(String, JSON)] = [("probe", MatrixText.probeJSON(newer.matrix?.probe)), ("view", .string(view.rawValue))]
     if let trap = newer.trap {
       entries.append(("trap", .object([("policy", .string(trap.policy.description)), ("widened", .array(trap.widened.map(JSON.string)))])))
     }
@@ -394,6 +384,8 @@ struct DiffText {
     htmlEscaped(text.visible).replacingOccurrences(of: "|", with: "\\|")
   }
 
+  /// Text safe in HTML, XML (JUnit) and Markdown that renders HTML, control characters shown
+  /// escaped.
   static func htmlEscaped(_ text: String) -> String {
     var out = ""
     for scalar in text.visibleKeepingNewlines.unicodeScalars {

@@ -251,18 +251,8 @@ struct MatrixText {
 
   /// The JSON document, written to `out` as it is made (millions of cells, at scale).
   func json(trap: TrapReport?, to out: ByteWriter) {
-    var probe: [(String, JSON)] = []
-    if let matrix {
-      probe.append(("protocol", .string(matrix.probe.ipProtocol.rawValue)))
-      switch matrix.probe.port {
-      case .number(let port): probe.append(("port", .number(port)))
-      case .name(let name): probe.append(("port", .string(name)))
-      }
-    } else {
-      probe.append(("protocol", .string("any")))
-    }
     var entries: [(String, JSON)] = [
-      ("probe", .object(probe)),
+      ("probe", Self.probeJSON(matrix?.probe)),
       ("view", .string((matrix?.view ?? connections?.view ?? .enforced).rawValue)),
     ]
     if let trap {
@@ -304,6 +294,15 @@ struct MatrixText {
   }
 
   /// One cell as JSON.
+  /// `{"protocol": "TCP", "port": 80}`, or `{"protocol": "any"}` for every connection.
+  static func probeJSON(_ probe: Probe?) -> JSON {
+    guard let probe else { return .object([("protocol", .string("any"))]) }
+    switch probe.port {
+    case .number(let port): return .object([("protocol", .string(probe.ipProtocol.rawValue)), ("port", .number(port))])
+    case .name(let name): return .object([("protocol", .string(probe.ipProtocol.rawValue)), ("port", .string(name))])
+    }
+  }
+
   static func cellJSON(_ cell: CellTrace) -> JSON {
     .object([
       ("from", .string(cell.source)),
