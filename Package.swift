@@ -9,7 +9,7 @@ let package = Package(
     .library(name: "PolicyKit", targets: ["PolicyKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+    .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2")
   ],
   targets: [
     // No pkgConfig: ncursesw.pc only adds -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which SwiftPM

@@ -106,6 +106,7 @@ func describeNode(_ node: YAMLNode) -> String {
   case .scalar(let text, let isPlain): return "\(place) \(isPlain) \(node.style) \(text.debugDescription)"
   case .sequence(let items): return "\(place) [" + items.map(describeNode).joined(separator: ", ") + "]"
   case .mapping(let entries):
-    return "\(place) {" + entries.map { describeNode($0.key) + ": " + describeNode($0.value) }.joined(separator: ", ") + "}"
+    return "\(place) {" + entries.map { describeNode($0.key) + ": " + describeNode($0.value) }.joined(separator: ", ")
+      + "}"
   }
 }

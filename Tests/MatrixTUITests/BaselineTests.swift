@@ -26,7 +26,9 @@ import Testing
     var state = AppState(paths: [lesson], isWatching: true)
     state.now = 100
     state.quizSeed = 1
-    let old = baseline ?? baselineCluster { $0.replacingOccurrences(of: widened, with: "selector: role == 'node' || has(k8s-app)") }
+    let old =
+      baseline
+      ?? baselineCluster { $0.replacingOccurrences(of: widened, with: "selector: role == 'node' || has(k8s-app)") }
     state.baseline = Baseline(label: "HEAD", cluster: old)
     _ = state.reduce(.resize(width: width, height: height))
     _ = state.reduce(.loaded(LoadedManifests.load([lesson]), Lesson.load([lesson])))
@@ -40,7 +42,9 @@ import Testing
     var cells: [(Int, Int, Bool)] = []
     for source in state.rows {
       for destination in state.columns where source != destination {
-        guard let s = oldIndex[matrix.endpoints[source]], let d = oldIndex[matrix.endpoints[destination]] else { continue }
+        guard let s = oldIndex[matrix.endpoints[source]], let d = oldIndex[matrix.endpoints[destination]] else {
+          continue
+        }
         let now = matrix.outcome(source, destination).verdict
         if now != old.outcome(s, d).verdict { cells.append((source, destination, now == .allow)) }
       }
@@ -73,7 +77,9 @@ import Testing
 
   @Test func nextAndPreviousGoRowByRowAndWrap() {
     var state = Self.state()
-    let changed = Self.perCell(state).map { "\(state.endpoints[$0.source].id) -> \(state.endpoints[$0.destination].id)" }
+    let changed = Self.perCell(state).map {
+      "\(state.endpoints[$0.source].id) -> \(state.endpoints[$0.destination].id)"
+    }
     #expect(changed.count == 2)
     _ = state.reduce(.key(.char("g")))
     _ = state.reduce(.key(.home))
@@ -124,7 +130,9 @@ import Testing
     let text = (try? String(contentsOfFile: Self.firewall, encoding: .utf8)) ?? ""
     let edited = text.replacingOccurrences(of: Self.widened, with: Self.widened + " || app == 'frontend'")
     let inventory = (try? String(contentsOfFile: Self.lesson + "/00-inventory.yaml", encoding: .utf8)) ?? ""
-    let files = [SourceFile(path: "00-inventory.yaml", text: inventory), SourceFile(path: "10-host-firewall.yaml", text: edited)]
+    let files = [
+      SourceFile(path: "00-inventory.yaml", text: inventory), SourceFile(path: "10-host-firewall.yaml", text: edited),
+    ]
     _ = state.reduce(.loaded(LoadedManifests(result: ManifestLoader.load(files), files: files.map(\.path)), nil))
     let cells = Self.perCell(state)
     #expect(cells.count > 2)
@@ -210,11 +218,20 @@ import Testing
 
   @Test func editorArgumentsAreWordsNotAShellLine() {
     let file = "x; rm -rf ~.yaml"
-    #expect(EditorLauncher.arguments(environment: ["EDITOR": "code --wait"], file: file, line: 12) == ["code", "--wait", "+12", file])
-    #expect(EditorLauncher.arguments(environment: ["VISUAL": "nano", "EDITOR": "code"], file: file, line: 3) == ["nano", "+3", file])
+    #expect(
+      EditorLauncher.arguments(environment: ["EDITOR": "code --wait"], file: file, line: 12) == [
+        "code", "--wait", "+12", file,
+      ])
+    #expect(
+      EditorLauncher.arguments(environment: ["VISUAL": "nano", "EDITOR": "code"], file: file, line: 3) == [
+        "nano", "+3", file,
+      ])
     #expect(EditorLauncher.arguments(environment: ["VISUAL": "  "], file: "a.yaml", line: 0) == ["vi", "+1", "a.yaml"])
     #expect(EditorLauncher.arguments(environment: [:], file: "-rf.yaml", line: 2) == ["vi", "+2", "./-rf.yaml"])
-    #expect(EditorLauncher.arguments(environment: ["EDITOR": "ed $(touch p)"], file: "a", line: 1) == ["ed", "$(touch", "p)", "+1", "a"])
+    #expect(
+      EditorLauncher.arguments(environment: ["EDITOR": "ed $(touch p)"], file: "a", line: 1) == [
+        "ed", "$(touch", "p)", "+1", "a",
+      ])
   }
 
   @Test func aRealEditorGetsEachArgumentWhole() throws {
@@ -223,7 +240,8 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let script = directory + "/fake editor"
     let record = directory + "/argv"
-    try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '\(record)'\n".write(toFile: script, atomically: true, encoding: .utf8)
+    try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '\(record)'\n".write(
+      toFile: script, atomically: true, encoding: .utf8)
     chmod(script, 0o755)
     let manifest = directory + "/x; rm -rf ~ $(touch pwned).yaml"
     let arguments = [script, "+7", manifest]

@@ -107,9 +107,12 @@ private func pod(_ name: String) -> String {
   @Test func benchTimesEveryKindOfEditAsTheExplorerMakesThem() throws {
     let dir = try TempDirectory()
     defer { dir.remove() }
-    let web = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: prod\n  labels:\n    app: web\nspec: {containers: [{name: c}]}\n"
+    let web =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: prod\n  labels:\n    app: web\nspec: {containers: [{name: c}]}\n"
     try dir.write("00-pods.yaml", namespace + "---\n" + web + "---\n" + pod("db"))
-    try dir.write("10-policy.yaml", """
+    try dir.write(
+      "10-policy.yaml",
+      """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: web, namespace: prod}
@@ -120,7 +123,9 @@ private func pod(_ name: String) -> String {
         - ports:
           - port: 80
       """)
-    try dir.write("20-deny.yaml", """
+    try dir.write(
+      "20-deny.yaml",
+      """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: deny, namespace: prod}
@@ -130,14 +135,23 @@ private func pod(_ name: String) -> String {
     #expect(result.status == 0, "\(result.stderr)")
     let text = String(decoding: result.stdout, as: UTF8.self)
     // The port changes from 80 to 81 and back: db -> web (TCP/80) flips each time.
-    #expect(text.contains("edit: a policy's first `port: N` in \(dir.at("10-policy.yaml")) (decoded 1 file and 1 file; rows redone for 1 and 1 of 2 classes; 1 and 1 cells flipped)"), "\(text)")
+    #expect(
+      text.contains(
+        "edit: a policy's first `port: N` in \(dir.at("10-policy.yaml")) (decoded 1 file and 1 file; rows redone for 1 and 1 of 2 classes; 1 and 1 cells flipped)"
+      ), "\(text)")
     // web's label changes: only the deny-all selects it now. Its new labels make a class of
     // their own (every row gains its column: 3 rows); back as it was, it rejoins its old
     // class, whose rows were kept (none redone).
-    #expect(text.contains("pod-edit: a pod's first label value in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 3 and 0 of 3 classes; 1 and 1 cells flipped)"), "\(text)")
+    #expect(
+      text.contains(
+        "pod-edit: a pod's first label value in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 3 and 0 of 3 classes; 1 and 1 cells flipped)"
+      ), "\(text)")
     // A copy of web added, then removed: it joins web's class, no row is worked out again, and
     // the cells of the pods there were stay as they were.
-    #expect(text.contains("pod-add: a copy of the first pod added at the end in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 0 and 0 of 3 classes; 0 and 0 cells flipped)"), "\(text)")
+    #expect(
+      text.contains(
+        "pod-add: a copy of the first pod added at the end in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 0 and 0 of 3 classes; 0 and 0 cells flipped)"
+      ), "\(text)")
   }
 
   @Test func aMissingFileIsExit2WithAMessageAndNoOutput() throws {
@@ -173,12 +187,16 @@ private func pod(_ name: String) -> String {
     try dir.write("tree/sub/b.yaml", pod("b"))
     try FileManager.default.createSymbolicLink(atPath: dir.at("tree/sub/up"), withDestinationPath: "..")
     try FileManager.default.createSymbolicLink(atPath: dir.at("tree/self"), withDestinationPath: ".")
-    try FileManager.default.createSymbolicLink(atPath: dir.at("tree/dangling.yaml"), withDestinationPath: "nowhere.yaml")
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.at("tree/dangling.yaml"), withDestinationPath: "nowhere.yaml")
     #expect(mkfifo(dir.at("tree/fifo.yaml"), 0o644) == 0, "a FIFO in a tree would block a reader")
     let result = try Subprocess.matrixTUI(["endpoints", dir.at("tree")])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.isEmpty)
-    #expect(result.stdoutText.split(separator: "\n").map { $0.split(separator: "\t")[0] } == ["prod/a", "prod/b", "* address made up from the pod CIDR (the manifest has no status.podIP)"])
+    #expect(
+      result.stdoutText.split(separator: "\n").map { $0.split(separator: "\t")[0] } == [
+        "prod/a", "prod/b", "* address made up from the pod CIDR (the manifest has no status.podIP)",
+      ])
   }
 
   /// A dump as `kubectl get --raw /api/v1/pods` writes it: a typed list in JSON whose items
@@ -187,7 +205,9 @@ private func pod(_ name: String) -> String {
     let dir = try TempDirectory()
     defer { dir.remove() }
     try dir.write("dump/namespaces.yaml", namespace)
-    try dir.write("dump/pods.json", ##"""
+    try dir.write(
+      "dump/pods.json",
+      ##"""
       {"kind":"PodList","apiVersion":"v1","items":[
       {"metadata":{"name":"web","namespace":"prod"},"spec":{"containers":[{"name":"c"}]},
        "status":{"phase":"Running","podIP":"10.0.0.5","podIPs":[{"ip":"10.0.0.5"},{"ip":"fd00::5"}]}},
@@ -196,7 +216,9 @@ private func pod(_ name: String) -> String {
       {"metadata":{"name":"web-2","namespace":"prod"},"spec":{"containers":[{"name":"c"}]},
        "status":{"phase":"Pending"}}]}
       """##)
-    try dir.write("dump/apps.yaml", """
+    try dir.write(
+      "dump/apps.yaml",
+      """
       apiVersion: apps/v1
       kind: DeploymentList
       items:
@@ -207,14 +229,15 @@ private func pod(_ name: String) -> String {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.isEmpty)
     let dump = dir.at("dump")
-    #expect(result.stdoutText == """
-      prod/web\t10.0.0.5,fd00::5\t-\t-
-      left out:
-        prod/backup-28391 (Pod): finished (phase Succeeded)  \(dump)/pods.json:4:1
-        prod/old (Deployment): replicas: 0  \(dump)/apps.yaml:4:3
-        prod/web-2 (Pod): no address yet (phase Pending)  \(dump)/pods.json:6:1
+    #expect(
+      result.stdoutText == """
+        prod/web\t10.0.0.5,fd00::5\t-\t-
+        left out:
+          prod/backup-28391 (Pod): finished (phase Succeeded)  \(dump)/pods.json:4:1
+          prod/old (Deployment): replicas: 0  \(dump)/apps.yaml:4:3
+          prod/web-2 (Pod): no address yet (phase Pending)  \(dump)/pods.json:6:1
 
-      """)
+        """)
   }
 
   @Test func emptyAndClosedStandardInput() throws {
@@ -228,7 +251,9 @@ private func pod(_ name: String) -> String {
     // A writer that stops mid-document.
     let cut = try Subprocess.shell(#"printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "a' | "$0" eval -"#)
     #expect(cut.status == 2)
-    #expect(cut.stderr == "<stdin>:4:11: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar\n")
+    #expect(
+      cut.stderr == "<stdin>:4:11: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar\n"
+    )
   }
 
   @Test func helpIsExit0OnStandardOutput() throws {
@@ -264,7 +289,9 @@ private func pod(_ name: String) -> String {
     try? Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0]).write(to: URL(fileURLWithPath: path))
     let result = try Subprocess.matrixTUI(["eval", path])
     #expect(result.status == 2)
-    #expect(result.stderr == "\(path):1:1: error: invalid YAML: control character U+007F is not allowed (is this a binary file?)\n")
+    #expect(
+      result.stderr
+        == "\(path):1:1: error: invalid YAML: control character U+007F is not allowed (is this a binary file?)\n")
   }
 
   @Test func hostileNamesNeverReachTheOutputRaw() throws {
@@ -325,11 +352,12 @@ private func pod(_ name: String) -> String {
         == "matrix-tui: error: the explorer needs a terminal; use `matrix-tui eval` to print the matrix\n")
   }
 
-  @Test(arguments: [
-    (nil, "the TERM environment variable is not set: cannot drive the terminal"),
-    ("dumb", "TERM is `dumb`: this terminal cannot move the cursor"),
-    ("no-such-terminal", "unknown terminal type `no-such-terminal`: no terminfo entry (try TERM=xterm-256color)"),
-  ] as [(String?, String)])
+  @Test(
+    arguments: [
+      (nil, "the TERM environment variable is not set: cannot drive the terminal"),
+      ("dumb", "TERM is `dumb`: this terminal cannot move the cursor"),
+      ("no-such-terminal", "unknown terminal type `no-such-terminal`: no terminfo entry (try TERM=xterm-256color)"),
+    ] as [(String?, String)])
   func theExplorerOnATerminalItCannotDriveLeavesItUntouched(term: String?, reason: String) throws {
     // A pseudo-terminal from script(1) (util-linux), so only TERM is wrong.
     let setTerm = term.map { "TERM=\($0); export TERM" } ?? "unset TERM"
@@ -373,9 +401,18 @@ private func pod(_ name: String) -> String {
 
   @Test func everyTypedNameGetsTheClosestKnownOne() throws {
     let cases: [([String], String)] = [
-      (["trace", lesson, "--from", "prod/backnd", "--to", "host/worker"], "no endpoint `prod/backnd`; did you mean `prod/backend`?"),
-      (["trace", lesson, "--from", "prod/backnd", "--to", "host/worker"], "no endpoint `host/worker`; did you mean `host/node-worker`?"),
-      (["eval", lesson, "--trap", "node-host-firewal"], "no policy named `node-host-firewal`; did you mean `node-host-firewall`?"),
+      (
+        ["trace", lesson, "--from", "prod/backnd", "--to", "host/worker"],
+        "no endpoint `prod/backnd`; did you mean `prod/backend`?"
+      ),
+      (
+        ["trace", lesson, "--from", "prod/backnd", "--to", "host/worker"],
+        "no endpoint `host/worker`; did you mean `host/node-worker`?"
+      ),
+      (
+        ["eval", lesson, "--trap", "node-host-firewal"],
+        "no policy named `node-host-firewal`; did you mean `node-host-firewall`?"
+      ),
       (["eval", lesson, "--from", "prod/backnd"], "did you mean `prod/backend`?"),
       (["eval", lesson, "--to", "dve"], "did you mean `dev`?"),
       (["help", "evl"], "no subcommand 'evl'; did you mean `eval`?"),
@@ -390,7 +427,9 @@ private func pod(_ name: String) -> String {
   @Test func idsInACheckFileGetTheClosestKnownOne() throws {
     let dir = try TempDirectory()
     defer { dir.remove() }
-    try dir.write("expect.yaml", """
+    try dir.write(
+      "expect.yaml",
+      """
       - probe: tcp/80
         denied:
           - "prod/backnd -> host/node-worker"
@@ -405,7 +444,9 @@ private func pod(_ name: String) -> String {
     let table = try Subprocess.matrixTUI(["eval", lesson, "--format", "table"])
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdoutText == table.stdoutText)
-    let trace = try Subprocess.matrixTUI(["trace", lesson, "--from", "prod/backend", "--to", "dev/frontend", "--format", "text"])
+    let trace = try Subprocess.matrixTUI([
+      "trace", lesson, "--from", "prod/backend", "--to", "dev/frontend", "--format", "text",
+    ])
     #expect(trace.status == 0)
   }
 
@@ -437,7 +478,8 @@ private func pod(_ name: String) -> String {
   /// What bash's completion function offers for `words` (the last one being typed).
   private func complete(_ words: [String]) throws -> [String] {
     let quoted = words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-    let result = try bash("""
+    let result = try bash(
+      """
       COMP_WORDS=("$BIN" \(quoted)); COMP_CWORD=\(words.count)
       _matrix_tui
       printf '%s\\n' "${COMPREPLY[@]}"

@@ -119,7 +119,8 @@ import Testing
   @Test func aLiveEditUpdatesTheCountsAndTheTrace() throws {
     let edited = GeneratedCluster.yaml(pods: 60, namespaces: 3, policies: 8, seed: 2)
     var state = AppFixtures.state(width: 120, height: 40)
-    _ = state.reduce(.loaded(AppFixtures.loaded(GeneratedCluster.yaml(pods: 60, namespaces: 3, policies: 8, seed: 1)), nil))
+    _ = state.reduce(
+      .loaded(AppFixtures.loaded(GeneratedCluster.yaml(pods: 60, namespaces: 3, policies: 8, seed: 1)), nil))
     _ = state.reduce(.key(.char("p")))
     Self.type("any", on: &state)
     let before = state.markCounts

@@ -14,7 +14,8 @@ import Testing
     for file in ["00-inventory.yaml", "10-host-firewall.yaml"] {
       var text = try String(contentsOfFile: lesson + "/" + file, encoding: .utf8)
       if file == "10-host-firewall.yaml" {
-        text = text.replacingOccurrences(of: "tier == 'control-plane'", with: "tier == 'control-plane' || app == 'backend'")
+        text = text.replacingOccurrences(
+          of: "tier == 'control-plane'", with: "tier == 'control-plane' || app == 'backend'")
       }
       try dir.write("\(name)/\(file)", text)
     }
@@ -34,11 +35,18 @@ import Testing
     let table = try Subprocess.matrixTUI(["diff", Self.lesson, new])
     #expect(table.status == 1, "cells changed: exit 1")
     let text = table.stdoutText
-    #expect(text.hasPrefix("TCP/80  enforced  2 cells changed (2 allowed now, 0 denied now); endpoints: 0 added, 0 removed"))
+    #expect(
+      text.hasPrefix("TCP/80  enforced  2 cells changed (2 allowed now, 0 denied now); endpoints: 0 added, 0 removed"))
     #expect(text.contains("prod/backend -> host/node-worker  DENY -> ALLOW"))
     #expect(text.contains("prod/backend -> host/node-control-plane  DENY -> ALLOW"))
-    #expect(text.contains("before: ingress at host/node-worker: tier host-firewall default Deny: no rule of GlobalNetworkPolicy/node-host-firewall matched  (\(Self.lesson)/10-host-firewall.yaml:37)"))
-    #expect(text.contains("after:  ingress at host/node-worker: GlobalNetworkPolicy/node-host-firewall ingress[0] Allow (tier host-firewall)  (\(new)/10-host-firewall.yaml:48)"))
+    #expect(
+      text.contains(
+        "before: ingress at host/node-worker: tier host-firewall default Deny: no rule of GlobalNetworkPolicy/node-host-firewall matched  (\(Self.lesson)/10-host-firewall.yaml:37)"
+      ))
+    #expect(
+      text.contains(
+        "after:  ingress at host/node-worker: GlobalNetworkPolicy/node-host-firewall ingress[0] Allow (tier host-firewall)  (\(new)/10-host-firewall.yaml:48)"
+      ))
     #expect(!text.contains("dev/frontend ->"), "only changed cells are listed")
 
     let same = try Subprocess.matrixTUI(["diff", Self.lesson, Self.lesson])
@@ -58,7 +66,10 @@ import Testing
     let changes = try #require(object["changes"] as? [[String: Any]])
     #expect(changes.count == 2)
     let first = try #require(changes.first { $0["to"] as? String == "host/node-worker" })
-    #expect(Set(first.keys) == ["from", "to", "before", "after", "reasonBefore", "reasonAfter", "decidedByBefore", "decidedByAfter"])
+    #expect(
+      Set(first.keys) == [
+        "from", "to", "before", "after", "reasonBefore", "reasonAfter", "decidedByBefore", "decidedByAfter",
+      ])
     #expect(first["before"] as? String == "deny" && first["after"] as? String == "allow")
     let before = try #require(first["decidedByBefore"] as? [String: Any])
     let after = try #require(first["decidedByAfter"] as? [String: Any])
@@ -98,7 +109,11 @@ import Testing
     defer { dir.remove() }
     let new = try Self.widenedCopy(in: dir)
     let inventory = try String(contentsOfFile: new + "/00-inventory.yaml", encoding: .utf8)
-    try dir.write("new/00-inventory.yaml", inventory + "\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: cache, namespace: prod, labels: {app: cache}}\nspec: {nodeName: workshop-worker, containers: [{name: c}]}\n")
+    try dir.write(
+      "new/00-inventory.yaml",
+      inventory
+        + "\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: cache, namespace: prod, labels: {app: cache}}\nspec: {nodeName: workshop-worker, containers: [{name: c}]}\n"
+    )
     let out = try Subprocess.matrixTUI(["diff", Self.lesson, new, "--format", "json"])
     let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout)) as? [String: Any])
     #expect(object["added"] as? [String] == ["prod/cache"])
@@ -153,7 +168,9 @@ import Testing
     let dir = try TempDirectory()
     defer { dir.remove() }
     let new = try Self.widenedCopy(in: dir)
-    let gate = try dir.write("gate.yaml", """
+    let gate = try dir.write(
+      "gate.yaml",
+      """
       - probe: tcp/80
         note: app pods stay off the hosts
         denied: ["prod/backend -> host/node-worker"]
@@ -162,7 +179,9 @@ import Testing
       """)
     let broken = try Subprocess.matrixTUI(["diff", Self.lesson, new, "--expect", gate])
     #expect(broken.status == 1)
-    #expect(broken.stdoutText.contains("gate.yaml:3:12: broken by the change: expected tcp/80 prod/backend -> host/node-worker denied"))
+    #expect(
+      broken.stdoutText.contains(
+        "gate.yaml:3:12: broken by the change: expected tcp/80 prod/backend -> host/node-worker denied"))
     #expect(broken.stdoutText.contains("  note: app pods stay off the hosts"))
     #expect(broken.stdoutText.hasSuffix("expectations: 1 passed, 1 failed\n"))
     // Cells change, but none of them is expected: the gate passes.
@@ -181,7 +200,8 @@ import Testing
     let lessonCopy = try Self.widenedCopy(in: dir, "repo/policies")
     // Committed: the lesson as it is; in the working tree: the widened firewall.
     try FileManager.default.removeItem(atPath: lessonCopy + "/10-host-firewall.yaml")
-    try FileManager.default.copyItem(atPath: Self.lesson + "/10-host-firewall.yaml", toPath: lessonCopy + "/10-host-firewall.yaml")
+    try FileManager.default.copyItem(
+      atPath: Self.lesson + "/10-host-firewall.yaml", toPath: lessonCopy + "/10-host-firewall.yaml")
     #expect(Self.git(repo, ["init", "-q"]).status == 0)
     #expect(Self.git(repo, ["add", "."]).status == 0)
     #expect(Self.git(repo, ["commit", "-q", "-m", "lesson"]).status == 0)
@@ -190,7 +210,8 @@ import Testing
     let out = try Subprocess.matrixTUI(["diff", "--git", "HEAD", lessonCopy])
     #expect(out.status == 1, "\(out.stderr)")
     #expect(out.stdoutText.contains("2 cells changed"))
-    #expect(out.stdoutText.contains("(HEAD:\(lessonCopy)/10-host-firewall.yaml:37)"), "the before side names the revision")
+    #expect(
+      out.stdoutText.contains("(HEAD:\(lessonCopy)/10-host-firewall.yaml:37)"), "the before side names the revision")
 
     let unknown = try Subprocess.matrixTUI(["diff", "--git", "no-such-branch", lessonCopy])
     #expect(unknown.status == 2)
@@ -213,7 +234,10 @@ import Testing
     #expect(Self.git(repo, ["init", "-q"]).status == 0)
     #expect(Self.git(repo, ["add", "."]).status == 0)
     #expect(Self.git(repo, ["commit", "-q", "-m", "one"]).status == 0)
-    try dir.write("repo/\(name)", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {containers: [{name: c}]}\n")
+    try dir.write(
+      "repo/\(name)",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {containers: [{name: c}]}\n"
+    )
     for path in [repo, repo + "/" + name] {
       let out = try Subprocess.matrixTUI(["diff", "--git", "HEAD", path])
       #expect(out.status == 1, "\(out.stderr)")

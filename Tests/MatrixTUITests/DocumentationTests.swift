@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MatrixTUI
 
 /// The README shows what the program does now: its key table and its captured screen.
@@ -27,7 +28,9 @@ import Testing
       return
     }
     let block = String(text[start.upperBound..<end.lowerBound])
-    #expect(block == screen.trimmingTrailingNewlines, "re-capture the README's screen: UPDATE_SCREENSHOT=1 Tests/EndToEnd/explorer.sh .build/release/matrix-tui")
+    #expect(
+      block == screen.trimmingTrailingNewlines,
+      "re-capture the README's screen: UPDATE_SCREENSHOT=1 Tests/EndToEnd/explorer.sh .build/release/matrix-tui")
   }
 }
 

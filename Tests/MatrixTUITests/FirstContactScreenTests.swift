@@ -1,6 +1,7 @@
 import Foundation
 import PolicyKit
 import Testing
+
 @testable import MatrixTUI
 
 /// What a newcomer and a class read on the screen: whole messages, the footer, the quiz.
@@ -79,25 +80,31 @@ import Testing
 
   @Test func probeKeysSayWhenNoPolicyMentionsAPort() {
     var state = AppFixtures.state()
-    _ = state.reduce(.loaded(AppFixtures.loaded("""
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: prod}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: prod}
-      spec: {containers: [{name: c}]}
-      """), nil))
+    _ = state.reduce(
+      .loaded(
+        AppFixtures.loaded(
+          """
+          apiVersion: v1
+          kind: Namespace
+          metadata: {name: prod}
+          ---
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: web, namespace: prod}
+          spec: {containers: [{name: c}]}
+          """), nil))
     _ = state.reduce(.key(.char("]")))
-    #expect(state.status?.text == "probe TCP/80: no policy mentions a port (p sets any probe)", "\(state.status?.text ?? "")")
+    #expect(
+      state.status?.text == "probe TCP/80: no policy mentions a port (p sets any probe)", "\(state.status?.text ?? "")")
   }
 
   @Test func aReloadSaysWhichEndpointsCameAndWent() {
     #expect(AppState.cameAndWent(before: ["a/x", "a/y"], after: ["a/x", "a/z"]) == "came: a/z; went: a/y")
     #expect(AppState.cameAndWent(before: ["a/x"], after: ["a/x"]) == nil)
     var state = AppFixtures.state()
-    let pod = { (name: String) in "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: prod}\nspec: {containers: [{name: c}]}\n" }
+    let pod = { (name: String) in
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: prod}\nspec: {containers: [{name: c}]}\n"
+    }
     let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n---\n"
     _ = state.reduce(.loaded(AppFixtures.loaded(namespace + pod("web")), nil))
     _ = state.reduce(.loaded(AppFixtures.loaded(namespace + pod("web") + "---\n" + pod("db")), nil))
@@ -107,20 +114,24 @@ import Testing
 
   @Test func aLongErrorIsShownWholeInTheExplorerAndThePrompt() throws {
     var state = AppFixtures.state(width: 80, height: 24)
-    let long = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: p}\nspec:\n  selector: role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p' \n"
+    let long =
+      "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: p}\nspec:\n  selector: role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p' \n"
     _ = state.reduce(.loaded(AppFixtures.loaded(long, file: "policy.yaml"), nil))
     let error = try #require(state.errors.first)
-    let flat = screen(state).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    let flat = screen(state).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+      separator: " ")
     #expect(error.message.count > 60)
     #expect(flat.contains(error.message), "\(screen(state))")
     // The filter prompt's error, whole too.
     var prompt = AppFixtures.state(width: 80, height: 24)
-    _ = AppFixtures.press([.char("/")] + "role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'".map { Key.char($0) } + [.enter], on: &prompt)
+    _ = AppFixtures.press(
+      [.char("/")] + "role in {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'".map { Key.char($0) } + [.enter], on: &prompt)
     guard case .prompt(let shown)? = prompt.overlay, let message = shown.error else {
       Issue.record("the filter prompt should stay open with its error")
       return
     }
-    let promptFlat = screen(prompt).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    let promptFlat = screen(prompt).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+      separator: " ")
     #expect(promptFlat.contains(message), "\(screen(prompt))")
   }
 
@@ -173,13 +184,17 @@ import Testing
   @Test func aPolicyForTheOtherDirectionIsNamed() throws {
     let text = try trace("prod/web", "host/host-a")
     #expect(!text.contains("no tier has a policy"), "\(text)")
-    #expect(text.contains("no policy selects this endpoint for egress; for ingress: web-ingress (tier default)"), "\(text)")
+    #expect(
+      text.contains("no policy selects this endpoint for egress; for ingress: web-ingress (tier default)"), "\(text)")
   }
 
   @Test func aBareHostEndpointSaysWhatWouldAllowIt() throws {
     let text = try trace("host/host-a", "host/host-b")
     #expect(text.contains("no policy selects this endpoint for egress (nor for ingress)"), "\(text)")
-    #expect(text.contains("a profile such as projectcalico-default-allow, or an Egress policy selecting this host endpoint, would allow it"), "\(text)")
+    #expect(
+      text.contains(
+        "a profile such as projectcalico-default-allow, or an Egress policy selecting this host endpoint, would allow it"
+      ), "\(text)")
     #expect(text.contains("or an Ingress policy selecting this host endpoint"), "\(text)")
   }
 }
@@ -247,13 +262,16 @@ import Testing
       let claims = Self.tableClaims(text)
       guard !claims.isEmpty else { continue }
       let cluster = LoadedManifests.load([demo.appendingPathComponent(lesson).path]).result.cluster
-      let evaluators = Dictionary(uniqueKeysWithValues: View.allCases.map { ($0, Evaluator(cluster: cluster, view: $0)) })
+      let evaluators = Dictionary(
+        uniqueKeysWithValues: View.allCases.map { ($0, Evaluator(cluster: cluster, view: $0)) })
       for claim in claims {
         let ends = claim.pair.components(separatedBy: " -> ")
         for (view, allowed) in claim.colours {
           let verdict = evaluators[view]?.trace(from: ends[0], to: ends[1], probe: claim.probe)?.outcome.verdict
-          #expect(verdict == (allowed ? .allow : .deny),
-            "demo/\(lesson)/README.md:\(claim.line) says \(claim.pair) is \(allowed ? "green" : "red") at \(claim.probe) (\(view))")
+          #expect(
+            verdict == (allowed ? .allow : .deny),
+            "demo/\(lesson)/README.md:\(claim.line) says \(claim.pair) is \(allowed ? "green" : "red") at \(claim.probe) (\(view))"
+          )
           checked += 1
         }
       }
@@ -266,7 +284,8 @@ import Testing
     for lesson in try FileManager.default.contentsOfDirectory(atPath: demo.path).sorted() {
       let readme = demo.appendingPathComponent(lesson).appendingPathComponent("README.md")
       guard let text = try? String(contentsOf: readme, encoding: .utf8) else { continue }
-      #expect(text.range(of: #"\brule [0-9]"#, options: .regularExpression) == nil,
+      #expect(
+        text.range(of: #"\brule [0-9]"#, options: .regularExpression) == nil,
         "demo/\(lesson)/README.md: the trace names rules `ingress[0]`, `egress[1]`")
     }
   }
@@ -282,8 +301,10 @@ import Testing
     defer { dir.remove() }
     for name in ["00-inventory.yaml", "10-host-firewall.yaml"] {
       let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
-      try dir.write(name, text.split(separator: "\n", omittingEmptySubsequences: false)
-        .filter { !$0.contains("projectcalico-default-allow") }.joined(separator: "\n"))
+      try dir.write(
+        name,
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+          .filter { !$0.contains("projectcalico-default-allow") }.joined(separator: "\n"))
     }
     let evaluator = Evaluator(cluster: LoadedManifests.load([dir.path]).result.cluster)
     var green: Set<String> = []

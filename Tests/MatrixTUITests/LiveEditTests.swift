@@ -175,7 +175,8 @@ private func denyAll(_ name: String = "deny-all") -> String {
     // A file argument deleted: an error, and the last good matrix stays.
     try edit.dir.remove("lone.yaml")
     edit.settle()
-    #expect(edit.state.errors.map(\.message) == ["cannot read `\(edit.dir.at("lone.yaml"))`: no such file or directory"])
+    #expect(
+      edit.state.errors.map(\.message) == ["cannot read `\(edit.dir.at("lone.yaml"))`: no such file or directory"])
     #expect(edit.state.cluster?.policies.map(\.id.name) == ["lone"])
     #expect(edit.state.status?.text == "1 error: the last good matrix stays on screen")
 
@@ -194,7 +195,8 @@ private func denyAll(_ name: String = "deny-all") -> String {
 
     try edit.dir.remove("manifests")
     edit.settle()
-    #expect(edit.state.errors.map(\.message) == ["cannot read `\(edit.dir.at("manifests"))`: no such file or directory"])
+    #expect(
+      edit.state.errors.map(\.message) == ["cannot read `\(edit.dir.at("manifests"))`: no such file or directory"])
     #expect(edit.state.endpoints.count == 2, "the last good matrix stays")
 
     // Made again (a branch switch): noticed, and watched as a directory again.
@@ -215,7 +217,9 @@ private func denyAll(_ name: String = "deny-all") -> String {
     #expect(edit.state.matrix?.isIncremental == false)
 
     // The policy now selects db only: web's rows are kept, db's redone, web opens up.
-    try edit.dir.write("policy.yaml", denyAll().replacingOccurrences(of: "podSelector: {}", with: "podSelector: {matchLabels: {app: db}}"))
+    try edit.dir.write(
+      "policy.yaml",
+      denyAll().replacingOccurrences(of: "podSelector: {}", with: "podSelector: {matchLabels: {app: db}}"))
     edit.settle()
     #expect(edit.state.matrix?.isIncremental == true)
     #expect(edit.state.matrix?.recomputedClasses == 2)
@@ -246,15 +250,17 @@ private func denyAll(_ name: String = "deny-all") -> String {
     try edit.dir.write("00-inventory.yaml", inventory)
     try edit.dir.write("10-host-firewall.yaml", policy)
     edit.start(["."])
-    let labelled = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
-    let added = inventory + """
+    let labelled = inventory.replacingOccurrences(
+      of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
+    let added =
+      inventory + """
 
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: backend-2, namespace: prod, labels: {tier: control-plane}}
-      spec: {containers: [{name: c}]}
-      """
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend-2, namespace: prod, labels: {tier: control-plane}}
+        spec: {containers: [{name: c}]}
+        """
     for text in [labelled, inventory, labelled, inventory, added, inventory] {
       try edit.dir.write("00-inventory.yaml", text)
       edit.settle()

@@ -94,7 +94,10 @@ import Testing
     defer { dir.remove() }
     try dir.write("notes.txt", "")
     let loaded = LoadedManifests.load([dir.path])
-    #expect(loaded.result.diagnostics.map(\.description) == ["matrix-tui: warning: no manifest files (*.yaml, *.yml, *.json) under `\(dir.path)`"])
+    #expect(
+      loaded.result.diagnostics.map(\.description) == [
+        "matrix-tui: warning: no manifest files (*.yaml, *.yml, *.json) under `\(dir.path)`"
+      ])
   }
 
   @Test func emptyFilesAreNamedForTheExplorer() throws {

@@ -84,7 +84,8 @@ struct MatrixTextTests {
       #expect(cell["from"] as? String == evaluator.ids[row])
       #expect(cell["to"] as? String == evaluator.ids[column])
       #expect(cell["verdict"] as? String == (set.isEmpty ? "deny" : "allow"))
-      #expect(Self.actual(cell["allowed"] as Any) == Self.expected(set), "\(evaluator.ids[row]) -> \(evaluator.ids[column])")
+      #expect(
+        Self.actual(cell["allowed"] as Any) == Self.expected(set), "\(evaluator.ids[row]) -> \(evaluator.ids[column])")
       kinds.insert(set.isAll ? "all" : set.isEmpty ? "none" : "some")
     }
     #expect(kinds == ["all", "none", "some"])

@@ -1,5 +1,6 @@
 import PolicyKit
 import Testing
+
 @testable import MatrixTUI
 
 @Suite struct ReducerTests {
@@ -45,7 +46,9 @@ import Testing
     let trap = try #require(state.trap)
     #expect(trap.report.policy.name == "node-host-firewall")
     #expect(state.selectedTrace?.outcome == .allowed)
-    #expect(state.status?.text == "trap: node-host-firewall ingress[0] source -> all(): 4 cells flipped: +4 allowed, +0 denied")
+    #expect(
+      state.status?.text
+        == "trap: node-host-firewall ingress[0] source -> all(): 4 cells flipped: +4 allowed, +0 denied")
     #expect(state.isFlipped(state.selectedCell!.source, state.selectedCell!.destination))
     _ = state.reduce(.key(.char("t")))
     #expect(state.trap == nil)
@@ -128,7 +131,9 @@ import Testing
     #expect(state.enforcedMatrix != nil)
     #expect(state.status?.text.contains("would change") == true)
     let count = state.endpoints.count
-    let differing = (0..<count).flatMap { s in (0..<count).map { (s, $0) } }.filter { state.differsFromEnforced($0.0, $0.1) }
+    let differing = (0..<count).flatMap { s in (0..<count).map { (s, $0) } }.filter {
+      state.differsFromEnforced($0.0, $0.1)
+    }
     #expect(!differing.isEmpty)
     _ = state.reduce(.key(.char("v")))
     #expect(state.enforcedMatrix == nil)
@@ -137,7 +142,9 @@ import Testing
   @Test func brokenReloadKeepsTheLastGoodMatrixAndShowsTheError() {
     var state = AppFixtures.state()
     let before = state.matrix?.counts.allowed
-    let broken = AppFixtures.loaded("kind: GlobalNetworkPolicy\napiVersion: projectcalico.org/v3\nmetadata: {name: x}\nspec:\n  selector: app ==\n", file: "policy.yaml")
+    let broken = AppFixtures.loaded(
+      "kind: GlobalNetworkPolicy\napiVersion: projectcalico.org/v3\nmetadata: {name: x}\nspec:\n  selector: app ==\n",
+      file: "policy.yaml")
     _ = state.reduce(.loaded(broken, nil))
     #expect(state.matrix?.counts.allowed == before)
     #expect(state.endpoints.count == 6)
@@ -269,7 +276,8 @@ import Testing
     #expect(counts.some > 0)
     // Find a "some ports" cell: its trace explains the first allowed connection.
     let count = state.endpoints.count
-    let pair = try #require((0..<count).flatMap { s in (0..<count).map { (s, $0) } }.first { state.mark($0.0, $0.1) == .some })
+    let pair = try #require(
+      (0..<count).flatMap { s in (0..<count).map { (s, $0) } }.first { state.mark($0.0, $0.1) == .some })
     _ = state.reduce(.select(source: state.endpoints[pair.0].id, destination: state.endpoints[pair.1].id))
     #expect(state.selectedTrace?.outcome == .allowed)
     #expect(Screen.render(state).plainText.contains("any: "))
@@ -330,7 +338,8 @@ import Testing
 
   @Test func theErrorBarSaysWhichMatrixIsOnScreen() {
     // A first load with errors shows what loaded; the policy with errors is left out.
-    let good = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"
+    let good =
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"
       + "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n"
     // Two errors: the bar has a line to say it.
     let broken = ["x", "y"].map {
@@ -349,7 +358,8 @@ import Testing
     // Mended, then broken again: the matrix of the mended load stays.
     _ = state.reduce(.loaded(AppFixtures.loaded(good), nil))
     #expect(state.errors.isEmpty)
-    _ = state.reduce(.loaded(AppFixtures.loaded(good.replacingOccurrences(of: "name: p,", with: "name: q,") + broken), nil))
+    _ = state.reduce(
+      .loaded(AppFixtures.loaded(good.replacingOccurrences(of: "name: p,", with: "name: q,") + broken), nil))
     #expect(state.clusterIsFromEarlierLoad)
     #expect(state.endpoints.map(\.id) == ["a/p"])
     text = Screen.render(state).plainText
@@ -391,6 +401,7 @@ import Testing
     let paths = [AppFixtures.lesson("host-firewall")]
     _ = state.reduce(.loaded(LoadedManifests.load(paths), nil))
     #expect(state.groupMatrix != nil)
-    assertSnapshot(AppFixtures.portable(Screen.render(state).plainText), named: "zoomed-out-120x40", suite: "ViewSnapshotTests")
+    assertSnapshot(
+      AppFixtures.portable(Screen.render(state).plainText), named: "zoomed-out-120x40", suite: "ViewSnapshotTests")
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MatrixTUI
 
 /// The repository stands on its own: its tests and scripts read nothing beside it, and the
@@ -64,7 +65,8 @@ import Testing
       let folder = String(expect.dropLast("/expect.yaml".count))
       let name = String(folder.dropFirst(corpus.count + 1))
       let caseName = String(name.split(separator: "/").last ?? "")
-      #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(folder + "/manifests.yaml").path), "\(name)")
+      #expect(
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(folder + "/manifests.yaml").path), "\(name)")
       let text = read(expect)
       #expect(text.contains("\nupstream: "), "\(name) says where it comes from")
       #expect(readme.contains("| `\(caseName)` |"), "Tests/Conformance/README.md lists \(name)")
@@ -85,7 +87,9 @@ import Testing
     // The first code block of the section holds exactly the two commands.
     let blocks = section.components(separatedBy: "```")
     #expect(blocks.count >= 3)
-    let commands = blocks[1].split(separator: "\n").dropFirst().map { $0.split(separator: " ").first.map(String.init) ?? "" }
+    let commands = blocks[1].split(separator: "\n").dropFirst().map {
+      $0.split(separator: " ").first.map(String.init) ?? ""
+    }
     #expect(commands == ["scripts/demo", "scripts/test"], "\(commands)")
   }
 }

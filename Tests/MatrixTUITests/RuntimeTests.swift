@@ -1,11 +1,14 @@
 import Foundation
 import PolicyKit
 import Testing
+
 @testable import MatrixTUI
 
 /// The real loop, driven by a scripted terminal, a fake watcher and a fixed clock.
 @Suite struct RuntimeTests {
-  private func runtime(_ terminal: FakeTerminal, _ watcher: FakeWatcher, _ clock: FixedClock, paths: [String]) -> Runtime {
+  private func runtime(_ terminal: FakeTerminal, _ watcher: FakeWatcher, _ clock: FixedClock, paths: [String])
+    -> Runtime
+  {
     let state = AppState(paths: paths, isWatching: true)
     return Runtime(
       state: state, terminal: terminal, events: EventLoop(terminal: terminal, watcher: watcher),
@@ -13,7 +16,8 @@ import Testing
   }
 
   @Test func keysDriveTheScreenAndQuitEnds() {
-    let terminal = FakeTerminal(width: 120, height: 40, keys: [.char("G"), .home, .char("l"), .enter, .char("t"), .char("q")])
+    let terminal = FakeTerminal(
+      width: 120, height: 40, keys: [.char("G"), .home, .char("l"), .enter, .char("t"), .char("q")])
     let runtime = runtime(terminal, FakeWatcher(), FixedClock(), paths: [AppFixtures.lesson("host-firewall")])
     runtime.run(maxTurns: 50)
     #expect(runtime.state.hasQuit)

@@ -1,5 +1,6 @@
 import PolicyKit
 import Testing
+
 @testable import MatrixTUI
 
 /// Every screen rendered to a canvas and compared as text (`RECORD_SNAPSHOTS=1` re-records).

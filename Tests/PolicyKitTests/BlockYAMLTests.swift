@@ -63,7 +63,9 @@ import Testing
 
   /// Text the block reader reads itself, each shape it knows.
   static let shapes: [(String, String)] = [
-    ("mappings and sequences", """
+    (
+      "mappings and sequences",
+      """
       apiVersion: v1
       kind: Pod
       metadata:
@@ -78,8 +80,11 @@ import Testing
             name: http
           -   containerPort: 81
         - name: side
-      """),
-    ("empty values and empty collections", """
+      """
+    ),
+    (
+      "empty values and empty collections",
+      """
       a:
       b: {}
       c: []
@@ -90,16 +95,22 @@ import Testing
       - x
       -  # comment
       g: 1
-      """),
-    ("quoted scalars and keys", """
+      """
+    ),
+    (
+      "quoted scalars and keys",
+      """
       'single': 'it''s'
       "double": "a: b # not a comment"
       plain: a#b c:d 'x' "y" [z] {w}
       spaced:    value with spaces   # and a comment
       url: http://example.com:8080/x
       empty: ''
-      """),
-    ("comments, indentation and documents", """
+      """
+    ),
+    (
+      "comments, indentation and documents",
+      """
       # a comment
       ---
         indented: root
@@ -113,7 +124,8 @@ import Testing
       ---
       last: 1
       ---
-      """),
+      """
+    ),
     ("a first document without a marker", "a: 1\n---\nb: 2\n"),
     ("no newline at the end", "a: 1\nb:"),
     ("only comments", "# nothing\n\n   # at all\n"),
@@ -150,7 +162,10 @@ import Testing
   /// characters: whenever the block reader takes the result on, it reads it as libyaml does.
   @Test func mutatedManifestsReadAsLibyamlReadsThem() throws {
     var generator = SeededGenerator(seed: 5)
-    let inserts = [" ", ":", "-", "#", "'", "\"", "{", "}", "[", "]", "&", "*", "!", "|", ">", "a", "\\", ",", "?", "- ", ": ", " #", "---"]
+    let inserts = [
+      " ", ":", "-", "#", "'", "\"", "{", "}", "[", "]", "&", "*", "!", "|", ">", "a", "\\", ",", "?", "- ", ": ", " #",
+      "---",
+    ]
     var compared = 0
     var accepted = 0
     for (_, urls) in KernelAgreementTests.manifestSets() {

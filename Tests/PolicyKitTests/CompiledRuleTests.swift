@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PolicyKit
 
 /// A compiled rule's class sets must say, for every endpoint, what the scalar matchers
@@ -40,14 +41,16 @@ import Testing
       let cluster = ManifestLoader.load(files).cluster
       for view in View.allCases {
         let evaluator = Evaluator(cluster: cluster, view: view)
-        let rules = evaluator.compiled.flatMap { $0.rules.joined() }
+        let rules =
+          evaluator.compiled.flatMap { $0.rules.joined() }
           + evaluator.profiles.values.flatMap { $0.rules.joined() }
         for rule in rules {
           for (position, endpoint) in cluster.endpoints.enumerated() {
             let cls = Int(evaluator.classes.classOf[position])
-            let version = rule.rule.ipVersion.map { version in
-              endpoint.address.map { ($0.isIPv4 ? 4 : 6) == version } ?? true
-            } ?? true
+            let version =
+              rule.rule.ipVersion.map { version in
+                endpoint.address.map { ($0.isIPv4 ? 4 : 6) == version } ?? true
+              } ?? true
             let expected = [
               Self.scalarAccepts(rule.rule.source, endpoint, cluster),
               Self.scalarAccepts(rule.rule.destination, endpoint, cluster), version,
@@ -55,7 +58,8 @@ import Testing
             let actual = [rule.source.accepted[cls], rule.destination.accepted[cls], rule.versionSources[cls]]
             checked += 1
             if expected != actual {
-              Issue.record("\(name) \(view) \(rule.rule.label) at \(endpoint.id): compiled \(actual), scalar \(expected)")
+              Issue.record(
+                "\(name) \(view) \(rule.rule.label) at \(endpoint.id): compiled \(actual), scalar \(expected)")
               return
             }
           }

@@ -100,8 +100,7 @@ func checkConformanceCase(_ folder: URL) throws -> [String] {
   let evaluator = Evaluator(cluster: result.cluster)
   var wrong: [String] = []
   for source in expectation.endpoints {
-    for destination in expectation.endpoints where source != destination || expectation.includesSelf
-    {
+    for destination in expectation.endpoints where source != destination || expectation.includesSelf {
       let pair = "\(source) -> \(destination)"
       let expected: Verdict = expectation.allowed.contains(pair) ? .allow : .deny
       guard let cell = evaluator.trace(from: source, to: destination, probe: expectation.probe)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PolicyKit
 
 /// The one "did you mean" every message about an unknown name uses.
@@ -8,7 +9,8 @@ import Testing
   @Test func aTypoFindsTheNameItMisses() {
     #expect(DidYouMean.closest(to: "prod/backnd", among: ids) == "prod/backend")
     #expect(DidYouMean.closest(to: "PROD/Backend", among: ids) == "prod/backend")
-    #expect(DidYouMean.closest(to: "node-host-firewal", among: ["node-host-firewall", "allow-dns"]) == "node-host-firewall")
+    #expect(
+      DidYouMean.closest(to: "node-host-firewal", among: ["node-host-firewall", "allow-dns"]) == "node-host-firewall")
   }
 
   @Test func aShortenedNameFindsTheWholeOne() {
@@ -33,7 +35,8 @@ import Testing
   }
 
   @Test func aTrapOnAnUnknownPolicySaysTheClosest() throws {
-    let result = load("""
+    let result = load(
+      """
       apiVersion: projectcalico.org/v3
       kind: GlobalNetworkPolicy
       metadata: {name: node-host-firewall}
@@ -50,7 +53,8 @@ import Testing
 /// YAML pasted from a page that lost its indentation gets a hint, not only "no metadata.name".
 @Suite struct LostIndentationTests {
   @Test func keysAtColumnOneAreSaidToHaveLostTheirIndentation() {
-    let result = load("""
+    let result = load(
+      """
       apiVersion: projectcalico.org/v3
       kind: Tier
       metadata:
@@ -60,11 +64,17 @@ import Testing
       defaultAction: Deny
       """)
     let messages = result.diagnostics.map(\.message)
-    #expect(messages.contains { $0.contains("`Tier` has no `metadata.name`; `name`, `order`, `defaultAction` are at the top level beside `metadata`: was the indentation lost") }, "\(messages)")
+    #expect(
+      messages.contains {
+        $0.contains(
+          "`Tier` has no `metadata.name`; `name`, `order`, `defaultAction` are at the top level beside `metadata`: was the indentation lost"
+        )
+      }, "\(messages)")
   }
 
   @Test func aDocumentWithoutNameAndNothingMisplacedGetsNoHint() {
-    let result = load("""
+    let result = load(
+      """
       apiVersion: projectcalico.org/v3
       kind: Tier
       metadata: {}

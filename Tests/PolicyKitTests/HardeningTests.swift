@@ -369,7 +369,8 @@ struct HardeningTests {
 
   @Test("old Mac line endings (CR only) load, a line counted at each CR")
   func carriageReturnsOnly() throws {
-    let text = "apiVersion: v1\rkind: Namespace\rmetadata: {name: a}\r---\rapiVersion: v1\rkind: Namespace\rmetadata: {name: b, labels: {x: [y]}}\r"
+    let text =
+      "apiVersion: v1\rkind: Namespace\rmetadata: {name: a}\r---\rapiVersion: v1\rkind: Namespace\rmetadata: {name: b, labels: {x: [y]}}\r"
     let result = load(text)
     #expect(result.cluster.namespaces["a"] != nil)
     let error = try #require(result.diagnostics.first)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PolicyKit
 
 /// After an edit, the cached loader and the re-evaluation that redoes only what the edit can
@@ -89,8 +90,9 @@ import Testing
     let first = ManifestLoader.load(Self.files(contents), cache: &cache)
     Self.expectSame(first, ManifestLoader.load(Self.files(contents)), "first load")
     #expect(cache.lastDecoded == 6)
-    #expect(first.cluster.endpoint("host/node-1-eth0")?.addresses.map(\.description) == ["192.168.1.10"],
-            "a Node in a later file still gives the host endpoint its address")
+    #expect(
+      first.cluster.endpoint("host/node-1-eth0")?.addresses.map(\.description) == ["192.168.1.10"],
+      "a Node in a later file still gives the host endpoint its address")
 
     // Edits: (file index, new content, whether the inventory can be kept, how many of its
     // endpoints are made again, what).
@@ -113,21 +115,37 @@ import Testing
       (1, accounted, true, 1, "a pod's service account"),
       (1, ported, true, 1, "a pod's named port"),
       (1, moved, true, 1, "a pod's node"),
-      (1, "# a comment moves every pod a line down\n" + moved, true, 0, "a line added before the pods (only places move)"),
+      (
+        1, "# a comment moves every pod a line down\n" + moved, true, 0,
+        "a line added before the pods (only places move)"
+      ),
       (1, moved + "\n---\n" + Self.pod("cache", "prod"), true, 1, "a pod added (the others a line up again)"),
       (1, moved, true, 0, "the pod removed again"),
-      (1, moved.replacingOccurrences(of: "name: db,", with: "name: database,"), true, 1, "a pod renamed: one gone, one new"),
+      (
+        1, moved.replacingOccurrences(of: "name: db,", with: "name: database,"), true, 1,
+        "a pod renamed: one gone, one new"
+      ),
       (1, pods + "\nstatus: {podIP: 10.9.9.9}", false, nil, "a pod given an address"),
-      (1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: copy"), false, nil, "duplicate pods"),
-      (1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: other"), false, nil,
-       "duplicate pods edited (the duplicates' places may have moved)"),
+      (
+        1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: copy"), false, nil, "duplicate pods"
+      ),
+      (
+        1, pods + "\n---\n" + pods.replacingOccurrences(of: "app: web", with: "app: other"), false, nil,
+        "duplicate pods edited (the duplicates' places may have moved)"
+      ),
       (1, pods, false, nil, "the duplicates gone"),
       (2, Self.host.replacingOccurrences(of: "role: node", with: "role: edge"), true, 1, "a host endpoint's labels"),
-      (2, Self.host.replacingOccurrences(of: "[projectcalico-default-allow]", with: "[missing]"), false, nil,
-       "a host endpoint naming a profile nobody declared (a new warning)"),
+      (
+        2, Self.host.replacingOccurrences(of: "[projectcalico-default-allow]", with: "[missing]"), false, nil,
+        "a host endpoint naming a profile nobody declared (a new warning)"
+      ),
       (2, Self.host, false, nil, "mended (the warning was in the edited file)"),
-      (2, Self.host.replacingOccurrences(of: "interfaceName: eth0,", with: "interfaceName: eth0, expectedIPs: [192.168.1.99],"),
-       false, nil, "a host endpoint given its own address"),
+      (
+        2,
+        Self.host.replacingOccurrences(
+          of: "interfaceName: eth0,", with: "interfaceName: eth0, expectedIPs: [192.168.1.99],"),
+        false, nil, "a host endpoint given its own address"
+      ),
       (0, Self.namespaces + "\n---\n" + Self.namespaces, false, nil, "duplicate namespaces"),
       (3, "", false, nil, "the Node is gone"),
     ]
@@ -183,10 +201,18 @@ import Testing
       ("a line added", text.replacingOccurrences(of: "name: pod-300\n", with: line), 1),
       ("the line removed", text, 1),
       // A document more: the documents after it are numbered on.
-      ("a pod added", text.replacingOccurrences(of: pods[300], with: pods[300].replacingOccurrences(of: "pod-300", with: "pod-new") + "\n---\n" + pods[300]), 1),
+      (
+        "a pod added",
+        text.replacingOccurrences(
+          of: pods[300], with: pods[300].replacingOccurrences(of: "pod-300", with: "pod-new") + "\n---\n" + pods[300]),
+        1
+      ),
       // Two edits far apart: the pieces from one to the other are cut again.
-      ("two lines added far apart", text.replacingOccurrences(of: "name: pod-200\n", with: "name: pod-200\n  annotations: {a: b}\n")
-        .replacingOccurrences(of: "name: pod-400\n", with: "name: pod-400\n  annotations: {a: b}\n"), 2),
+      (
+        "two lines added far apart",
+        text.replacingOccurrences(of: "name: pod-200\n", with: "name: pod-200\n  annotations: {a: b}\n")
+          .replacingOccurrences(of: "name: pod-400\n", with: "name: pod-400\n  annotations: {a: b}\n"), 2
+      ),
       ("both removed", text, 2),
       ("a line added at the top", "# pods\n" + text, 1),
       ("a line added at the end", "# pods\n" + text + "# the end\n", 1),
@@ -202,7 +228,9 @@ import Testing
       if let decodedAgain {
         #expect(before > 3, "\(what): the version before was cut in pieces")
         let expected = decodedAgain == 1 ? (before - 1)...(before - 1) : 1...max(1, before - decodedAgain)
-        #expect(expected.contains(cache.lastReusedPieces), "\(what): \(cache.lastReusedPieces) of \(before) pieces taken over")
+        #expect(
+          expected.contains(cache.lastReusedPieces), "\(what): \(cache.lastReusedPieces) of \(before) pieces taken over"
+        )
       }
       if what == "a broken line" {
         #expect(cache.entries["pods.yaml"]?.pieces.isEmpty == true, "the broken version is read whole, and kept whole")
@@ -261,7 +289,9 @@ import Testing
       ---
 
       """
-    var lines = (header + units.joined(separator: "\n---\n") + "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var lines = (header + units.joined(separator: "\n---\n") + "\n").split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).map(String.init)
     var options = LoadOptions()
     options.pieceSize = 2048
     var generator = SeededGenerator(seed: 5)
@@ -285,7 +315,9 @@ import Testing
           lines.insert("# a comment", at: at)
           what = "a comment line added at line \(at + 1)"
         case 1:
-          lines.insert(contentsOf: ["---", "apiVersion: v1", "kind: Pod", "metadata: {name: new-\(step), namespace: prod}"], at: marker)
+          lines.insert(
+            contentsOf: ["---", "apiVersion: v1", "kind: Pod", "metadata: {name: new-\(step), namespace: prod}"],
+            at: marker)
           what = "a document added at line \(marker + 1)"
         case 2:
           let end = markers.first { $0 > marker } ?? lines.count
@@ -318,7 +350,9 @@ import Testing
   }
 
   @Test func duplicateErrorsPointAtTheLaterFileWhicheverWasEdited() {
-    var contents = [("a.yaml", Self.namespaces), ("b.yaml", Self.denyIngress("prod")), ("c.yaml", Self.denyIngress("prod"))]
+    var contents = [
+      ("a.yaml", Self.namespaces), ("b.yaml", Self.denyIngress("prod")), ("c.yaml", Self.denyIngress("prod")),
+    ]
     var cache = ManifestCache()
     _ = ManifestLoader.load(Self.files(contents), cache: &cache)
     contents[1].1 = Self.denyIngress("prod") + "\n"
@@ -363,8 +397,10 @@ import Testing
   /// The first cell where two matrices of the same endpoints differ, described (nil: none).
   static func firstDifference(_ updated: ConnectivityMatrix, _ fresh: ConnectivityMatrix) -> String? {
     for source in 0..<fresh.count {
-      for destination in 0..<fresh.count where updated.outcome(source, destination) != fresh.outcome(source, destination) {
-        return "\(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.outcome(source, destination)), fresh \(fresh.outcome(source, destination))"
+      for destination in 0..<fresh.count
+      where updated.outcome(source, destination) != fresh.outcome(source, destination) {
+        return
+          "\(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.outcome(source, destination)), fresh \(fresh.outcome(source, destination))"
       }
     }
     return nil
@@ -375,7 +411,8 @@ import Testing
     for source in 0..<fresh.count {
       for destination in 0..<fresh.count
       where updated.connections(source, destination) != fresh.connections(source, destination) {
-        return "\(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.connections(source, destination)), fresh \(fresh.connections(source, destination))"
+        return
+          "\(fresh.endpoints[source]) -> \(fresh.endpoints[destination]): updated \(updated.connections(source, destination)), fresh \(fresh.connections(source, destination))"
       }
     }
     return nil
@@ -417,7 +454,9 @@ import Testing
             let changes = fresh.changes(from: before)
             #expect(updated.changes(from: before) == changes, "\(name) \(what)")
             if let pairs = updated.changedClassPairs(from: before) {
-              #expect(Self.expand(pairs, updated.classOf, updated.endpoints) == Set(changes.map { "\($0.source) -> \($0.destination)" }), "\(name) \(what)")
+              #expect(
+                Self.expand(pairs, updated.classOf, updated.endpoints)
+                  == Set(changes.map { "\($0.source) -> \($0.destination)" }), "\(name) \(what)")
             }
           }
         }
@@ -434,7 +473,9 @@ import Testing
     for (index, cls) in classOf.enumerated() { members[Int(cls)].append(index) }
     var result: Set<String> = []
     for (source, destination) in pairs.pairs {
-      for s in members[source] { for d in members[destination] where s != d { result.insert("\(ids[s]) -> \(ids[d])") } }
+      for s in members[source] {
+        for d in members[destination] where s != d { result.insert("\(ids[s]) -> \(ids[d])") }
+      }
     }
     return result
   }
@@ -483,7 +524,10 @@ import Testing
     copy.id += "-copy"
     copy.selectorLabels["extra"] = "yes"
     added.endpoints.insert(copy, at: 0)
-    return [("remove \(cluster.endpoints[first].id)", removed), ("relabel \(cluster.endpoints[first].id)", relabelled), ("add \(copy.id)", added)]
+    return [
+      ("remove \(cluster.endpoints[first].id)", removed), ("relabel \(cluster.endpoints[first].id)", relabelled),
+      ("add \(copy.id)", added),
+    ]
   }
 
   @Test func changedCellsAcrossEndpointEditsAreThoseThatDifferCellByCell() throws {
@@ -510,11 +554,16 @@ import Testing
         }
         let changed = after.changedCells(from: before)
         if !changed.groupsAreClasses { regrouped += 1 }
-        #expect(Set(changed.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" }) == verdicts, "\(name) \(what)")
+        #expect(
+          Set(changed.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" })
+            == verdicts, "\(name) \(what)")
         #expect(changed.cellCount == verdicts.count, "\(name) \(what)")
-        #expect(Set(after.changes(from: before).map { "\($0.source) -> \($0.destination)" }) == verdicts, "\(name) \(what)")
+        #expect(
+          Set(after.changes(from: before).map { "\($0.source) -> \($0.destination)" }) == verdicts, "\(name) \(what)")
         let changedSets = afterSets.changedCells(from: beforeSets)
-        #expect(Set(changedSets.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" }) == sets, "\(name) \(what)")
+        #expect(
+          Set(changedSets.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" })
+            == sets, "\(name) \(what)")
         compared += 1
       }
     }
@@ -579,7 +628,9 @@ import Testing
     var pastFirstWord = 0
     let all = try Self.clusters()
     // A few clusters again with more than two words of classes.
-    let wide = all.filter { $0.name.hasPrefix("demo/") }.prefix(4).map { ("\($0.name) with copies", Self.withCopies($0.cluster, 150)) }
+    let wide = all.filter { $0.name.hasPrefix("demo/") }.prefix(4).map {
+      ("\($0.name) with copies", Self.withCopies($0.cluster, 150))
+    }
     for (name, cluster) in all + wide {
       for view in View.allCases {
         let probes = try ["tcp/80", "udp/53", "tcp/http"].map { try #require(Probe(parsing: $0)) }
@@ -609,7 +660,8 @@ import Testing
               return
             }
             #expect(updated.counts == freshMatrix.counts, "\(context)")
-            #expect(updated.changes(from: matrices[position]) == freshMatrix.changes(from: matrices[position]), "\(context)")
+            #expect(
+              updated.changes(from: matrices[position]) == freshMatrix.changes(from: matrices[position]), "\(context)")
             matrices[position] = updated
           }
           if let before = sets {
@@ -656,7 +708,10 @@ import Testing
     let (a, b) = try #require(
       names.lazy.flatMap { a in names.lazy.filter { $0 > a && first($0) == first(a) }.map { (a, $0) } }.first)
     func files(_ order: [String]) -> [SourceFile] {
-      Self.files([("a-namespaces.yaml", Self.namespaces), ("b-pods.yaml", order.map { Self.pod($0, "prod") }.joined(separator: "\n---\n"))])
+      Self.files([
+        ("a-namespaces.yaml", Self.namespaces),
+        ("b-pods.yaml", order.map { Self.pod($0, "prod") }.joined(separator: "\n---\n")),
+      ])
     }
     var cache = ManifestCache()
     _ = ManifestLoader.load(files([a, b]), options: options, cache: &cache)
@@ -677,7 +732,9 @@ import Testing
     var rebuilt = 0
     var next = 6
     func files() -> [SourceFile] {
-      Self.files([("a-namespaces.yaml", Self.namespaces), ("b-pods.yaml", pods.map(\.text).joined(separator: "\n---\n"))])
+      Self.files([
+        ("a-namespaces.yaml", Self.namespaces), ("b-pods.yaml", pods.map(\.text).joined(separator: "\n---\n")),
+      ])
     }
     _ = ManifestLoader.load(files(), options: options, cache: &cache)
     var listEdits = 0
@@ -688,11 +745,14 @@ import Testing
         pods.remove(at: Int.random(in: 0..<pods.count, using: &generator))
       case 1 where pods.count < 11:
         let ip = Bool.random(using: &generator) ? "10.0.0.\(Int.random(in: 1...14, using: &generator))" : nil
-        pods.insert((name: "q\(next)", text: Self.pod("q\(next)", next % 2 == 0 ? "prod" : "dev", ip: ip)), at: Int.random(in: 0...pods.count, using: &generator))
+        pods.insert(
+          (name: "q\(next)", text: Self.pod("q\(next)", next % 2 == 0 ? "prod" : "dev", ip: ip)),
+          at: Int.random(in: 0...pods.count, using: &generator))
         next += 1
       default:
         let index = Int.random(in: 0..<pods.count, using: &generator)
-        pods[index].text = Self.pod(pods[index].name, pods[index].text.contains("namespace: dev") ? "dev" : "prod", labels: "app: \"v\(step)\"")
+        pods[index].text = Self.pod(
+          pods[index].name, pods[index].text.contains("namespace: dev") ? "dev" : "prod", labels: "app: \"v\(step)\"")
       }
       let cached = ManifestLoader.load(files(), options: options, cache: &cache)
       Self.expectSame(cached, ManifestLoader.load(files(), options: options), "step \(step)")
@@ -707,10 +767,12 @@ import Testing
   /// The explorer's way through edits of a pod in a file: loads with a cache (the inventory
   /// patched, the evaluator told which endpoints changed), each matrix updated from the last.
   @Test func podEditsLoadedWithACacheGiveFreshMatrices() throws {
-    let folder = testsDirectory().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("demo/host-firewall")
+    let folder = testsDirectory().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "demo/host-firewall")
     let inventory = try String(contentsOf: folder.appendingPathComponent("00-inventory.yaml"), encoding: .utf8)
     let policy = try String(contentsOf: folder.appendingPathComponent("10-host-firewall.yaml"), encoding: .utf8)
-    let labelled = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
+    let labelled = inventory.replacingOccurrences(
+      of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n")
     let renamed = inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: api\n")
     var cache = ManifestCache()
     var evaluator: Evaluator?
@@ -721,7 +783,12 @@ import Testing
       ("first", inventory, policy), ("a label added", labelled, policy), ("put back", inventory, policy),
       ("relabelled", renamed, policy), ("labelled", labelled, policy), ("put back again", inventory, policy),
       ("a pod added", added, policy), ("removed again", inventory, policy),
-      ("lines moved", Self.replacingFirst("\n---\napiVersion: v1\nkind: Pod\n", with: "\n---\n# a line more\napiVersion: v1\nkind: Pod\n", in: inventory), policy),
+      (
+        "lines moved",
+        Self.replacingFirst(
+          "\n---\napiVersion: v1\nkind: Pod\n", with: "\n---\n# a line more\napiVersion: v1\nkind: Pod\n", in: inventory
+        ), policy
+      ),
       ("host endpoints relabelled", inventory, edge),
     ]
     for (step, text, policy) in steps {
@@ -729,7 +796,8 @@ import Testing
       let cluster = ManifestLoader.load(files, cache: &cache).cluster
       let next = Evaluator(cluster: cluster, reusing: evaluator)
       let updated = ConnectivityMatrix(evaluator: next, probe: Probe(.tcp, 80), updating: matrix)
-      let fresh = ConnectivityMatrix(evaluator: Evaluator(cluster: ManifestLoader.load(files).cluster), probe: Probe(.tcp, 80))
+      let fresh = ConnectivityMatrix(
+        evaluator: Evaluator(cluster: ManifestLoader.load(files).cluster), probe: Probe(.tcp, 80))
       if step == "lines moved" {
         // Only places in the file: everything is taken over, and traces point at the new lines.
         #expect(next.sameEndpoints && next.previousClassCount == nil && updated.recomputedClasses == 0)
@@ -754,22 +822,35 @@ import Testing
 
     // The edit touches prod's pods only: dev/web's rows are kept.
     let edited = ManifestLoader.load(
-      Self.files([("a.yaml", Self.namespaces), ("b.yaml", Self.pods), ("c.yaml", Self.denyIngress("prod").replacingOccurrences(of: "podSelector: {}", with: "podSelector: {matchLabels: {app: db}}"))]))
+      Self.files([
+        ("a.yaml", Self.namespaces), ("b.yaml", Self.pods),
+        (
+          "c.yaml",
+          Self.denyIngress("prod").replacingOccurrences(
+            of: "podSelector: {}", with: "podSelector: {matchLabels: {app: db}}")
+        ),
+      ]))
     let reused = Evaluator(cluster: edited.cluster, reusing: base)
     let updated = ConnectivityMatrix(evaluator: reused, probe: probe, updating: before)
     #expect(updated.isIncremental)
     let prod = result.cluster.endpoints.filter { $0.namespace == "prod" }.count
     #expect(updated.recomputedClasses == prod)
-    #expect(updated.changes(from: before).map { "\($0.source) -> \($0.destination)" } == [
-      "dev/web -> prod/web", "prod/db -> prod/web",
-    ])
+    #expect(
+      updated.changes(from: before).map { "\($0.source) -> \($0.destination)" } == [
+        "dev/web -> prod/web", "prod/db -> prod/web",
+      ])
 
     // The same cluster again: nothing is redone.
     let again = ConnectivityMatrix(
       evaluator: Evaluator(cluster: edited.cluster, reusing: reused), probe: probe, updating: updated)
     #expect(again.isIncremental && again.recomputedClasses == 0)
     // A matrix from another evaluator, or for another probe, is not taken as a base.
-    #expect(!ConnectivityMatrix(evaluator: Evaluator(cluster: edited.cluster, reusing: base), probe: probe, updating: updated).isIncremental)
-    #expect(!ConnectivityMatrix(evaluator: Evaluator(cluster: edited.cluster, reusing: reused), probe: Probe(.udp, 53), updating: updated).isIncremental)
+    #expect(
+      !ConnectivityMatrix(evaluator: Evaluator(cluster: edited.cluster, reusing: base), probe: probe, updating: updated)
+        .isIncremental)
+    #expect(
+      !ConnectivityMatrix(
+        evaluator: Evaluator(cluster: edited.cluster, reusing: reused), probe: Probe(.udp, 53), updating: updated
+      ).isIncremental)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PolicyKit
 
 /// The row-at-a-time matrix kernel must say what the per-cell evaluator (the reference, which
@@ -45,7 +46,9 @@ import Testing
       var cluster = ManifestLoader.load(files).cluster
       // Widening a policy changes classes and peers: check a trapped variant too.
       var variants = [cluster]
-      if let first = cluster.policies.first, case .success(let (trapped, _)) = cluster.applyingTrap(first.id.description) {
+      if let first = cluster.policies.first,
+        case .success(let (trapped, _)) = cluster.applyingTrap(first.id.description)
+      {
         variants.append(trapped)
       }
       for variant in variants {
@@ -65,7 +68,9 @@ import Testing
                 let actual = matrix.outcome(source, destination)
                 cellsChecked += 1
                 if expected != actual {
-                  Issue.record("\(name) \(view) \(text): \(cluster.endpoints[source].id) -> \(cluster.endpoints[destination].id): kernel \(actual), evaluator \(expected)")
+                  Issue.record(
+                    "\(name) \(view) \(text): \(cluster.endpoints[source].id) -> \(cluster.endpoints[destination].id): kernel \(actual), evaluator \(expected)"
+                  )
                   return
                 }
               }
@@ -99,7 +104,9 @@ import Testing
               let set = connections.connections(source, destination).allows(ipProtocol, port)
               checked += 1
               if single != set {
-                Issue.record("\(name) \(probe): \(cluster.endpoints[source].id) -> \(cluster.endpoints[destination].id): set says \(set), single probe \(single)")
+                Issue.record(
+                  "\(name) \(probe): \(cluster.endpoints[source].id) -> \(cluster.endpoints[destination].id): set says \(set), single probe \(single)"
+                )
                 return
               }
             }

@@ -37,7 +37,9 @@ import Testing
   /// Text where a cut at a `---` line falls inside something, or where the first document
   /// has no marker: the file is still read as a whole would be.
   static let awkward: [(String, String)] = [
-    ("a quoted scalar running over a marker line", """
+    (
+      "a quoted scalar running over a marker line",
+      """
       apiVersion: v1
       kind: Namespace
       metadata:
@@ -48,8 +50,11 @@ import Testing
       kind: Namespace
       metadata:
         name: three
-      """),
-    ("a flow mapping running over a marker line", """
+      """
+    ),
+    (
+      "a flow mapping running over a marker line",
+      """
       apiVersion: v1
       kind: Namespace
       metadata: {name: one,
@@ -58,8 +63,11 @@ import Testing
       apiVersion: v1
       kind: Namespace
       metadata: {name: two}
-      """),
-    ("directives", """
+      """
+    ),
+    (
+      "directives",
+      """
       %YAML 1.1
       ---
       apiVersion: v1
@@ -69,8 +77,11 @@ import Testing
       apiVersion: v1
       kind: Namespace
       metadata: {name: two}
-      """),
-    ("comments, empty documents and end markers", """
+      """
+    ),
+    (
+      "comments, empty documents and end markers",
+      """
       # a comment before anything
       ---
       ---
@@ -82,8 +93,11 @@ import Testing
       apiVersion: v1
       kind: Namespace
       metadata: {name: one}
-      """),
-    ("a first document without a marker, then a broken one", """
+      """
+    ),
+    (
+      "a first document without a marker, then a broken one",
+      """
       apiVersion: v1
       kind: Namespace
       metadata: {name: one}
@@ -95,8 +109,11 @@ import Testing
       apiVersion: v1
       kind: Namespace
       metadata: {name: three}
-      """),
-    ("a list with a bad item and an unknown kind", """
+      """
+    ),
+    (
+      "a list with a bad item and an unknown kind",
+      """
       ---
       apiVersion: v1
       kind: List
@@ -113,16 +130,31 @@ import Testing
       apiVersion: v1
       kind: Widget
       metadata: {name: w2, namespace: ghost}
-      """),
-    ("a lone carriage return: two lines merged, the line feed between them lost (libyaml counts a line there)",
-     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: one\r  labels: {a: b}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nkind: Namespace\n"),
-    ("carriage returns before line feeds, and a marker after a lone carriage return",
-     "apiVersion: v1\r\nkind: Namespace\r\nmetadata: {name: one}\r---\rapiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nmetadata: {name: three}\n"),
-    ("the Unicode line breaks NEL, LS and PS", "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"one\u{85}two\"}\n# x\u{2028}y\u{2029}\n---\nkind: Namespace\nmetadata: {name: three}\n---\nkind: Namespace\n"),
-    ("a control character after a lone carriage return (the document is skipped, the error placed)",
-     "apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\na: 1\rb: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
-    ("an unclosed bracket after a lone carriage return", "a: 1\rb: [x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nc: 1\n"),
-    ("typed lists: `kind` before `items`, after them, an item of its own kind, an unknown FooList", """
+      """
+    ),
+    (
+      "a lone carriage return: two lines merged, the line feed between them lost (libyaml counts a line there)",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: one\r  labels: {a: b}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nkind: Namespace\n"
+    ),
+    (
+      "carriage returns before line feeds, and a marker after a lone carriage return",
+      "apiVersion: v1\r\nkind: Namespace\r\nmetadata: {name: one}\r---\rapiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nmetadata: {name: three}\n"
+    ),
+    (
+      "the Unicode line breaks NEL, LS and PS",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"one\u{85}two\"}\n# x\u{2028}y\u{2029}\n---\nkind: Namespace\nmetadata: {name: three}\n---\nkind: Namespace\n"
+    ),
+    (
+      "a control character after a lone carriage return (the document is skipped, the error placed)",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\na: 1\rb: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"
+    ),
+    (
+      "an unclosed bracket after a lone carriage return",
+      "a: 1\rb: [x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\nc: 1\n"
+    ),
+    (
+      "typed lists: `kind` before `items`, after them, an item of its own kind, an unknown FooList",
+      """
       apiVersion: v1
       kind: NamespaceList
       items:
@@ -148,8 +180,11 @@ import Testing
       items:
       - metadata: {name: w}
       kind: WidgetList
-      """),
-    ("a typed list broken after its first item, then a list whose kind never comes", """
+      """
+    ),
+    (
+      "a typed list broken after its first item, then a list whose kind never comes",
+      """
       apiVersion: v1
       kind: NamespaceList
       items:
@@ -165,8 +200,12 @@ import Testing
       apiVersion: v1
       kind: Namespace
       metadata: {name: five}
-      """),
-    ("a byte order mark and a control character", "\u{FEFF}apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nname: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"),
+      """
+    ),
+    (
+      "a byte order mark and a control character",
+      "\u{FEFF}apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nname: \u{7}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n"
+    ),
   ]
 
   @Test(arguments: awkward)
@@ -202,7 +241,8 @@ import Testing
         var cache = ManifestCache()
         _ = ManifestLoader.load([SourceFile(path: name, bytes: earlier)], options: cut, cache: &cache)
         IncrementalTests.expectSame(
-          ManifestLoader.load([file], options: cut, cache: &cache), ManifestLoader.load([file]), "\(name) after an earlier version")
+          ManifestLoader.load([file], options: cut, cache: &cache), ManifestLoader.load([file]),
+          "\(name) after an earlier version")
         seeds += 1
       }
     }
@@ -217,7 +257,9 @@ import Testing
     #expect(pieces.map(\.lineOffset) == [0, 2, 5])
     #expect(pieces.map(\.firstDocument) == [0, 1, 2])
     let merged = Array("a: 1\r---\nb: 2\n---\nc: 3\n".utf8)
-    #expect(YAMLPiece.pieces(of: merged, size: 1).map(\.firstDocument) == [0, 2], "a marker after a lone carriage return starts a document")
+    #expect(
+      YAMLPiece.pieces(of: merged, size: 1).map(\.firstDocument) == [0, 2],
+      "a marker after a lone carriage return starts a document")
   }
 
   @Test func piecesStartAtMarkersAndNumberLinesAndDocumentsOn() {
@@ -226,7 +268,10 @@ import Testing
     let pieces = YAMLPiece.pieces(of: bytes, size: 1)
     #expect(pieces.map(\.lineOffset) == [0, 1, 4])
     #expect(pieces.map(\.firstDocument) == [0, 1, 2])
-    #expect(pieces.map { String(decoding: bytes[$0.range], as: UTF8.self) } == ["a: 1\n", "---\nb: 2\nc: 3\n", "--- # x\nd: 4\n"])
+    #expect(
+      pieces.map { String(decoding: bytes[$0.range], as: UTF8.self) } == [
+        "a: 1\n", "---\nb: 2\nc: 3\n", "--- # x\nd: 4\n",
+      ])
     #expect(YAMLPiece.pieces(of: Array("# only\n---\nx: 1\n---\n".utf8), size: 1).map(\.firstDocument) == [0, 0, 1])
     #expect(YAMLPiece.pieces(of: bytes, size: 1000).count == 1, "small files are read whole")
     #expect(YAMLPiece.pieces(of: Array("%TAG ! x\n---\na: 1\n---\nb: 2\n".utf8), size: 1).count == 1)

@@ -65,7 +65,8 @@ struct TypedListTests {
         spec: {node: worker, interfaceName: "*", expectedIPs: [172.18.0.3]}
       """)
     #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
-    #expect(result.cluster.policies.map(\.id) == [PolicyID(kind: .globalNetworkPolicy, namespace: nil, name: "deny-all")])
+    #expect(
+      result.cluster.policies.map(\.id) == [PolicyID(kind: .globalNetworkPolicy, namespace: nil, name: "deny-all")])
     let host = try #require(result.cluster.endpoint("host/node-worker"))
     #expect(host.addresses == [IPAddress("172.18.0.3")!])
   }
@@ -153,7 +154,8 @@ struct TypedListTests {
       - kind: Namespace
         metadata: {name: prod}
       """)
-    #expect(result.diagnostics.map(\.description) == ["test.yaml:4:3: error: missing `apiVersion` for kind `Namespace`"])
+    #expect(
+      result.diagnostics.map(\.description) == ["test.yaml:4:3: error: missing `apiVersion` for kind `Namespace`"])
   }
 
   @Test("the items of an unknown FooList are Foos, skipped with the usual warning")
@@ -264,7 +266,9 @@ struct PodLifecycleTests {
   }
 
   /// A `kind` in `prod` (API group `apps/v1` unless `apiVersion` says) with `spec` and `status`.
-  static func workload(_ kind: String, _ name: String, apiVersion: String = "apps/v1", spec: String, status: String = "{}")
+  static func workload(
+    _ kind: String, _ name: String, apiVersion: String = "apps/v1", spec: String, status: String = "{}"
+  )
     -> String
   {
     """
@@ -297,21 +301,27 @@ struct PodLifecycleTests {
           Self.workload(
             "Job", "broke", apiVersion: "batch/v1", spec: "{backoffLimit: 1, \(t)}",
             status: "{failed: 2, conditions: [{type: Failed, status: 'True'}]}"),
-          Self.workload("Job", "counted", apiVersion: "batch/v1", spec: "{completions: 2, \(t)}", status: "{succeeded: 2}"),
+          Self.workload(
+            "Job", "counted", apiVersion: "batch/v1", spec: "{completions: 2, \(t)}", status: "{succeeded: 2}"),
           Self.workload("Job", "retrying", apiVersion: "batch/v1", spec: "{\(t)}", status: "{failed: 1}"),
           Self.workload("Job", "busy", apiVersion: "batch/v1", spec: "{\(t)}", status: "{active: 1, succeeded: 1}"),
           Self.workload("Job", "paused", apiVersion: "batch/v1", spec: "{suspend: true, \(t)}"),
           Self.workload(
-            "CronJob", "nightly", apiVersion: "batch/v1", spec: "{suspend: true, schedule: '0 0 * * *', jobTemplate: {spec: {\(t)}}}"),
-          Self.workload("CronJob", "hourly", apiVersion: "batch/v1", spec: "{schedule: '0 * * * *', jobTemplate: {spec: {\(t)}}}"),
+            "CronJob", "nightly", apiVersion: "batch/v1",
+            spec: "{suspend: true, schedule: '0 0 * * *', jobTemplate: {spec: {\(t)}}}"),
+          Self.workload(
+            "CronJob", "hourly", apiVersion: "batch/v1", spec: "{schedule: '0 * * * *', jobTemplate: {spec: {\(t)}}}"),
         ].joined(separator: "\n---\n"))
     #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
     #expect(
-      result.cluster.endpoints.map(\.id) == ["prod/agent", "prod/busy", "prod/default", "prod/hourly", "prod/on", "prod/retrying"])
+      result.cluster.endpoints.map(\.id) == [
+        "prod/agent", "prod/busy", "prod/default", "prod/hourly", "prod/on", "prod/retrying",
+      ])
     #expect(
       result.cluster.leftOut.map { "\($0.kind) \($0.name): \($0.reason)" } == [
         "Job broke: finished Job (Failed)", "Job counted: finished Job (2 succeeded)", "StatefulSet db: replicas: 0",
-        "Job migrate: finished Job (Complete)", "CronJob nightly: suspended CronJob", "Deployment off: replicas: 0", "ReplicaSet old-7d9f: replicas: 0",
+        "Job migrate: finished Job (Complete)", "CronJob nightly: suspended CronJob", "Deployment off: replicas: 0",
+        "ReplicaSet old-7d9f: replicas: 0",
         "Job paused: suspended Job", "ReplicationController rc: replicas: 0",
       ])
   }
@@ -339,12 +349,15 @@ struct PodLifecycleTests {
   func badReplicas() {
     let result = load(Self.namespace + Self.workload("Deployment", "web", spec: "{replicas: many, \(Self.template)}"))
     #expect(
-      result.diagnostics.map(\.description) == ["test.yaml:8:18: error: `spec.replicas` must be a whole number, not `many`"])
+      result.diagnostics.map(\.description) == [
+        "test.yaml:8:18: error: `spec.replicas` must be a whole number, not `many`"
+      ])
   }
 
   @Test("a reload that edits a pod's phase or moves a left-out pod lists it as a fresh load does")
   func reloadKeepsLeftOutCurrent() {
-    let running = Self.namespace + Self.pod("a", status: "{phase: Running, podIP: 10.0.0.1}") + "\n---\n"
+    let running =
+      Self.namespace + Self.pod("a", status: "{phase: Running, podIP: 10.0.0.1}") + "\n---\n"
       + Self.pod("b", status: "{phase: Succeeded}")
     let edits = [
       running.replacingOccurrences(of: "Running", with: "Succeeded"),

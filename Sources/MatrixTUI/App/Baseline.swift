@@ -90,7 +90,13 @@ extension AppState {
       diff.changed.forEachPair { source, destination, cells in
         let set = connections.classConnections(
           Int(diff.changed.newerClass[source]), Int(diff.changed.newerClass[destination]))
-        if set.isAll { counts.opened += cells } else if set.isEmpty { counts.closed += cells } else { counts.changed += cells }
+        if set.isAll {
+          counts.opened += cells
+        } else if set.isEmpty {
+          counts.closed += cells
+        } else {
+          counts.changed += cells
+        }
       }
       return (diff, counts)
     }
@@ -156,7 +162,10 @@ extension AppState {
       return
     }
     showsBaselineMarks.toggle()
-    say(showsBaselineMarks ? "marks of what differs from \(baseline.label): on" : "marks of what differs from \(baseline.label): off (b shows them)", .info)
+    say(
+      showsBaselineMarks
+        ? "marks of what differs from \(baseline.label): on"
+        : "marks of what differs from \(baseline.label): off (b shows them)", .info)
   }
 
   /// The selected cell's trace in the baseline, labelled, for the trace pane: only for cells

@@ -39,7 +39,9 @@ extension AppState {
     }
     guard let location = Self.decidingLocation(trace, in: evaluator?.cluster) else {
       let what = fromBaseline ? "that line is in the baseline, which is not edited, and " : ""
-      return .failure(NoEditTarget(description: "\(what)no rule decides this cell now (\(Self.deciderSummary(trace))): no file to open"))
+      return .failure(
+        NoEditTarget(
+          description: "\(what)no rule decides this cell now (\(Self.deciderSummary(trace))): no file to open"))
     }
     return editable(location)
   }
@@ -47,7 +49,9 @@ extension AppState {
   /// `location`, when it is a file the user can edit.
   private func editable(_ location: SourceLocation) -> Result<SourceLocation, NoEditTarget> {
     if isBaselineFile(location.file) {
-      return .failure(NoEditTarget(description: "`\(location.file)` is the baseline (\(baseline?.label ?? "")), loaded once: not edited"))
+      return .failure(
+        NoEditTarget(
+          description: "`\(location.file)` is the baseline (\(baseline?.label ?? "")), loaded once: not edited"))
     }
     if location.file == "<stdin>" || location.file == "-" {
       return .failure(NoEditTarget(description: "the rule came from standard input: no file to open"))

@@ -49,19 +49,39 @@ enum KeyMap {
     Binding(keys: [.char("G")], command: .bottom, help: "last row", group: "Move", hintRank: nil),
     Binding(keys: [.enter], command: .select, help: "select the cell and focus its trace", group: "Trace", hintRank: 1),
     Binding(keys: [.tab], command: .switchFocus, help: "switch between grid and trace", group: "Trace", hintRank: nil),
-    Binding(keys: [.char("/")], command: .filter, help: "filter rows and columns (text or selector)", group: "View", hintRank: 2),
-    Binding(keys: [.char("p")], command: .setProbe, help: "set the probe (tcp/443, udp/53, tcp/http)", group: "View", hintRank: 3),
-    Binding(keys: [.char("[")], command: .previousProbe, help: "previous probe the policies mention", group: "View", hintRank: nil),
-    Binding(keys: [.char("]")], command: .nextProbe, help: "next probe the policies mention", group: "View", hintRank: nil),
-    Binding(keys: [.char("z")], command: .zoom, help: "zoom out to namespaces (counts per pair) / back", group: "View", hintRank: 5),
-    Binding(keys: [.char("v")], command: .toggleView, help: "enforced / pending (staged) view", group: "View", hintRank: 4),
-    Binding(keys: [.char("t")], command: .toggleTrap, help: "trap: widen the deciding policy's Allow peers to all()", group: "What-if", hintRank: 6),
+    Binding(
+      keys: [.char("/")], command: .filter, help: "filter rows and columns (text or selector)", group: "View",
+      hintRank: 2),
+    Binding(
+      keys: [.char("p")], command: .setProbe, help: "set the probe (tcp/443, udp/53, tcp/http)", group: "View",
+      hintRank: 3),
+    Binding(
+      keys: [.char("[")], command: .previousProbe, help: "previous probe the policies mention", group: "View",
+      hintRank: nil),
+    Binding(
+      keys: [.char("]")], command: .nextProbe, help: "next probe the policies mention", group: "View", hintRank: nil),
+    Binding(
+      keys: [.char("z")], command: .zoom, help: "zoom out to namespaces (counts per pair) / back", group: "View",
+      hintRank: 5),
+    Binding(
+      keys: [.char("v")], command: .toggleView, help: "enforced / pending (staged) view", group: "View", hintRank: 4),
+    Binding(
+      keys: [.char("t")], command: .toggleTrap, help: "trap: widen the deciding policy's Allow peers to all()",
+      group: "What-if", hintRank: 6),
     Binding(keys: [.char("r")], command: .reload, help: "reload the manifests", group: "What-if", hintRank: nil),
-    Binding(keys: [.char("e")], command: .edit, help: "edit the deciding rule (or the trace line's) in $VISUAL/$EDITOR", group: "What-if", hintRank: nil),
-    Binding(keys: [.char("n")], command: .nextChange, help: "next cell that differs from the baseline (--against)", group: "Baseline", hintRank: nil),
-    Binding(keys: [.char("N")], command: .previousChange, help: "previous cell that differs from the baseline", group: "Baseline", hintRank: nil),
-    Binding(keys: [.char("b")], command: .toggleBaseline, help: "baseline marks on / off", group: "Baseline", hintRank: nil),
-    Binding(keys: [.char("o")], command: .checklist, help: "lesson expectations checklist", group: "Lesson", hintRank: 7),
+    Binding(
+      keys: [.char("e")], command: .edit, help: "edit the deciding rule (or the trace line's) in $VISUAL/$EDITOR",
+      group: "What-if", hintRank: nil),
+    Binding(
+      keys: [.char("n")], command: .nextChange, help: "next cell that differs from the baseline (--against)",
+      group: "Baseline", hintRank: nil),
+    Binding(
+      keys: [.char("N")], command: .previousChange, help: "previous cell that differs from the baseline",
+      group: "Baseline", hintRank: nil),
+    Binding(
+      keys: [.char("b")], command: .toggleBaseline, help: "baseline marks on / off", group: "Baseline", hintRank: nil),
+    Binding(
+      keys: [.char("o")], command: .checklist, help: "lesson expectations checklist", group: "Lesson", hintRank: 7),
     Binding(keys: [.char("Q")], command: .quiz, help: "lesson quiz", group: "Lesson", hintRank: 8),
     Binding(keys: [.char("?")], command: .help, help: "this help", group: "General", hintRank: 9),
     Binding(keys: [.escape], command: .close, help: "close an overlay or prompt", group: "General", hintRank: nil),

@@ -31,10 +31,12 @@ struct Lesson: Sendable {
 
   /// Reads the lesson files in the first directory of `paths`, if it has any.
   static func load(_ paths: [String]) -> Lesson? {
-    guard let folder = paths.first(where: { path in
-      var isDirectory: ObjCBool = false
-      return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }) else { return nil }
+    guard
+      let folder = paths.first(where: { path in
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+      })
+    else { return nil }
     let expectPath = (folder as NSString).appendingPathComponent("expect.yaml")
     let quizPath = (folder as NSString).appendingPathComponent("quiz.json")
     let expectData = FileManager.default.contents(atPath: expectPath)
@@ -51,7 +53,10 @@ struct Lesson: Sendable {
         lesson.quiz = try JSONDecoder().decode([QuizQuestion].self, from: quizData)
           .filter { $0.options.indices.contains($0.answer) }
       } catch {
-        lesson.diagnostics.append(.error("cannot read the quiz: \(error.localizedDescription)", at: SourceLocation(file: quizPath, line: 1, column: 1)))
+        lesson.diagnostics.append(
+          .error(
+            "cannot read the quiz: \(error.localizedDescription)",
+            at: SourceLocation(file: quizPath, line: 1, column: 1)))
       }
     }
     return lesson

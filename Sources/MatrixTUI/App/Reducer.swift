@@ -206,7 +206,9 @@ extension AppState {
       let none = cameAndWent == nil ? "no cell changed" : "no cell between the endpoints that stayed changed"
       say("\(reason): \(none)\(others)", .info)
     } else {
-      say("\(reason): \(flipped) cell\(flipped == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied\(others)", .good)
+      say(
+        "\(reason): \(flipped) cell\(flipped == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied\(others)",
+        .good)
     }
   }
 
@@ -253,7 +255,8 @@ extension AppState {
     changed.forEachPair { source, destination, cells in
       flipped += cells
       let (from, to) = (Int(changed.newerClass[source]), Int(changed.newerClass[destination]))
-      let allows = isAnyProbe
+      let allows =
+        isAnyProbe
         ? connections.map { !$0.classConnections(from, to).isEmpty } ?? false
         : matrix.classAllows(from, to)
       if allows { nowAllowed += cells }
@@ -427,7 +430,10 @@ extension AppState {
       view = view == .enforced ? .pending : .enforced
       recompute(previous: nil, reason: nil)
       let differing = countPendingDifferences()
-      say(view == .pending ? "pending view: staged policies as if enforced; \(differing) cell\(differing == 1 ? "" : "s") would change" : "enforced view", .info)
+      say(
+        view == .pending
+          ? "pending view: staged policies as if enforced; \(differing) cell\(differing == 1 ? "" : "s") would change"
+          : "enforced view", .info)
     case .toggleTrap:
       toggleTrap()
     case .zoom:
@@ -575,7 +581,9 @@ extension AppState {
           isAnyProbe = true
           overlay = nil
           recompute(previous: nil, reason: nil)
-          say("any: each cell shows all (\(glyphs.allowed)), some (\(glyphs.some)) or no (\(glyphs.denied)) connections", .info)
+          say(
+            "any: each cell shows all (\(glyphs.allowed)), some (\(glyphs.some)) or no (\(glyphs.denied)) connections",
+            .info)
           return []
         }
         guard let parsed = Probe(parsing: prompt.text) else {

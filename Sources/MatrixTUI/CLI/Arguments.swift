@@ -48,7 +48,8 @@ struct ArgumentDefinition: Sendable {
     _ name: String, value: String? = nil, default defaultValue: String? = nil, completion: Completion = .none,
     help: String
   ) -> Self {
-    Self(name: name, kind: .option(value: value ?? name), help: help, defaultValue: defaultValue, completion: completion)
+    Self(
+      name: name, kind: .option(value: value ?? name), help: help, defaultValue: defaultValue, completion: completion)
   }
 
   /// An option whose value is one of an enumeration's cases (completed from them).
@@ -189,7 +190,9 @@ enum Help {
   static func usage(_ command: CommandDefinition?) -> String {
     guard let command else { return "\(program) [<subcommand>] <paths> ..." }
     var text = "\(program) \(command.name)"
-    if command.arguments.contains(where: { if case .paths = $0.kind { false } else { true } }) { text += " [<options>]" }
+    if command.arguments.contains(where: { if case .paths = $0.kind { false } else { true } }) {
+      text += " [<options>]"
+    }
     for argument in command.arguments { if case .paths(let value) = argument.kind { text += " <\(value)> ..." } }
     return text
   }

@@ -10,10 +10,14 @@ struct BenchCommand: Subcommand {
       .option("repetitions", default: "3", help: "Repetitions (the median is reported)."),
       .flag(
         "frames",
-        help: "Also time the explorer's answer to a key: `j` pressed in the endpoint grid (120x40, with `any` when --any-probe is given) and the screen rendered to a canvas, 20 times (frame)."),
+        help:
+          "Also time the explorer's answer to a key: `j` pressed in the endpoint grid (120x40, with `any` when --any-probe is given) and the screen rendered to a canvas, 20 times (frame)."
+      ),
       .flag(
         "incremental",
-        help: "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit); a copy of that pod under another name is added at the end of its file, then removed (pod-add); a label line is added to that pod, moving every later line of the file, then removed (pod-line). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."),
+        help:
+          "Also time edits: one policy file's first `port:` number changes, then changes back (edit); one pod's first label value changes, then changes back (pod-edit); a copy of that pod under another name is added at the end of its file, then removed (pod-add); a label line is added to that pod, moving every later line of the file, then removed (pod-line). Each is timed as the explorer does it when the watcher names the file: read it, decode it, re-evaluate what it can affect, compare with the previous matrix."
+      ),
     ],
     isHidden: true)
 
@@ -64,8 +68,11 @@ struct BenchCommand: Subcommand {
         // The explorer's header counts with `any`, made once per matrix.
         time("any-counts") { _ = connections?.counts }
       }
-      if incremental { timeEdit(files: files, probe: probe, record: { results[$0, default: []].append($1) }, note: &editNote) }
-      summary = "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
+      if incremental {
+        timeEdit(files: files, probe: probe, record: { results[$0, default: []].append($1) }, note: &editNote)
+      }
+      summary =
+        "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     if frames { timeFrames(probe: probe, record: { results["frame", default: []].append($0) }) }
     var lines = [summary]
@@ -82,17 +89,30 @@ struct BenchCommand: Subcommand {
       return values[values.count / 2]
     }
     let single = median("load") + median("prepare") + median("matrix")
-    lines.append(String(format: "load+prepare+matrix %.1f ms = %.2f x scan", single, single / max(0.001, median("scan"))))
+    lines.append(
+      String(format: "load+prepare+matrix %.1f ms = %.2f x scan", single, single / max(0.001, median("scan"))))
     let withSummary = single + median("summary")
-    lines.append(String(format: "eval --format summary (load+prepare+matrix+summary) %.1f ms = %.2f x scan", withSummary, withSummary / max(0.001, median("scan"))))
+    lines.append(
+      String(
+        format: "eval --format summary (load+prepare+matrix+summary) %.1f ms = %.2f x scan", withSummary,
+        withSummary / max(0.001, median("scan"))))
     if anyProbe {
-      lines.append(String(format: "any from the files (load+prepare+sets) = %.2f x single probe from the files (load+prepare+matrix)", (median("load") + median("prepare") + median("any")) / max(0.001, single)))
-      lines.append(String(format: "any once loaded (prepare+sets) = %.2f x single probe once loaded (prepare+matrix)", (median("prepare") + median("any")) / max(0.001, median("prepare") + median("matrix"))))
+      lines.append(
+        String(
+          format: "any from the files (load+prepare+sets) = %.2f x single probe from the files (load+prepare+matrix)",
+          (median("load") + median("prepare") + median("any")) / max(0.001, single)))
+      lines.append(
+        String(
+          format: "any once loaded (prepare+sets) = %.2f x single probe once loaded (prepare+matrix)",
+          (median("prepare") + median("any")) / max(0.001, median("prepare") + median("matrix"))))
     }
     if incremental {
       lines.append(editNote)
       for edit in Self.edits where results[edit] != nil {
-        lines.append(String(format: "\(edit) (read+load+prepare+matrix+changes) = %.3f x full evaluation (load+prepare+matrix)", median(edit) / max(0.001, single)))
+        lines.append(
+          String(
+            format: "\(edit) (read+load+prepare+matrix+changes) = %.3f x full evaluation (load+prepare+matrix)",
+            median(edit) / max(0.001, single)))
       }
     }
     lines.append("peak RSS \(peakRSSMegabytes()) MiB")
@@ -155,12 +175,14 @@ extension BenchCommand {
     var matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe)
     var connections = anyProbe ? ConnectionMatrix(evaluator: evaluator) : nil
     var notes: [String] = []
-    let edits = zip(Self.edits, [
-      ("a policy's first `port: N`", Self.editedFile(files)),
-      ("a pod's first label value", Self.editedPod(files)),
-      ("a copy of the first pod added at the end", Self.addedPod(files)),
-      ("a label line added to the first pod (every later line moves)", Self.podWithAddedLabel(files)),
-    ])
+    let edits = zip(
+      Self.edits,
+      [
+        ("a policy's first `port: N`", Self.editedFile(files)),
+        ("a pod's first label value", Self.editedPod(files)),
+        ("a copy of the first pod added at the end", Self.addedPod(files)),
+        ("a label line added to the first pod (every later line moves)", Self.podWithAddedLabel(files)),
+      ])
     for (prefix, (what, edit)) in edits {
       guard let (index, edited) = edit else {
         notes.append("\(prefix): no file has \(what) to change")
@@ -202,9 +224,13 @@ extension BenchCommand {
         matrix = updated
         flipped.append(changed?.cellCount ?? 0)
         recomputed.append(updated.recomputedClasses)
-        decoded.append(cache.lastReusedPieces > 0 ? "1 file, \(cache.lastReusedPieces) of its pieces taken over" : "\(cache.lastDecoded) file")
+        decoded.append(
+          cache.lastReusedPieces > 0
+            ? "1 file, \(cache.lastReusedPieces) of its pieces taken over" : "\(cache.lastDecoded) file")
       }
-      notes.append("\(prefix): \(what) in \(files[index].path) (decoded \(decoded.joined(separator: " and ")); rows redone for \(recomputed.map(String.init).joined(separator: " and ")) of \(evaluator.classes.count) classes; \(flipped.map(String.init).joined(separator: " and ")) cells flipped)")
+      notes.append(
+        "\(prefix): \(what) in \(files[index].path) (decoded \(decoded.joined(separator: " and ")); rows redone for \(recomputed.map(String.init).joined(separator: " and ")) of \(evaluator.classes.count) classes; \(flipped.map(String.init).joined(separator: " and ")) cells flipped)"
+      )
     }
     note = notes.joined(separator: "\n")
   }
@@ -232,7 +258,8 @@ extension BenchCommand {
   static func addedPod(_ files: [SourceFile]) -> (Int, [UInt8])? {
     guard let (index, _) = editedPod(files) else { return nil }
     let text = String(decoding: files[index].bytes, as: UTF8.self)
-    guard let pod = text.range(of: "\nkind: Pod\n"), let start = text[..<pod.lowerBound].range(of: "apiVersion:", options: .backwards)
+    guard let pod = text.range(of: "\nkind: Pod\n"),
+      let start = text[..<pod.lowerBound].range(of: "apiVersion:", options: .backwards)
     else { return nil }
     var end = text.range(of: "\n---", range: pod.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
     // Without its status: a pod of its own address.
@@ -263,7 +290,8 @@ extension BenchCommand {
     let text = String(decoding: files[index].bytes, as: UTF8.self)
     guard let pod = text.range(of: "\nkind: Pod\n"),
       let labels = text.range(of: "\n  labels:\n", range: pod.upperBound..<text.endIndex),
-      let label = text.range(of: #"^ +[^:\n]+: [^\n]+"#, options: .regularExpression, range: labels.upperBound..<text.endIndex)
+      let label = text.range(
+        of: #"^ +[^:\n]+: [^\n]+"#, options: .regularExpression, range: labels.upperBound..<text.endIndex)
     else { return nil }
     return (index, Array(text.replacingCharacters(in: label, with: text[label] + "x").utf8))
   }

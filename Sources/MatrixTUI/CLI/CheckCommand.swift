@@ -8,7 +8,9 @@ struct CheckCommand: Subcommand {
     abstract: "Verify expectations about cells; exit 0 when all hold, 1 when one breaks, 2 on input errors.",
     arguments: [
       .paths(help: "Manifest files or directories."),
-      .option("expect", completion: .files, help: "The expectations file (default: expect.yaml in the first directory given)."),
+      .option(
+        "expect", completion: .files, help: "The expectations file (default: expect.yaml in the first directory given)."
+      ),
       .choice("format", Format.self, default: "text", help: "text or junit."),
       .option("pod-cidr", default: "10.244.0.0/16", help: "Where pods without status.podIP get made-up addresses."),
     ])
@@ -109,7 +111,8 @@ struct CheckCommand: Subcommand {
         xml += "/>\n"
       } else {
         let message = escape(result.cell.map { DecisionText.reason($0) } ?? "")
-        xml += ">\n      <failure message=\"\(message)\">\(escape(explanation(result, &checker)))</failure>\n    </testcase>\n"
+        xml +=
+          ">\n      <failure message=\"\(message)\">\(escape(explanation(result, &checker)))</failure>\n    </testcase>\n"
       }
     }
     xml += "  </testsuite>\n</testsuites>\n"

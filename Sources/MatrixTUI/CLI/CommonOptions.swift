@@ -6,11 +6,21 @@ import PolicyKit
 struct EvaluationOptions {
   static let arguments: [ArgumentDefinition] = [
     .paths(help: "Manifest files or directories (searched for *.yaml, *.yml, *.json); - for stdin."),
-    .option("probe", completion: .probes, help: "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination), or any (every protocol and port; eval only)."),
-    .option("protocol", completion: .values(["TCP", "UDP", "SCTP"]), help: "The probe's protocol (TCP, UDP or SCTP), with --port."),
+    .option(
+      "probe", completion: .probes,
+      help:
+        "The probe: tcp/80, udp/53, tcp/http (a port name resolves on each destination), or any (every protocol and port; eval only)."
+    ),
+    .option(
+      "protocol", completion: .values(["TCP", "UDP", "SCTP"]),
+      help: "The probe's protocol (TCP, UDP or SCTP), with --port."),
     .option("port", help: "The probe's port number or name, with --protocol."),
-    .choice("view", View.self, default: "enforced", help: "enforced (what the cluster does) or pending (staged policies as if enforced)."),
-    .option("trap", completion: .policies, help: "What-if: this policy's Allow rules get all() as their peers (name, Kind/name or Kind/namespace/name)."),
+    .choice(
+      "view", View.self, default: "enforced",
+      help: "enforced (what the cluster does) or pending (staged policies as if enforced)."),
+    .option(
+      "trap", completion: .policies,
+      help: "What-if: this policy's Allow rules get all() as their peers (name, Kind/name or Kind/namespace/name)."),
     .option("pod-cidr", default: "10.244.0.0/16", help: "Where pods without status.podIP get made-up addresses."),
   ]
 

@@ -128,7 +128,8 @@ struct CompletionRequest {
       let name = String(current[current.index(current.startIndex, offsetBy: 2)..<equals])
       let prefix = String(current[...equals])
       if let option = command.arguments.first(where: { $0.name == name }) {
-        let (found, files) = values(option, String(current[current.index(after: equals)...]), paths: paths(of: rest, command))
+        let (found, files) = values(
+          option, String(current[current.index(after: equals)...]), paths: paths(of: rest, command))
         return (found.map { prefix + $0 }, files)
       }
     }

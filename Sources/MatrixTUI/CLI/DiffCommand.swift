@@ -16,11 +16,22 @@ struct DiffCommand: Subcommand {
       expectation.
       """,
     arguments: EvaluationOptions.arguments + [
-      .option("git", help: "Compare PATH... as committed at this revision (origin/main, HEAD~1) with the working tree."),
-      .choice("format", Format.self, default: "table", help: "table (or text), json, markdown (for a pull request comment), summary (counts per namespace pair), or junit."),
-      .option("from", completion: .endpointsOrNamespaces, help: "Only cells from these sources: a namespace, an endpoint id, or a selector."),
-      .option("to", completion: .endpointsOrNamespaces, help: "Only cells to these destinations: a namespace, an endpoint id, or a selector."),
-      .option("expect", completion: .files, help: "Expectations in the `check` format: exit 1 only when the change breaks one."),
+      .option(
+        "git", help: "Compare PATH... as committed at this revision (origin/main, HEAD~1) with the working tree."),
+      .choice(
+        "format", Format.self, default: "table",
+        help:
+          "table (or text), json, markdown (for a pull request comment), summary (counts per namespace pair), or junit."
+      ),
+      .option(
+        "from", completion: .endpointsOrNamespaces,
+        help: "Only cells from these sources: a namespace, an endpoint id, or a selector."),
+      .option(
+        "to", completion: .endpointsOrNamespaces,
+        help: "Only cells to these destinations: a namespace, an endpoint id, or a selector."),
+      .option(
+        "expect", completion: .files,
+        help: "Expectations in the `check` format: exit 1 only when the change breaks one."),
     ])
 
   enum Format: String, CaseIterable {
@@ -189,10 +200,11 @@ struct DiffCommand: Subcommand {
         throw ExitCode(2)
       }
       let heldBefore = then.holds || then.problem != nil
-      outcomes.append(ExpectationOutcome(
-        summary: expectation.summary, location: expectation.location, note: expectation.note,
-        failure: now.holds || !heldBefore ? nil : now.cell.map(DecisionText.reason) ?? "",
-        alreadyBroken: !now.holds && !heldBefore))
+      outcomes.append(
+        ExpectationOutcome(
+          summary: expectation.summary, location: expectation.location, note: expectation.note,
+          failure: now.holds || !heldBefore ? nil : now.cell.map(DecisionText.reason) ?? "",
+          alreadyBroken: !now.holds && !heldBefore))
     }
     return outcomes
   }

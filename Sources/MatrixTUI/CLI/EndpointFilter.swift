@@ -20,7 +20,11 @@ enum EndpointFilter {
     } catch {
       let names = endpoints.map(\.id) + cluster.namespaces.keys.sorted() + ["hosts", "networks"]
       let suggestion = DidYouMean.suffix(text, among: names)
-      return .failure(Failure(message: "`\(text)` is not an endpoint, a namespace or a selector (\(error.message) at column \(error.column))\(suggestion)"))
+      return .failure(
+        Failure(
+          message:
+            "`\(text)` is not an endpoint, a namespace or a selector (\(error.message) at column \(error.column))\(suggestion)"
+        ))
     }
   }
 }

@@ -5,9 +5,15 @@ struct EvalCommand: Subcommand {
   static let definition = CommandDefinition(
     name: "eval", abstract: "Print the whole matrix for one probe.",
     arguments: EvaluationOptions.arguments + [
-      .choice("format", Format.self, default: "table", help: "table (or text), json, csv, markdown, or summary (counts per namespace pair)."),
-      .option("from", completion: .endpointsOrNamespaces, help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web')."),
-      .option("to", completion: .endpointsOrNamespaces, help: "Only these destinations: a namespace, an endpoint id, or a selector."),
+      .choice(
+        "format", Format.self, default: "table",
+        help: "table (or text), json, csv, markdown, or summary (counts per namespace pair)."),
+      .option(
+        "from", completion: .endpointsOrNamespaces,
+        help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web')."),
+      .option(
+        "to", completion: .endpointsOrNamespaces,
+        help: "Only these destinations: a namespace, an endpoint id, or a selector."),
       .flag("ascii", help: "ASCII marks instead of Unicode ones in table and markdown output."),
     ])
 
@@ -69,7 +75,8 @@ struct TraceCommand: Subcommand {
   static let definition = CommandDefinition(
     name: "trace", abstract: "Explain one cell, tier by tier, on both sides.",
     arguments: EvaluationOptions.arguments + [
-      .option("from", completion: .endpoints, help: "The source endpoint id (e.g. prod/backend, host/node-worker); required."),
+      .option(
+        "from", completion: .endpoints, help: "The source endpoint id (e.g. prod/backend, host/node-worker); required."),
       .option("to", completion: .endpoints, help: "The destination endpoint id; required."),
       .choice("format", Format.self, default: "text", help: "text or json."),
     ])
@@ -94,16 +101,19 @@ struct TraceCommand: Subcommand {
 
   func run() throws {
     guard !options.isAnyProbe else {
-      DiagnosticPrinter.print([.error("trace explains one probe; give e.g. --probe tcp/80 (eval --probe any lists every port)", at: nil)])
+      DiagnosticPrinter.print([
+        .error("trace explains one probe; give e.g. --probe tcp/80 (eval --probe any lists every port)", at: nil)
+      ])
       throw ExitCode(64)
     }
     let prepared = try PreparedEvaluation.prepare(options)
     let evaluator = prepared.evaluator
     let unknown = [from, to].filter { evaluator.index[$0] == nil }
     if !unknown.isEmpty {
-      DiagnosticPrinter.print(unknown.map {
-        .error("no endpoint `\($0)`\(evaluator.cluster.endpointSuggestion($0))", at: nil)
-      })
+      DiagnosticPrinter.print(
+        unknown.map {
+          .error("no endpoint `\($0)`\(evaluator.cluster.endpointSuggestion($0))", at: nil)
+        })
       throw ExitCode(2)
     }
     guard let cell = evaluator.trace(from: from, to: to, probe: prepared.probe) else { return }

@@ -11,9 +11,14 @@ struct ExploreCommand: Subcommand {
       .flag("ascii", help: "ASCII marks and borders only."),
       .flag("monochrome", help: "No colours (also when NO_COLOR is set); marks carry the meaning."),
       .flag("poll", help: "Watch by polling modification times instead of inotify."),
-      .choice("zoom", Zoom.self, default: "auto", help: "auto (namespaces above 400 endpoints), endpoints or namespaces."),
-      .option("against", completion: .files, help: "Mark the cells that differ from this version (a file or folder, loaded once); n/N jump between them."),
-      .option("against-git", help: "Mark the cells that differ from PATH... as committed at this revision (HEAD, origin/main)."),
+      .choice(
+        "zoom", Zoom.self, default: "auto", help: "auto (namespaces above 400 endpoints), endpoints or namespaces."),
+      .option(
+        "against", completion: .files,
+        help: "Mark the cells that differ from this version (a file or folder, loaded once); n/N jump between them."),
+      .option(
+        "against-git",
+        help: "Mark the cells that differ from PATH... as committed at this revision (HEAD, origin/main)."),
     ])
 
   enum Zoom: String, CaseIterable {
@@ -53,7 +58,9 @@ struct ExploreCommand: Subcommand {
     let label: String
     if let against {
       guard FileManager.default.fileExists(atPath: against) else {
-        DiagnosticPrinter.print([.error("--against: no such file or directory `\(against)`\(ManifestInput.pathSuggestion(against))", at: nil)])
+        DiagnosticPrinter.print([
+          .error("--against: no such file or directory `\(against)`\(ManifestInput.pathSuggestion(against))", at: nil)
+        ])
         throw ExitCode(2)
       }
       result = LoadedManifests.load([against], options: load).result
@@ -62,7 +69,8 @@ struct ExploreCommand: Subcommand {
       switch GitRevision(revision: againstGit).files(options.paths) {
       case .success(let files): result = ManifestLoader.load(files, options: load)
       case .failure(let failure):
-        let message = failure.description.hasPrefix("--git:")
+        let message =
+          failure.description.hasPrefix("--git:")
           ? "--against-git:" + failure.description.dropFirst("--git:".count) : failure.description
         DiagnosticPrinter.print([.error(message, at: nil)])
         throw ExitCode(2)
@@ -73,7 +81,9 @@ struct ExploreCommand: Subcommand {
     }
     if result.diagnostics.hasErrors {
       DiagnosticPrinter.print(result.diagnostics)
-      DiagnosticPrinter.print([.error("the baseline `\(label)` has errors: fix them or compare with another version", at: nil)])
+      DiagnosticPrinter.print([
+        .error("the baseline `\(label)` has errors: fix them or compare with another version", at: nil)
+      ])
       throw ExitCode(2)
     }
     return Baseline(label: label, cluster: result.cluster)
@@ -94,14 +104,17 @@ struct ExploreCommand: Subcommand {
     // The explorer watches for files to come back, but one never there is a typo.
     let missing = options.paths.filter { $0 != "-" && !FileManager.default.fileExists(atPath: $0) }
     if !missing.isEmpty {
-      DiagnosticPrinter.print(missing.map {
-        .error("no such file or directory `\($0)`\(ManifestInput.pathSuggestion($0))", at: nil)
-      })
+      DiagnosticPrinter.print(
+        missing.map {
+          .error("no such file or directory `\($0)`\(ManifestInput.pathSuggestion($0))", at: nil)
+        })
       throw ExitCode(2)
     }
     let baseline = try loadBaseline()
     guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-      DiagnosticPrinter.print([.error("the explorer needs a terminal; use `matrix-tui eval` to print the matrix", at: nil)])
+      DiagnosticPrinter.print([
+        .error("the explorer needs a terminal; use `matrix-tui eval` to print the matrix", at: nil)
+      ])
       throw ExitCode(2)
     }
     let environment = ProcessInfo.processInfo.environment

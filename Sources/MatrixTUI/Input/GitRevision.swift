@@ -43,20 +43,28 @@ struct GitRevision {
     else {
       return .failure(Failure(description: "--git: `\(path)` is not in a git repository"))
     }
-    guard case .success = Self.git(in: root, ["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"]) else {
+    guard
+      case .success = Self.git(
+        in: root, ["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"])
+    else {
       return .failure(Failure(description: "--git: unknown revision `\(revision)` in \(root)"))
     }
     let relative = Self.relative(absolute, to: Self.resolved(root))
-    let listing = Self.git(in: root, ["ls-tree", "-r", "-z", "--name-only", "--end-of-options", revision, "--", relative.isEmpty ? "." : relative])
+    let listing = Self.git(
+      in: root,
+      ["ls-tree", "-r", "-z", "--name-only", "--end-of-options", revision, "--", relative.isEmpty ? "." : relative])
     guard case .success(let names) = listing else {
       return .failure(Failure(description: "--git: cannot list `\(path)` at \(revision)"))
     }
     let all = names.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     let isFile = all == [relative]
-    let wanted = isFile ? all : all.filter { name in
-      let base = name.split(separator: "/").last.map(String.init) ?? name
-      return ManifestInput.isManifest(base) && !name.split(separator: "/").contains { $0.hasPrefix(".") }
-    }.sorted()
+    let wanted =
+      isFile
+      ? all
+      : all.filter { name in
+        let base = name.split(separator: "/").last.map(String.init) ?? name
+        return ManifestInput.isManifest(base) && !name.split(separator: "/").contains { $0.hasPrefix(".") }
+      }.sorted()
     guard !wanted.isEmpty else {
       return .failure(Failure(description: "--git: `\(path)` has no manifest files at \(revision)"))
     }
@@ -65,7 +73,10 @@ struct GitRevision {
       guard case .success(let bytes) = Self.git(in: root, ["cat-file", "blob", "\(revision):\(name)"]) else {
         return .failure(Failure(description: "--git: cannot read `\(name)` at \(revision)"))
       }
-      let shown = isFile ? path : (path.hasSuffix("/") ? path : path + "/") + String(name.dropFirst(relative.isEmpty ? 0 : relative.count + 1))
+      let shown =
+        isFile
+        ? path
+        : (path.hasSuffix("/") ? path : path + "/") + String(name.dropFirst(relative.isEmpty ? 0 : relative.count + 1))
       files.append(SourceFile(path: "\(revision):\(shown)", bytes: bytes))
     }
     return .success(files)

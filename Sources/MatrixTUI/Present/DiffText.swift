@@ -71,7 +71,11 @@ struct DiffText {
     var first = [Int](repeating: -1, count: changed.groupCount)
     var second = [Int](repeating: -1, count: changed.groupCount)
     for (index, group) in changed.groupOf.enumerated() where group >= 0 {
-      if first[Int(group)] < 0 { first[Int(group)] = index } else if second[Int(group)] < 0 { second[Int(group)] = index }
+      if first[Int(group)] < 0 {
+        first[Int(group)] = index
+      } else if second[Int(group)] < 0 {
+        second[Int(group)] = index
+      }
     }
     var opens = ClassPairBits(classCount: changed.groupCount)
     for (a, b) in changed.pairs.pairs {
@@ -135,7 +139,9 @@ struct DiffText {
         for destinations in members[b] {
           let selfCells = a == b && sources.group == destinations.group ? sources.both : 0
           let cells = sources.sources * destinations.destinations - selfCells
-          if opens { opened[sources.group * width + destinations.group] += cells } else {
+          if opens {
+            opened[sources.group * width + destinations.group] += cells
+          } else {
             closed[sources.group * width + destinations.group] += cells
           }
         }
@@ -168,19 +174,21 @@ struct DiffText {
       if let olderCells, let newerCells {
         let before = olderCells.cell(change.older.source, change.older.destination)
         let after = newerCells.cell(change.newer.source, change.newer.destination)
-        return body(Row(
-          source: change.source, destination: change.destination,
-          before: before.outcome.verdict.rawValue, after: after.outcome.verdict.rawValue, opens: opens,
-          reasonBefore: DecisionText.reason(before), reasonAfter: DecisionText.reason(after),
-          decidedByBefore: MatrixText.decidedByJSON(before), decidedByAfter: MatrixText.decidedByJSON(after),
-          atBefore: Self.location(before, older.evaluator.cluster),
-          atAfter: Self.location(after, newer.evaluator.cluster), groups: groups))
+        return body(
+          Row(
+            source: change.source, destination: change.destination,
+            before: before.outcome.verdict.rawValue, after: after.outcome.verdict.rawValue, opens: opens,
+            reasonBefore: DecisionText.reason(before), reasonAfter: DecisionText.reason(after),
+            decidedByBefore: MatrixText.decidedByJSON(before), decidedByAfter: MatrixText.decidedByJSON(after),
+            atBefore: Self.location(before, older.evaluator.cluster),
+            atAfter: Self.location(after, newer.evaluator.cluster), groups: groups))
       }
       let before = older.connections?.connections(change.older.source, change.older.destination) ?? ConnectionSet()
       let after = newer.connections?.connections(change.newer.source, change.newer.destination) ?? ConnectionSet()
-      return body(Row(
-        source: change.source, destination: change.destination, before: before.description,
-        after: after.description, opens: opens, groups: groups))
+      return body(
+        Row(
+          source: change.source, destination: change.destination, before: before.description,
+          after: after.description, opens: opens, groups: groups))
     }
   }
 
@@ -218,7 +226,9 @@ struct DiffText {
     let cells = opened + closed
     let (now, then) = newer.matrix != nil ? ("allowed now", "denied now") : ("allow more", "allow less")
     var text = "\(probeText)  \(view.rawValue)  "
-    text += cells == 0 ? "no cell changed" : "\(cells) \(cells == 1 ? "cell" : "cells") changed (\(opened) \(now), \(closed) \(then))"
+    text +=
+      cells == 0
+      ? "no cell changed" : "\(cells) \(cells == 1 ? "cell" : "cells") changed (\(opened) \(now), \(closed) \(then))"
     text += "; endpoints: \(diff.added.count) added, \(diff.removed.count) removed"
     return text
   }
@@ -226,7 +236,9 @@ struct DiffText {
   /// The pending view and the trap, said in every format.
   var whatIfLines: [String] {
     var lines: [String] = []
-    if view == .pending { lines.append("view: pending (staged policies as if enforced, not what the cluster does now)") }
+    if view == .pending {
+      lines.append("view: pending (staged policies as if enforced, not what the cluster does now)")
+    }
     if let trap = newer.trap { lines.append("trap: \(trap.summary) (a what-if, in memory only)") }
     return lines
   }
@@ -241,7 +253,8 @@ struct DiffText {
     if !diff.removed.isEmpty { lines.append("removed: " + diff.removed.map(\.visible).joined(separator: ", ")) }
     out.write(lines.joined(separator: "\n") + "\n")
     forEachRow { row in
-      var text = "\n\(row.source.visible) -> \(row.destination.visible)  \(row.before.uppercased()) -> \(row.after.uppercased())\n"
+      var text =
+        "\n\(row.source.visible) -> \(row.destination.visible)  \(row.before.uppercased()) -> \(row.after.uppercased())\n"
       if let reason = row.reasonBefore { text += "  before: \(reason.visible)\(Self.at(row.atBefore))\n" }
       if let reason = row.reasonAfter { text += "  after:  \(reason.visible)\(Self.at(row.atAfter))\n" }
       out.write(text)
@@ -267,9 +280,15 @@ struct DiffText {
 
   /// `{"probe", "view", "added", "removed", "changes": [...]}`, written as it is made.
   func json(to out: ByteWriter) {
-    var entries: [(String, JSON)] = [("probe", MatrixText.probeJSON(newer.matrix?.probe)), ("view", .string(view.rawValue))]
+    var entries: [(String, JSON)] = [
+      ("probe", MatrixText.probeJSON(newer.matrix?.probe)), ("view", .string(view.rawValue)),
+    ]
     if let trap = newer.trap {
-      entries.append(("trap", .object([("policy", .string(trap.policy.description)), ("widened", .array(trap.widened.map(JSON.string)))])))
+      entries.append(
+        (
+          "trap",
+          .object([("policy", .string(trap.policy.description)), ("widened", .array(trap.widened.map(JSON.string)))])
+        ))
     }
     entries.append(("added", .array(diff.added.map(JSON.string))))
     entries.append(("removed", .array(diff.removed.map(JSON.string))))
@@ -327,17 +346,21 @@ struct DiffText {
       text += "| \(Self.code(source.name)) | \(Self.code(destination.name)) | \(up) | \(down) |\n"
     }
     if counts.count > Self.markdownPairs {
-      text += "\n\(counts.count - Self.markdownPairs) more pairs of namespaces (`matrix-tui diff --format summary` counts them all).\n"
+      text +=
+        "\n\(counts.count - Self.markdownPairs) more pairs of namespaces (`matrix-tui diff --format summary` counts them all).\n"
     }
     let detailed = counts.prefix(Self.markdownDetailedPairs).map { [$0.source, $0.destination] }
     let rows = firstRows(of: Set(detailed))
     for (source, destination, up, down) in counts.prefix(Self.markdownDetailedPairs) {
       let total = up + down
-      text += "\n<details><summary>\(Self.htmlEscaped(source.name)) → \(Self.htmlEscaped(destination.name)): \(total) \(total == 1 ? "cell" : "cells")</summary>\n\n"
+      text +=
+        "\n<details><summary>\(Self.htmlEscaped(source.name)) → \(Self.htmlEscaped(destination.name)): \(total) \(total == 1 ? "cell" : "cells")</summary>\n\n"
       text += "| from | to | before | after | decided before | decided after |\n|---|---|---|---|---|---|\n"
       let lines = rows[[source, destination]] ?? []
       text += lines.joined()
-      if total > lines.count { text += "\n\(total - lines.count) more (`matrix-tui diff --format table` lists every cell).\n" }
+      if total > lines.count {
+        text += "\n\(total - lines.count) more (`matrix-tui diff --format table` lists every cell).\n"
+      }
       text += "\n</details>\n"
     }
     return text
@@ -404,7 +427,8 @@ struct DiffText {
   var changeCases: [(name: String, failure: String?)] {
     var cases: [(String, String?)] = []
     forEachRow { row in
-      cases.append(("\(row.source) -> \(row.destination)", "\(row.before) -> \(row.after): \(row.reasonAfter ?? row.after)"))
+      cases.append(
+        ("\(row.source) -> \(row.destination)", "\(row.before) -> \(row.after): \(row.reasonAfter ?? row.after)"))
       return true
     }
     return cases

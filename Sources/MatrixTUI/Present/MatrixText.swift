@@ -229,7 +229,8 @@ struct MatrixText {
       lines.append(line.trimmingTrailingSpaces)
     }
     for (position, row) in rows.enumerated() {
-      var line = String(position + 1).leftPadded(width, with: " ") + "  "
+      var line =
+        String(position + 1).leftPadded(width, with: " ") + "  "
         + truncate(labels[position], labelWidth).padded(labelWidth) + " "
       for column in columns { line += mark(row, column) + " " }
       lines.append(line.trimmingTrailingSpaces)
@@ -256,7 +257,11 @@ struct MatrixText {
       ("view", .string((matrix?.view ?? connections?.view ?? .enforced).rawValue)),
     ]
     if let trap {
-      entries.append(("trap", .object([("policy", .string(trap.policy.description)), ("widened", .array(trap.widened.map(JSON.string)))])))
+      entries.append(
+        (
+          "trap",
+          .object([("policy", .string(trap.policy.description)), ("widened", .array(trap.widened.map(JSON.string)))])
+        ))
     }
     var shown = rows
     for column in columns where !rows.contains(column) { shown.append(column) }
@@ -397,7 +402,8 @@ struct MatrixText {
       for row in rows {
         for column in columns {
           let set = connections.connections(row, column)
-          lines.append([endpoints[row].id, endpoints[column].id, set.description].map(Self.csvField).joined(separator: ","))
+          lines.append(
+            [endpoints[row].id, endpoints[column].id, set.description].map(Self.csvField).joined(separator: ","))
         }
       }
     }
@@ -407,7 +413,9 @@ struct MatrixText {
   private static func csvField(_ text: String) -> String {
     var value = text.visible
     // A leading =, +, - or @ would be read as a formula by spreadsheets.
-    if let first = value.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first) {
+    if let first = value.utf8.first,
+      [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first)
+    {
       value = "'" + value
     }
     guard value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) else { return value }
@@ -416,12 +424,14 @@ struct MatrixText {
 
   /// A Markdown table: a row per source, a numbered column per destination.
   func markdown() -> String {
-    var lines = ["**\(headline)**", ""] + whatIfLines.map { "> \($0)" } + (whatIfLines.isEmpty ? [] : [""]) + [legend, ""]
+    var lines =
+      ["**\(headline)**", ""] + whatIfLines.map { "> \($0)" } + (whatIfLines.isEmpty ? [] : [""]) + [legend, ""]
     lines.append("| # | source \\ destination | " + columns.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |")
     lines.append("|---|---|" + String(repeating: "---|", count: columns.count))
     for (position, row) in rows.enumerated() {
       let marks = columns.map { mark(row, $0) }
-      lines.append("| \(position + 1) | `\(Self.markdownEscaped(endpoints[row].id))` | " + marks.joined(separator: " | ") + " |")
+      lines.append(
+        "| \(position + 1) | `\(Self.markdownEscaped(endpoints[row].id))` | " + marks.joined(separator: " | ") + " |")
     }
     if rows != columns {
       lines.append("")
@@ -455,7 +465,8 @@ struct MatrixText {
       }
     }
     let total = tallies.total
-    text += isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)\n" : "total\t\(total.allowed)\t\(total.denied)\n"
+    text +=
+      isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)\n" : "total\t\(total.allowed)\t\(total.denied)\n"
     return text
   }
 

@@ -31,11 +31,20 @@ enum TraceJSON {
   private static func step(_ step: TraceStep) -> JSON {
     switch step {
     case .tier(let tier):
-      return .object([("step", .string("tier")), ("tier", .string(tier.name)), ("order", .string(tier.orderText)), ("defaultAction", .string(tier.defaultAction.rawValue)), ("location", location(tier.location))])
+      return .object([
+        ("step", .string("tier")), ("tier", .string(tier.name)), ("order", .string(tier.orderText)),
+        ("defaultAction", .string(tier.defaultAction.rawValue)), ("location", location(tier.location)),
+      ])
     case .policy(let id, let order, let at):
-      return .object([("step", .string("policy")), ("policy", .string(id.description)), ("order", .string(order)), ("location", location(at))])
+      return .object([
+        ("step", .string("policy")), ("policy", .string(id.description)), ("order", .string(order)),
+        ("location", location(at)),
+      ])
     case .rule(let rule, let matched, _):
-      return .object([("step", .string("rule")), ("rule", .string(rule.label)), ("action", .string(rule.action.rawValue)), ("matched", .bool(matched)), ("location", location(rule.location))])
+      return .object([
+        ("step", .string("rule")), ("rule", .string(rule.label)), ("action", .string(rule.action.rawValue)),
+        ("matched", .bool(matched)), ("location", location(rule.location)),
+      ])
     case .logged(let rule):
       return .object([("step", .string("log")), ("rule", .string(rule.label))])
     case .passed(let tier):

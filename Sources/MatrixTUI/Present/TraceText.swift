@@ -132,7 +132,8 @@ struct TraceText {
       if endpoint(side.endpointID)?.isHost == true {
         // What a newcomer needs to know: a bare host endpoint denies what no policy allows.
         let kind = side.direction == .egress ? "an Egress" : "an Ingress"
-        text += "; a profile such as projectcalico-default-allow, or \(kind) policy selecting this host endpoint, would allow it"
+        text +=
+          "; a profile such as projectcalico-default-allow, or \(kind) policy selecting this host endpoint, would allow it"
       }
       return TraceLine(indent: 2, text: text, tone: .muted)
     case .note(let text):
@@ -151,7 +152,8 @@ struct TraceText {
     if policies.isEmpty {
       text += " (nor for \(other.rawValue))"
     } else {
-      let shown = policies.prefix(3).joined(separator: ", ") + (policies.count > 3 ? " and \(policies.count - 3) more" : "")
+      let shown =
+        policies.prefix(3).joined(separator: ", ") + (policies.count > 3 ? " and \(policies.count - 3) more" : "")
       text += "; for \(other.rawValue): \(shown)"
     }
     return text

@@ -73,13 +73,20 @@ enum GroupMatrixView {
     var lines: [(String, Style)] = [
       ("\(source.name) -> \(destination.name)  \(probe)  (\(state.view.rawValue))", theme.heading),
       ("", theme.plain),
-      ("\(cell.total) pairs: \(cell.allowed) allowed, \(cell.denied) denied", cell.denied == 0 ? theme.allowed : (cell.allowed == 0 ? theme.denied : theme.some)),
+      (
+        "\(cell.total) pairs: \(cell.allowed) allowed, \(cell.denied) denied",
+        cell.denied == 0 ? theme.allowed : (cell.allowed == 0 ? theme.denied : theme.some)
+      ),
       ("\(source.members.count) sources, \(destination.members.count) destinations", theme.muted),
     ]
     if state.isAnyProbe { lines.append(("(with any: allowed = some or all connections)", theme.muted)) }
     if let baseline = state.baseline {
       let changes = zoomed.changeCount(state.groupCursorRow, state.groupCursorColumn)
-      lines.append(("\(changes) cell\(changes == 1 ? "" : "s") differ from \(baseline.label) (\(state.glyphs.changed))", changes > 0 ? theme.heading : theme.muted))
+      lines.append(
+        (
+          "\(changes) cell\(changes == 1 ? "" : "s") differ from \(baseline.label) (\(state.glyphs.changed))",
+          changes > 0 ? theme.heading : theme.muted
+        ))
     }
     lines.append(("", theme.plain))
     lines.append(("Enter shows these endpoints; Esc or z comes back here.", theme.muted))

@@ -20,7 +20,9 @@ enum MatrixView {
       canvas.draw(legend, at: area.x + 1, y: area.y, style: theme.heading, clip: area)
     }
     if state.rows.isEmpty {
-      canvas.draw("no endpoint matches the filter `\(state.filter)`", at: area.x + 1, y: area.y + layout.columnHeaderRows, style: theme.muted, clip: area)
+      canvas.draw(
+        "no endpoint matches the filter `\(state.filter)`", at: area.x + 1, y: area.y + layout.columnHeaderRows,
+        style: theme.muted, clip: area)
       return
     }
     let firstColumn = state.columnOffset
@@ -45,7 +47,8 @@ enum MatrixView {
       let source = state.rows[position]
       let endpoint = endpoints[source]
       let isCursorRow = position == state.cursorRow
-      let endsGroup = position + 1 < state.rows.count && EndpointGroup(endpoints[state.rows[position + 1]]) != EndpointGroup(endpoint)
+      let endsGroup =
+        position + 1 < state.rows.count && EndpointGroup(endpoints[state.rows[position + 1]]) != EndpointGroup(endpoint)
       var labelStyle = isCursorRow ? theme.highlightedLabel.reversed() : theme.label
       if endsGroup { labelStyle = labelStyle.underlined() }
       let number = String(position + 1).leftPadded(digits, with: " ")
@@ -76,7 +79,8 @@ enum MatrixView {
       canvas.draw("↑", at: area.x + layout.labelWidth - 1, y: top, style: theme.muted, clip: area)
     }
     if lastRow < state.rows.count {
-      canvas.draw("↓ \(state.rows.count - lastRow) more", at: area.x + 1, y: area.maxY - 1, style: theme.muted, clip: area)
+      canvas.draw(
+        "↓ \(state.rows.count - lastRow) more", at: area.x + 1, y: area.maxY - 1, style: theme.muted, clip: area)
     }
     if lastColumn < state.columns.count {
       canvas.draw("→", at: area.maxX - 1, y: area.y + 1, style: theme.muted, clip: area)

@@ -73,7 +73,9 @@ enum Overlays {
           lines.append((piece, style))
         }
         if let note = item.expectation.note {
-          for piece in TracePane.wrap("  " + note.visible, width: width, indent: 4) { lines.append((piece, theme.muted)) }
+          for piece in TracePane.wrap("  " + note.visible, width: width, indent: 4) {
+            lines.append((piece, theme.muted))
+          }
         }
       }
       panel(
@@ -113,7 +115,8 @@ enum Overlays {
           lines.append(("Enter: close", theme.muted))
         }
       } else {
-        lines.append(("1-\(question.options.count): choose   Enter/Space: reveal   n/b: next/back   Esc: close", theme.muted))
+        lines.append(
+          ("1-\(question.options.count): choose   Enter/Space: reveal   n/b: next/back   Esc: close", theme.muted))
       }
       panel(title: " quiz \(index + 1)/\(quiz.count) ", lines: lines, state: state, theme: theme, into: &canvas)
     case .prompt?, nil:

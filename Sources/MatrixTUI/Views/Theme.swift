@@ -9,7 +9,9 @@ struct Theme {
   var muted: Style { Style.plain.dimmed() }
   var heading: Style { Style.plain.bolded() }
   var label: Style { .plain }
-  var highlightedLabel: Style { isMonochrome ? Style.plain.bolded().underlined() : Style.plain.bolded().fg(.brightYellow) }
+  var highlightedLabel: Style {
+    isMonochrome ? Style.plain.bolded().underlined() : Style.plain.bolded().fg(.brightYellow)
+  }
   var allowed: Style { isMonochrome ? .plain : Style.plain.fg(.green) }
   var denied: Style { isMonochrome ? .plain : Style.plain.fg(.red) }
   var selfCell: Style { Style.plain.dimmed() }

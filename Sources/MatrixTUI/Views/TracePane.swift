@@ -8,7 +8,9 @@ enum TracePane {
     let area = layout.trace
     guard area.width > 4, area.height > 2 else { return }
     let focused = state.focus == .trace
-    canvas.box(area, title: focused ? " trace (Tab: grid, t: trap this policy) " : " trace (Enter to focus) ", style: focused ? theme.heading : theme.border)
+    canvas.box(
+      area, title: focused ? " trace (Tab: grid, t: trap this policy) " : " trace (Enter to focus) ",
+      style: focused ? theme.heading : theme.border)
     let inner = area.inset(by: 1)
     // The lines were made when the cell or the matrix changed (`AppState.refreshTrace`).
     guard state.selectedTrace != nil else {
@@ -93,7 +95,8 @@ enum HeaderView {
       let glyphs = state.glyphs
       let changed = counts.changed > 0 ? " \(glyphs.changed)\(counts.changed)" : ""
       let off = state.showsBaselineMarks ? "" : " (marks off)"
-      parts.append("\(glyphs.delta) +\(counts.opened) \(glyphs.minus)\(counts.closed)\(changed) vs \(baseline.label)\(off)")
+      parts.append(
+        "\(glyphs.delta) +\(counts.opened) \(glyphs.minus)\(counts.closed)\(changed) vs \(baseline.label)\(off)")
     }
     if let trap = state.trap { parts.append("TRAP \(trap.report.policy.name)") }
     if !state.filter.isEmpty { parts.append("filter: \(state.filter)") }
@@ -114,7 +117,8 @@ enum StatusBar {
   static func render(_ state: AppState, _ layout: ScreenLayout, _ theme: Theme, into canvas: inout Canvas) {
     let area = layout.status
     if case .prompt(let prompt)? = state.overlay {
-      let label = prompt.kind == .filter
+      let label =
+        prompt.kind == .filter
         ? "filter (text or selector; Enter applies, Esc cancels, Ctrl-U clears): "
         : "probe (now \(state.probe.argument); e.g. tcp/443, udp/53, tcp/http; Esc cancels): "
       // The prompt's error is shown whole in the bar above.
@@ -124,7 +128,9 @@ enum StatusBar {
       let style: Style = status.tone == .good ? theme.good : (status.tone == .bad ? theme.bad : theme.plain)
       canvas.draw(" " + status.text, at: 0, y: area.y, style: style, clip: area)
     } else {
-      canvas.draw(" " + KeyMap.hints(width: area.width, hasBaseline: state.baseline != nil), at: 0, y: area.y, style: theme.muted, clip: area)
+      canvas.draw(
+        " " + KeyMap.hints(width: area.width, hasBaseline: state.baseline != nil), at: 0, y: area.y, style: theme.muted,
+        clip: area)
     }
     // The error bar: the prompt's error, then the errors of the latest load, wrapped.
     let bar = layout.errorBar
@@ -134,7 +140,10 @@ enum StatusBar {
     if lines.count > bar.height {
       // What does not fit is counted on the last line.
       let hidden = lines.count - bar.height + 1
-      lines = Array(lines.prefix(bar.height - 1)) + [" \(hidden) more line\(hidden == 1 ? "" : "s") of errors; \(shownMatrix(state))"]
+      lines =
+        Array(lines.prefix(bar.height - 1)) + [
+          " \(hidden) more line\(hidden == 1 ? "" : "s") of errors; \(shownMatrix(state))"
+        ]
     }
     for (row, line) in lines.enumerated() {
       canvas.draw(line, at: 0, y: bar.y + row, style: theme.error, clip: bar)
@@ -142,7 +151,8 @@ enum StatusBar {
   }
 
   private static func shownMatrix(_ state: AppState) -> String {
-    state.clusterIsFromEarlierLoad ? "the last good matrix stays on screen" : "what has errors is left out of the matrix"
+    state.clusterIsFromEarlierLoad
+      ? "the last good matrix stays on screen" : "what has errors is left out of the matrix"
   }
 
   /// The error bar's lines at `width`, each message whole (wrapped): the prompt's error, then

@@ -101,7 +101,11 @@ public struct ConnectivityMatrix: Sendable {
   public func changes(from other: ConnectivityMatrix) -> [CellChange] {
     let changed = changedCells(from: other)
     return changed.endpointPairs()
-      .map { CellChange(source: endpoints[$0.source], destination: endpoints[$0.destination], now: outcome($0.source, $0.destination).verdict) }
+      .map {
+        CellChange(
+          source: endpoints[$0.source], destination: endpoints[$0.destination],
+          now: outcome($0.source, $0.destination).verdict)
+      }
       .sorted { ($0.source, $0.destination) < ($1.source, $1.destination) }
   }
 }

@@ -47,7 +47,8 @@ extension Evaluator {
   /// tiers that apply to each class.
   static func fresh(_ cluster: Cluster, policies: [Policy], cidrs: [CIDR]) -> Prepared {
     let endpoints = ClassedEndpoints(cluster: cluster, cidrs: cidrs)
-    let compiled = compile(policies, endpoints.classIndex, keeping: [CompiledPolicy?](repeating: nil, count: policies.count))
+    let compiled = compile(
+      policies, endpoints.classIndex, keeping: [CompiledPolicy?](repeating: nil, count: policies.count))
     let applied = applied(
       policies: policies, subjects: compiled.map(\.subjects), tiers: sortedTiers(cluster),
       classes: 0..<endpoints.classes.count)
@@ -364,7 +365,9 @@ extension Evaluator {
       cluster.endpoints.withUnsafeBufferPointer { new -> [Int]? in
         var changed: [Int] = []
         for index in named ?? Array(new.indices) where old[index] != new[index] {
-          guard old[index].id == new[index].id, old[index].kind == new[index].kind, few(changed.count) else { return nil }
+          guard old[index].id == new[index].id, old[index].kind == new[index].kind, few(changed.count) else {
+            return nil
+          }
           changed.append(index)
         }
         return changed
@@ -437,4 +440,3 @@ struct PolicyMatching {
     }
   }
 }
-

@@ -117,7 +117,10 @@ public struct MatrixDiff: Sendable {
   /// Every changed cell, in the newer version's row and column order.
   public var changes: [Change] {
     var all: [Change] = []
-    forEachChange { all.append($0); return true }
+    forEachChange {
+      all.append($0)
+      return true
+    }
     return all
   }
 }

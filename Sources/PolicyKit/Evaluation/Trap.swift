@@ -21,7 +21,8 @@ public enum TrapError: Error, Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .notFound(let name): return "no policy named `\(name)`"
     case .ambiguous(let name, let ids):
-      return "`\(name)` names several policies (\(ids.map(\.description).joined(separator: ", "))); use `Kind/name` or `Kind/namespace/name`"
+      return
+        "`\(name)` names several policies (\(ids.map(\.description).joined(separator: ", "))); use `Kind/name` or `Kind/namespace/name`"
     }
   }
 }

@@ -48,7 +48,8 @@ public enum ExpectationFile {
         context.checkFields(block, ["probe", "view", "trap", "note", "allowed", "denied"], in: "an expectation")
         let probeText = context.string(block["probe"], "probe") ?? "tcp/80"
         guard let probe = Probe(parsing: probeText) else {
-          context.error("invalid probe `\(probeText)` (expected e.g. tcp/80, udp/53, tcp/http)", at: block["probe"] ?? block)
+          context.error(
+            "invalid probe `\(probeText)` (expected e.g. tcp/80, udp/53, tcp/http)", at: block["probe"] ?? block)
           continue
         }
         var view = View.enforced
@@ -130,7 +131,9 @@ public struct ExpectationChecker {
       return ExpectationResult(expectation: expectation, cell: nil, problem: "trap: \(cluster.describe(error))")
     case .success(let evaluator):
       for id in [expectation.source, expectation.destination] where evaluator.index[id] == nil {
-        return ExpectationResult(expectation: expectation, cell: nil, problem: "no endpoint `\(id)`\(evaluator.cluster.endpointSuggestion(id))")
+        return ExpectationResult(
+          expectation: expectation, cell: nil, problem: "no endpoint `\(id)`\(evaluator.cluster.endpointSuggestion(id))"
+        )
       }
       let cell = evaluator.trace(from: expectation.source, to: expectation.destination, probe: expectation.probe)
       return ExpectationResult(expectation: expectation, cell: cell, problem: nil)

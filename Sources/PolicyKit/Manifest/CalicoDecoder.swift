@@ -95,8 +95,9 @@ extension FileDecoder {
         Diagnostic(.note, "\(object.kind) `\(display)` is not applied because of its errors", at: object.location))
       return
     }
-    define("calico/\(kind.rawValue)/\(namespace ?? "")/\(name)", "\(object.kind) `\(display)`", at: object.location,
-           .policy(policy))
+    define(
+      "calico/\(kind.rawValue)/\(namespace ?? "")/\(name)", "\(object.kind) `\(display)`", at: object.location,
+      .policy(policy))
   }
 
   /// Decodes a list of Calico rules.
@@ -287,7 +288,9 @@ extension FileDecoder {
       if let cidr = CIDR(text) {
         result.append(cidr)
       } else {
-        context.error("invalid CIDR `\(text)`", at: node?.sequence?[index] ?? node ?? YAMLNode(.scalar("", isPlain: true), line: 1, column: 1))
+        context.error(
+          "invalid CIDR `\(text)`",
+          at: node?.sequence?[index] ?? node ?? YAMLNode(.scalar("", isPlain: true), line: 1, column: 1))
       }
     }
     return result
@@ -360,8 +363,9 @@ extension FileDecoder {
       }
       return
     }
-    define("calico/Tier//\(name)", "Tier `\(name)`", at: object.location,
-           .tier(Tier(name: name, order: order, defaultAction: defaultAction, location: object.location)))
+    define(
+      "calico/Tier//\(name)", "Tier `\(name)`", at: object.location,
+      .tier(Tier(name: name, order: order, defaultAction: defaultAction, location: object.location)))
   }
 
   private mutating func decodeHostEndpoint(
@@ -403,8 +407,9 @@ extension FileDecoder {
     }
     endpoint.profiles = context.stringList(spec["profiles"], "spec.profiles") ?? []
     guard !context.failed else { return }
-    define("calico/HostEndpoint//\(object.name)", "HostEndpoint `\(object.name)`", at: object.location,
-           .endpoint(endpoint))
+    define(
+      "calico/HostEndpoint//\(object.name)", "HostEndpoint `\(object.name)`", at: object.location,
+      .endpoint(endpoint))
   }
 
   private mutating func decodeNetworkSet(
@@ -424,8 +429,9 @@ extension FileDecoder {
       context.warning("\(object.kind) `\(object.name)` has no `nets`; it has no address to probe", at: object.location)
     }
     guard !context.failed else { return }
-    define("calico/\(object.kind)/\(namespace ?? "")/\(object.name)", "\(object.kind) `\(object.name)`", at: object.location,
-           .endpoint(endpoint))
+    define(
+      "calico/\(object.kind)/\(namespace ?? "")/\(object.name)", "\(object.kind) `\(object.name)`", at: object.location,
+      .endpoint(endpoint))
   }
 
   private mutating func decodeProfile(

@@ -62,11 +62,14 @@ extension FileDecoder {
     }
     guard !context.failed else {
       context.diagnostics.append(
-        Diagnostic(.note, "\(object.kind) `\(namespace)/\(object.name)` is not applied because of its errors", at: object.location))
+        Diagnostic(
+          .note, "\(object.kind) `\(namespace)/\(object.name)` is not applied because of its errors",
+          at: object.location))
       return
     }
-    define(object.key(kind.rawValue), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location,
-           .policy(policy))
+    define(
+      object.key(kind.rawValue), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location,
+      .policy(policy))
   }
 
   /// A `from`/`to` element: podSelector and/or namespaceSelector, or ipBlock.

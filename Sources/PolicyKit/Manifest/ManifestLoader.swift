@@ -55,8 +55,7 @@ public struct LoadResult: Sendable {
 public enum ManifestLoader {
   /// Loads `files` in order. Never throws: every problem is a diagnostic and the good objects
   /// still load.
-  public static func load(_ files: [SourceFile], options: LoadOptions = LoadOptions()) -> LoadResult
-  {
+  public static func load(_ files: [SourceFile], options: LoadOptions = LoadOptions()) -> LoadResult {
     var cache = ManifestCache()
     return load(files, options: options, cache: &cache)
   }
@@ -132,7 +131,9 @@ public enum ManifestLoader {
     _ known: Inventory, parts: [Inventory.Part], files: [SourceFile], missing: [Int],
     previous: [ManifestCache.Entry?], decodings: [FileDecoding], pool: CIDR
   ) -> Inventory? {
-    guard known.parts.count == parts.count, zip(known.parts, parts).allSatisfy({ $0.path == $1.path }) else { return nil }
+    guard known.parts.count == parts.count, zip(known.parts, parts).allSatisfy({ $0.path == $1.path }) else {
+      return nil
+    }
     var edits: [(path: String, old: FileDecoding, new: FileDecoding)] = []
     for (position, index) in missing.enumerated() {
       guard let old = previous[position]?.decoding else {
@@ -183,9 +184,11 @@ extension ManifestLoader {
       for (number, piece) in cut.enumerated() {
         // At the same place (before the edit), or moved by it (after).
         let start = piece.range.lowerBound
-        guard let cached = [byStart[start], byStart[start - shift]].lazy.compactMap({ $0 }).first(where: {
-          Self.sameBytes(old.bytes, $0.piece.range, bytes, piece.range)
-        }) else { continue }
+        guard
+          let cached = [byStart[start], byStart[start - shift]].lazy.compactMap({ $0 }).first(where: {
+            Self.sameBytes(old.bytes, $0.piece.range, bytes, piece.range)
+          })
+        else { continue }
         decoded[firstJob[position] + number] = cached.decoding.moved(
           lines: piece.lineOffset - cached.piece.lineOffset,
           documents: piece.firstDocument - cached.piece.firstDocument)
@@ -226,7 +229,8 @@ extension ManifestLoader {
     guard aRange.count == bRange.count else { return false }
     return a.withUnsafeBytes { a in
       b.withUnsafeBytes { b in
-        aRange.isEmpty || memcmp(a.baseAddress! + aRange.lowerBound, b.baseAddress! + bRange.lowerBound, aRange.count) == 0
+        aRange.isEmpty
+          || memcmp(a.baseAddress! + aRange.lowerBound, b.baseAddress! + bRange.lowerBound, aRange.count) == 0
       }
     }
   }

@@ -148,7 +148,8 @@ extension Inventory {
           a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
           (a.leftOut == nil) == (b.leftOut == nil)
         else { return false }
-        let same = a.labels == b.labels && a.serviceAccount == b.serviceAccount && a.nodeName == b.nodeName
+        let same =
+          a.labels == b.labels && a.serviceAccount == b.serviceAccount && a.nodeName == b.nodeName
           && a.namedPorts == b.namedPorts
         if same && a.location == b.location { return true }
         // A template dropped for its pods has no endpoint (and stays dropped: the owners
@@ -348,8 +349,10 @@ extension Inventory {
 
   /// How `ModelBuilder.finish` sorts endpoints.
   static func order(_ endpoint: Endpoint) -> (Int, String, String, String) {
-    (endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
-      endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id)
+    (
+      endpoint.kind.rank, endpoint.isNetworkSet ? "" : endpoint.namespace ?? "",
+      endpoint.isNetworkSet ? "" : endpoint.name, endpoint.id
+    )
   }
 
   /// Each workload endpoint's position, by kind, namespace and name.
@@ -357,7 +360,9 @@ extension Inventory {
     var positions: [String: Int] = [:]
     positions.reserveCapacity(endpoints.count)
     for index in endpoints.indices {
-      guard case .workload(let kind) = endpoints[index].kind, let namespace = endpoints[index].namespace else { continue }
+      guard case .workload(let kind) = endpoints[index].kind, let namespace = endpoints[index].namespace else {
+        continue
+      }
       positions[workloadKey(kind, namespace, endpoints[index].name)] = index
     }
     return positions
@@ -1008,7 +1013,8 @@ extension ModelBuilder {
     let misplaced = keys.filter { nestedKeys.contains($0) }
     guard !misplaced.isEmpty else { return "" }
     let shown = misplaced.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
-    return "; \(shown) \(misplaced.count == 1 ? "is" : "are") at the top level beside `metadata`: was the indentation lost (pasted from a web page)? Keys under `metadata:` and `spec:` must be indented"
+    return
+      "; \(shown) \(misplaced.count == 1 ? "is" : "are") at the top level beside `metadata`: was the indentation lost (pasted from a web page)? Keys under `metadata:` and `spec:` must be indented"
   }
 }
 

@@ -45,7 +45,8 @@ extension FileDecoder {
     context.checkFields(spec, ["priority", "subject", "ingress", "egress", "tier"], in: "\(object.kind) spec")
     guard let subject = npaSubject(spec["subject"], &context) else {
       if spec["subject"] == nil { context.error("`\(object.kind)` needs a `subject`", at: spec) }
-      context.diagnostics.append(Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
+      context.diagnostics.append(
+        Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
     var policy = Policy(
@@ -72,10 +73,12 @@ extension FileDecoder {
       }
     }
     guard !context.failed else {
-      context.diagnostics.append(Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
+      context.diagnostics.append(
+        Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
       return
     }
-    define("npa/\(object.kind)//\(object.name)", "\(object.kind) `\(object.name)`", at: object.location, .policy(policy))
+    define(
+      "npa/\(object.kind)//\(object.name)", "\(object.kind) `\(object.name)`", at: object.location, .policy(policy))
   }
 
   /// `subject: {namespaces: LabelSelector}` or `{pods: {namespaceSelector, podSelector}}`.
@@ -114,7 +117,9 @@ extension FileDecoder {
     case "Deny": action = .deny
     case "Pass" where kind != .baselineAdminNetworkPolicy: action = .pass
     case let other:
-      let expected = isV1Alpha2 ? "Accept, Deny or Pass" : (kind == .baselineAdminNetworkPolicy ? "Allow or Deny" : "Allow, Deny or Pass")
+      let expected =
+        isV1Alpha2
+        ? "Accept, Deny or Pass" : (kind == .baselineAdminNetworkPolicy ? "Allow or Deny" : "Allow, Deny or Pass")
       context.error("unknown action `\(other ?? "nothing")` (expected \(expected))", at: actionNode ?? node)
       return []
     }

@@ -22,8 +22,7 @@ struct ListItemType: Equatable, Sendable {
 
   /// The kind and version of `item`: its own, or, where it names none, the list's (an item
   /// of another kind than the list's keeps to its own version, or lack of one).
-  static func kindAndVersion(of item: YAMLNode, in list: ListItemType?) -> (kind: YAMLNode?, apiVersion: YAMLNode?)
-  {
+  static func kindAndVersion(of item: YAMLNode, in list: ListItemType?) -> (kind: YAMLNode?, apiVersion: YAMLNode?) {
     guard let list else { return (item["kind"], item["apiVersion"]) }
     let ownKind = written(item["kind"])
     let ownVersion = written(item["apiVersion"])

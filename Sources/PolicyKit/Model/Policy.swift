@@ -150,7 +150,7 @@ public struct Policy: Hashable, Sendable, Identifiable {
   /// `precedes` on ordering keys.
   static func precedes(_ a: (order: Double?, text: String), _ b: (order: Double?, text: String)) -> Bool {
     switch (a.order, b.order) {
-    case let (x?, y?) where x != y: return x < y
+    case (let x?, let y?) where x != y: return x < y
     case (_?, nil): return true
     case (nil, _?): return false
     default: return a.text < b.text

@@ -51,7 +51,7 @@ public struct Tier: Hashable, Sendable {
   /// Calico's tier order: order ascending, no order last, then by name.
   public static func precedes(_ a: Tier, _ b: Tier) -> Bool {
     switch (a.order, b.order) {
-    case let (x?, y?) where x != y: return x < y
+    case (let x?, let y?) where x != y: return x < y
     case (_?, nil): return true
     case (nil, _?): return false
     default: return a.name < b.name

@@ -78,7 +78,7 @@ public struct Diagnostic: Hashable, Sendable, Comparable, CustomStringConvertibl
   /// Diagnostics sort by file position, then severity, then message, so output is stable.
   public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
     switch (a.location, b.location) {
-    case let (l?, r?) where l != r: return l < r
+    case (let l?, let r?) where l != r: return l < r
     case (nil, _?): return true
     case (_?, nil): return false
     default: return (a.severity, a.message) < (b.severity, b.message)

@@ -86,7 +86,8 @@ struct BlockYAML {
       let root: YAMLNode
       if line >= limit {
         // No content: an empty scalar where the next token (a marker, or the end) is.
-        root = position + 1 < bounds.count
+        root =
+          position + 1 < bounds.count
           ? YAMLNode(.scalar("", isPlain: true), line: end + 1 + lineOffset, column: 1)
           : endOfInput()
       } else {
@@ -221,7 +222,9 @@ struct BlockYAML {
     if first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") {
       let (text, close) = try quoted(from: start, to: colon)
       guard close == colon else { throw Unsupported() }
-      return node(text, isPlain: false, style: first == UInt8(ascii: "'") ? .singleQuoted : .doubleQuoted, line: line, offset: start)
+      return node(
+        text, isPlain: false, style: first == UInt8(ascii: "'") ? .singleQuoted : .doubleQuoted, line: line,
+        offset: start)
     }
     guard !Self.isIndicator(first), buffer[colon - 1] != UInt8(ascii: " ") else { throw Unsupported() }
     for index in start..<colon where buffer[index] == UInt8(ascii: "#") && buffer[index - 1] == UInt8(ascii: " ") {
@@ -244,7 +247,9 @@ struct BlockYAML {
     case UInt8(ascii: "'"), UInt8(ascii: "\""):
       let (text, close) = try quoted(from: start, to: end)
       guard isBlank(from: close, to: end) else { throw Unsupported() }
-      return node(text, isPlain: false, style: first == UInt8(ascii: "'") ? .singleQuoted : .doubleQuoted, line: line, offset: start)
+      return node(
+        text, isPlain: false, style: first == UInt8(ascii: "'") ? .singleQuoted : .doubleQuoted, line: line,
+        offset: start)
     default:
       guard !Self.isIndicator(first) else { throw Unsupported() }
       // Up to a comment (` #`), trailing spaces dropped; `: ` or a final `:` would be a key.

@@ -59,9 +59,11 @@ struct YAMLPiece: Equatable, Sendable {
         while moved - 1 > kept, oldCut[moved - 1].range.lowerBound >= old.count - suffix { moved -= 1 }
         while moved < oldCut.count, !startsPiece(oldCut[moved].range.lowerBound + shift) { moved += 1 }
         let changed = oldCut[kept]
-        var cutter = Cutter(buffer: buffer, size: size, from: YAMLPiece(
-          range: changed.range.lowerBound..<changed.range.lowerBound, lineOffset: changed.lineOffset,
-          firstDocument: changed.firstDocument))
+        var cutter = Cutter(
+          buffer: buffer, size: size,
+          from: YAMLPiece(
+            range: changed.range.lowerBound..<changed.range.lowerBound, lineOffset: changed.lineOffset,
+            firstDocument: changed.firstDocument))
         let end = moved < oldCut.count ? oldCut[moved].range.lowerBound + shift : buffer.count
         guard cutter.scan(upTo: end) else { return [YAMLPiece(range: buffer.indices)] }
         var pieces = Array(oldCut[..<kept]) + cutter.pieces
@@ -70,9 +72,10 @@ struct YAMLPiece: Equatable, Sendable {
         let lines = cutter.line - oldCut[moved].lineOffset
         let documents = cutter.documents - oldCut[moved].firstDocument
         for piece in oldCut[moved...] {
-          pieces.append(YAMLPiece(
-            range: (piece.range.lowerBound + shift)..<(piece.range.upperBound + shift),
-            lineOffset: piece.lineOffset + lines, firstDocument: piece.firstDocument + documents))
+          pieces.append(
+            YAMLPiece(
+              range: (piece.range.lowerBound + shift)..<(piece.range.upperBound + shift),
+              lineOffset: piece.lineOffset + lines, firstDocument: piece.firstDocument + documents))
         }
         return pieces
       }

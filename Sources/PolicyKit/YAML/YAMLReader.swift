@@ -78,7 +78,8 @@ public struct YAMLReader {
         // libyaml decodes ahead and refuses the whole input when any character in it is
         // unreadable (a binary file, a stray control character), so the documents before the
         // one holding it are parsed on their own.
-        let end = unreadable.map { Self.documentStart(in: buffer, from: start, before: $0.offset) }
+        let end =
+          unreadable.map { Self.documentStart(in: buffer, from: start, before: $0.offset) }
           ?? buffer.count
         var session = ParseSession(
           file: file, limits: limits, lineOffset: lineOffset, firstDocument: documentIndex)
@@ -157,8 +158,7 @@ public struct YAMLReader {
   }
 
   /// Whether a `---` document marker starts at `index`.
-  private static func isDocumentMarker(in buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool
-  {
+  private static func isDocumentMarker(in buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
     guard index + 2 < buffer.count, buffer[index] == 0x2D, buffer[index + 1] == 0x2D,
       buffer[index + 2] == 0x2D
     else { return false }
@@ -216,9 +216,15 @@ public struct YAMLReader {
       let width: Int
       var value: UInt32
       switch lead {
-      case 0xC2...0xDF: width = 2; value = UInt32(lead & 0x1F)
-      case 0xE0...0xEF: width = 3; value = UInt32(lead & 0x0F)
-      case 0xF0...0xF4: width = 4; value = UInt32(lead & 0x07)
+      case 0xC2...0xDF:
+        width = 2
+        value = UInt32(lead & 0x1F)
+      case 0xE0...0xEF:
+        width = 3
+        value = UInt32(lead & 0x0F)
+      case 0xF0...0xF4:
+        width = 4
+        value = UInt32(lead & 0x07)
       default: return (index, notUTF8)
       }
       guard index + width <= count else { return (index, notUTF8) }
@@ -631,8 +637,7 @@ private struct ParseSession {
     anchors[Self.cString(anchor)] = node
   }
 
-  private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -> String
-  {
+  private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -> String {
     guard let pointer, count > 0 else { return "" }
     return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
   }

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyKit
+
 @testable import MatrixTUI
 
 /// Paths and ready-made states for explorer tests.
