@@ -75,6 +75,11 @@ struct BenchCommand: Subcommand {
         "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     if frames { timeFrames(probe: probe, record: { results["frame", default: []].append($0) }) }
+    writeOut(report(results, summary: summary, editNote: editNote))
+  }
+
+  /// The medians of every stage, and the ratios the benchmark notes quote.
+  private func report(_ results: [String: [Double]], summary: String, editNote: String) -> String {
     var lines = [summary]
     let editStages = Self.edits.flatMap { edit in
       ["read", "load", "prepare", "matrix", "changes"].map { "\(edit)-\($0)" } + [edit, "\(edit)-any"]
@@ -116,7 +121,7 @@ struct BenchCommand: Subcommand {
       }
     }
     lines.append("peak RSS \(peakRSSMegabytes()) MiB")
-    writeOut(lines.joined(separator: "\n") + "\n")
+    return lines.joined(separator: "\n") + "\n"
   }
 }
 
@@ -153,20 +158,8 @@ extension BenchCommand {
   func timeEdit(
     files: [SourceFile], probe: Probe, record: (String, Double) -> Void, note: inout String
   ) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "matrix-tui-bench-\(getpid())")
-    try? FileManager.default.removeItem(at: directory)
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let (directory, paths) = Self.writeToDisk(files)
     defer { try? FileManager.default.removeItem(at: directory) }
-    // The files on disk, read as the explorer reads them.
-    var paths: [String] = []
-    for (position, file) in files.enumerated() {
-      let path = directory.appendingPathComponent(String(format: "%05d.yaml", position)).path
-      try? Data(file.bytes).write(to: URL(fileURLWithPath: path))
-      paths.append(path)
-    }
-    // Files of a real cluster are older than a second (fresher ones are read again anyway).
-    Thread.sleep(forTimeInterval: 1.1)
     let options = self.options.loadOptions
     var cache = ManifestCache()
     var reading = ReadCache()
@@ -233,6 +226,23 @@ extension BenchCommand {
       )
     }
     note = notes.joined(separator: "\n")
+  }
+
+  /// The files on disk in a directory of their own, to be read as the explorer reads them.
+  private static func writeToDisk(_ files: [SourceFile]) -> (directory: URL, paths: [String]) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "matrix-tui-bench-\(getpid())")
+    try? FileManager.default.removeItem(at: directory)
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var paths: [String] = []
+    for (position, file) in files.enumerated() {
+      let path = directory.appendingPathComponent(String(format: "%05d.yaml", position)).path
+      try? Data(file.bytes).write(to: URL(fileURLWithPath: path))
+      paths.append(path)
+    }
+    // Files of a real cluster are older than a second (fresher ones are read again anyway).
+    Thread.sleep(forTimeInterval: 1.1)
+    return (directory, paths)
   }
 
   private func readFiles(_ paths: [String], _ cache: inout ReadCache, changed: Set<String>? = nil) -> [SourceFile] {
