@@ -14,7 +14,7 @@ public func fuzzEvaluate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   }
   let probes = [Probe(.tcp, 80), Probe(.tcp, .name("http"))]
   for cluster in clusters {
-    for view in View.allCases {
+    for view in PolicyView.allCases {
       let evaluator = Evaluator(cluster: cluster, view: view)
       // Bounded work per input: the first endpoints only.
       let checked = min(evaluator.count, 24)

@@ -207,7 +207,7 @@ import Testing
   /// "probe to `tcp/8080`", else TCP/80).
   struct TableClaim {
     var pair: String
-    var colours: [(View, Bool)]
+    var colours: [(PolicyView, Bool)]
     var probe: Probe
     var line: Int
   }
@@ -228,10 +228,10 @@ import Testing
       }
       guard let pairIndex = cells.firstIndex(where: { $0.contains(" -> ") }) else { continue }
       let rowProbe = cells[..<pairIndex].lazy.compactMap { Probe(parsing: $0) }.first ?? probe
-      var colours: [(View, Bool)] = []
+      var colours: [(PolicyView, Bool)] = []
       for cell in cells[(pairIndex + 1)...] {
-        guard cell == "green" || cell == "red", colours.count < View.allCases.count else { break }
-        colours.append((View.allCases[colours.count], cell == "green"))
+        guard cell == "green" || cell == "red", colours.count < PolicyView.allCases.count else { break }
+        colours.append((PolicyView.allCases[colours.count], cell == "green"))
       }
       guard !colours.isEmpty else { continue }
       claims.append(TableClaim(pair: cells[pairIndex], colours: colours, probe: rowProbe, line: number + 1))
@@ -263,7 +263,7 @@ import Testing
       guard !claims.isEmpty else { continue }
       let cluster = LoadedManifests.load([demo.appendingPathComponent(lesson).path]).result.cluster
       let evaluators = Dictionary(
-        uniqueKeysWithValues: View.allCases.map { ($0, Evaluator(cluster: cluster, view: $0)) })
+        uniqueKeysWithValues: PolicyView.allCases.map { ($0, Evaluator(cluster: cluster, view: $0)) })
       for claim in claims {
         let ends = claim.pair.components(separatedBy: " -> ")
         for (view, allowed) in claim.colours {

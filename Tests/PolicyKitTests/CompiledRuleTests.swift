@@ -39,7 +39,7 @@ import Testing
     for (name, urls) in KernelAgreementTests.manifestSets() {
       let files = try urls.map { SourceFile(path: $0.path, bytes: [UInt8](try Data(contentsOf: $0))) }
       let cluster = ManifestLoader.load(files).cluster
-      for view in View.allCases {
+      for view in PolicyView.allCases {
         let evaluator = Evaluator(cluster: cluster, view: view)
         let rules =
           evaluator.compiled.flatMap { $0.rules.joined() }

@@ -431,7 +431,7 @@ import Testing
     var fallbacks = 0
     var touchedOnly = 0
     for (name, cluster) in try Self.clusters() {
-      for view in View.allCases {
+      for view in PolicyView.allCases {
         let base = Evaluator(cluster: cluster, view: view)
         for text in ["tcp/80", "udp/53", "tcp/http"] {
           let probe = try #require(Probe(parsing: text))
@@ -632,7 +632,7 @@ import Testing
       ("\($0.name) with copies", Self.withCopies($0.cluster, 150))
     }
     for (name, cluster) in all + wide {
-      for view in View.allCases {
+      for view in PolicyView.allCases {
         let probes = try ["tcp/80", "udp/53", "tcp/http"].map { try #require(Probe(parsing: $0)) }
         var evaluator = Evaluator(cluster: cluster, view: view)
         var matrices = probes.map { ConnectivityMatrix(evaluator: evaluator, probe: $0) }

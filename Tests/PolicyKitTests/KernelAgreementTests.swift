@@ -53,7 +53,7 @@ import Testing
       }
       for variant in variants {
         cluster = variant
-        for view in View.allCases {
+        for view in PolicyView.allCases {
           let evaluator = Evaluator(cluster: cluster, view: view)
           if evaluator.appliedDescription() != evaluator.appliedByScan() {
             Issue.record("\(name) \(view): the indexed policy lists differ from a scan of every subject")

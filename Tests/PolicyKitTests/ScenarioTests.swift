@@ -14,7 +14,7 @@ import Testing
 /// One matrix to render: a probe, a view and an optional trap.
 struct MatrixSection: Sendable, CustomStringConvertible {
   var probe: String
-  var view: View = .enforced
+  var view: PolicyView = .enforced
   var trap: String? = nil
 
   var description: String {
@@ -97,7 +97,7 @@ struct TraceLine {
   init?(_ line: String) {
     guard let colon = line.range(of: ": ") else { return nil }
     let words = line[..<colon.lowerBound].split(separator: " ").map(String.init)
-    guard words.count >= 5, let view = View(rawValue: words[1]) else { return nil }
+    guard words.count >= 5, let view = PolicyView(rawValue: words[1]) else { return nil }
     var rest = Array(words.dropFirst(2))
     var trap: String?
     if rest.first == "trap", rest.count >= 2 {

@@ -92,7 +92,7 @@ struct AppState: Sendable {
   var probe = Probe(.tcp, 80)
   /// Whether cells show whole connection sets (`any`) instead of one probe.
   var isAnyProbe = false
-  var view = View.enforced
+  var view = PolicyView.enforced
   var trap: TrapState?
   /// The version compared with (`--against`, `--against-git`), if any.
   var baseline: Baseline?

@@ -28,7 +28,7 @@ struct Baseline: Sendable {
 
   /// Brings the evaluation up to date with `view` and `probe` (and connection sets, with
   /// `any`), evaluating only what changed.
-  mutating func evaluate(view: View, probe: Probe, isAnyProbe: Bool) {
+  mutating func evaluate(view: PolicyView, probe: Probe, isAnyProbe: Bool) {
     if evaluator?.view != view {
       evaluator = Evaluator(cluster: cluster, view: view)
       matrix = nil

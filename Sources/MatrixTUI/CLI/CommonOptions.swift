@@ -16,7 +16,7 @@ struct EvaluationOptions {
       help: "The probe's protocol (TCP, UDP or SCTP), with --port."),
     .option("port", help: "The probe's port number or name, with --protocol."),
     .choice(
-      "view", View.self, default: "enforced",
+      "view", PolicyView.self, default: "enforced",
       help: "enforced (what the cluster does) or pending (staged policies as if enforced)."),
     .option(
       "trap", completion: .policies,
@@ -28,7 +28,7 @@ struct EvaluationOptions {
   var probe: String?
   var ipProtocol: String?
   var port: String?
-  var view: View
+  var view: PolicyView
   var trap: String?
   var podCIDR: String
 

@@ -218,7 +218,7 @@ struct DiffText {
   /// `TCP/80`, or `any`.
   var probeText: String { newer.matrix.map { $0.probe.argument.uppercased() } ?? "any" }
 
-  var view: View { newer.evaluator.view }
+  var view: PolicyView { newer.evaluator.view }
 
   /// `3 cells changed (1 allowed now, 2 denied now); endpoints: 1 added, 0 removed`.
   var headline: String {

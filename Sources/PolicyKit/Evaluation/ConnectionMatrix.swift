@@ -97,7 +97,7 @@ public struct ConnectionMatrix: Sendable {
   /// Endpoint ids, in row and column order.
   public let endpoints: [String]
   /// The view.
-  public let view: View
+  public let view: PolicyView
   /// The ports of each protocol where a verdict can change (a piece starts at each).
   public let cuts: [IPProtocol: [Int]]
   /// The class of each endpoint.

@@ -7,7 +7,7 @@ public struct ConnectivityMatrix: Sendable {
   /// The probe.
   public let probe: Probe
   /// The view.
-  public let view: View
+  public let view: PolicyView
   /// The class of each endpoint (cells are stored per pair of classes).
   public let classOf: [Int32]
   /// The number of endpoint classes.

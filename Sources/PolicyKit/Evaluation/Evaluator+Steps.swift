@@ -16,7 +16,7 @@ extension Evaluator {
 
   /// The evaluation of `cluster` in `view`, by the cheapest step `previous` (the evaluator of
   /// the cluster before an edit) allows.
-  static func prepare(_ cluster: Cluster, view: View, after previous: Evaluator?) -> Prepared {
+  static func prepare(_ cluster: Cluster, view: PolicyView, after previous: Evaluator?) -> Prepared {
     let policies = policiesInForce(cluster.policies, view: view)
     guard let previous else {
       return fresh(cluster, policies: policies, cidrs: EndpointClasses.cidrs(in: cluster, policies: policies))

@@ -1,7 +1,7 @@
 import Dispatch
 
 /// Which policies count: what the cluster enforces, or that plus the staged policies.
-public enum View: String, Hashable, Sendable, CaseIterable {
+public enum PolicyView: String, Hashable, Sendable, CaseIterable {
   /// Enforced policies only (what the cluster does now).
   case enforced
   /// Staged policies as if enforced (`stagedAction: Delete` removes their enforced twin).
@@ -26,7 +26,7 @@ public final class Evaluator: Sendable {
   /// The cluster being evaluated (after any trap was applied).
   public let cluster: Cluster
   /// The view.
-  public let view: View
+  public let view: PolicyView
   /// The policies in force for this view.
   public let policies: [Policy]
   /// The endpoints in classes, with the indexes that find them.
@@ -48,13 +48,13 @@ public final class Evaluator: Sendable {
   /// profiles, Felix settings and the CIDRs rules name are the same, the classes and their
   /// indexes are kept, and unchanged policies keep their compiled rules; when only some
   /// endpoints changed, the classes grow.
-  public convenience init(cluster: Cluster, view: View = .enforced, reusing previous: Evaluator? = nil) {
+  public convenience init(cluster: Cluster, view: PolicyView = .enforced, reusing previous: Evaluator? = nil) {
     let prepared = Self.prepare(cluster, view: view, after: previous)
     self.init(cluster: cluster, view: view, prepared)
   }
 
   /// An evaluator with what one of the steps worked out.
-  private init(cluster: Cluster, view: View, _ prepared: Prepared) {
+  private init(cluster: Cluster, view: PolicyView, _ prepared: Prepared) {
     self.cluster = cluster
     self.view = view
     policies = prepared.policies
@@ -107,7 +107,7 @@ public final class Evaluator: Sendable {
 
   /// The policies that count in `view`: enforced ones, and for `pending` the staged ones in
   /// place of their enforced twins.
-  static func policiesInForce(_ all: [Policy], view: View) -> [Policy] {
+  static func policiesInForce(_ all: [Policy], view: PolicyView) -> [Policy] {
     // No staged policy (the usual case): the array as it is, nothing copied.
     if !all.indices.contains(where: { all[$0].isStaged }) { return all }
     let enforced = all.filter { !$0.isStaged }

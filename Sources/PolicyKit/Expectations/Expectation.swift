@@ -11,7 +11,7 @@ public struct Expectation: Hashable, Sendable {
   /// The probe.
   public var probe: Probe
   /// The view.
-  public var view: View
+  public var view: PolicyView
   /// The trap what-if, if any.
   public var trap: String?
   /// The block's note (which lesson line it checks).
@@ -52,9 +52,9 @@ public enum ExpectationFile {
             "invalid probe `\(probeText)` (expected e.g. tcp/80, udp/53, tcp/http)", at: block["probe"] ?? block)
           continue
         }
-        var view = View.enforced
+        var view = PolicyView.enforced
         if let text = context.string(block["view"], "view") {
-          guard let parsed = View(rawValue: text) else {
+          guard let parsed = PolicyView(rawValue: text) else {
             context.error("unknown view `\(text)` (expected enforced or pending)", at: block["view"] ?? block)
             continue
           }
@@ -111,7 +111,7 @@ public struct ExpectationChecker {
   }
 
   /// The evaluator for a view and trap (cached).
-  public mutating func evaluator(view: View, trap: String?) -> Result<Evaluator, TrapError> {
+  public mutating func evaluator(view: PolicyView, trap: String?) -> Result<Evaluator, TrapError> {
     let key = "\(view.rawValue)|\(trap ?? "")"
     if let cached = evaluators[key] { return cached }
     let result: Result<Evaluator, TrapError>

@@ -32,7 +32,7 @@ func probe(_ text: String) -> Probe {
 /// The verdict of one cell, or nil (with a recorded issue) when an endpoint is unknown.
 func verdict(
   _ result: LoadResult, _ source: String, _ destination: String, _ probeText: String = "tcp/80",
-  view: View = .enforced
+  view: PolicyView = .enforced
 ) -> Verdict? {
   cell(result, source, destination, probeText, view: view)?.outcome.verdict
 }
@@ -40,7 +40,7 @@ func verdict(
 /// One cell with both sides traced, or nil (with a recorded issue) when an endpoint is unknown.
 func cell(
   _ result: LoadResult, _ source: String, _ destination: String, _ probeText: String = "tcp/80",
-  view: View = .enforced
+  view: PolicyView = .enforced
 ) -> CellTrace? {
   let evaluator = Evaluator(cluster: result.cluster, view: view)
   guard let trace = evaluator.trace(from: source, to: destination, probe: probe(probeText)) else {
