@@ -99,15 +99,22 @@ struct AppState: Sendable {
   /// Whether cells that differ from the baseline are marked (`b`).
   var showsBaselineMarks = true
 
+  /// The loaded cluster's evaluation for the question on screen, kept up to date by
+  /// `recompute`.
+  var session = EvaluationSession(question: Question(probe: Probe(.tcp, 80)))
+
   // MARK: Derived (by `recompute`)
-  var evaluator: Evaluator?
-  var matrix: ConnectivityMatrix?
+  /// The evaluation on screen: the session's last snapshot.
+  var snapshot: Snapshot?
+  var evaluator: Evaluator? {
+    get { snapshot?.evaluator }
+    set { if let newValue { snapshot?.evaluator = newValue } }
+  }
+  var matrix: ConnectivityMatrix? { snapshot?.matrix }
   /// With `any`: every pair's allowed connections.
-  var connections: ConnectionMatrix?
+  var connections: ConnectionMatrix? { snapshot?.connections }
   /// In the pending view, the enforced matrix, to mark the cells that would change.
-  var enforcedMatrix: ConnectivityMatrix?
-  /// The evaluator behind `enforcedMatrix`.
-  var enforcedEvaluator: Evaluator?
+  var enforcedMatrix: ConnectivityMatrix? { snapshot?.enforced?.matrix }
   /// Cells that flipped recently: `source \u{1} destination` -> when.
   var flips: [FlipRecord] = []
   /// Lesson expectations and whether each holds now.

@@ -11,10 +11,9 @@ struct Baseline: Sendable {
   /// The files the baseline's policies and profiles come from (not to be edited: editing
   /// them does not change the baseline, and `REV:path` is no file at all).
   var files: Set<String>
-  /// The baseline evaluated for the view, probe and connection sets on screen.
-  var evaluator: Evaluator?
-  var matrix: ConnectivityMatrix?
-  var connections: ConnectionMatrix?
+  /// The baseline evaluated for the view, probe and connection sets on screen (never with
+  /// the trap: it widens a policy of the version on screen).
+  private(set) var session: EvaluationSession
 
   init(label: String, cluster: Cluster) {
     self.label = label
@@ -24,19 +23,22 @@ struct Baseline: Sendable {
       for rule in policy.ingress + policy.egress { if let file = rule.location?.file { files.insert(file) } }
     }
     self.files = files
+    session = EvaluationSession(question: Question(probe: Probe(.tcp, 80)))
   }
 
-  /// Brings the evaluation up to date with `view` and `probe` (and connection sets, with
-  /// `any`), evaluating only what changed.
-  mutating func evaluate(view: PolicyView, probe: Probe, isAnyProbe: Bool) {
-    if evaluator?.view != view {
-      evaluator = Evaluator(cluster: cluster, view: view)
-      matrix = nil
-      connections = nil
-    }
-    guard let evaluator else { return }
-    if matrix?.probe != probe { matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe) }
-    if isAnyProbe, connections == nil { connections = ConnectionMatrix(evaluator: evaluator) }
+  /// The baseline's evaluation.
+  var snapshot: Snapshot? { session.snapshot }
+  var evaluator: Evaluator? { snapshot?.evaluator }
+  var matrix: ConnectivityMatrix? { snapshot?.matrix }
+  var connections: ConnectionMatrix? { snapshot?.connections }
+
+  /// Brings the evaluation up to date with the view, probe and connection sets of `question`,
+  /// evaluating only what changed.
+  mutating func evaluate(_ question: Question) {
+    var asked = question
+    asked.trap = nil
+    // Evaluated when first asked, for the question on screen.
+    session.update(cluster: session.cluster == nil ? cluster : nil, question: asked)
   }
 }
 

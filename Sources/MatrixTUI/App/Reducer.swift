@@ -69,9 +69,8 @@ extension AppState {
       guard let cluster else { return [] }
       switch cluster.applyingTrap(reference) {
       case .success(let (_, report)):
-        let previous = matrix
         trap = TrapState(reference: reference, report: report)
-        recompute(previous: previous, reason: "trap: \(report.summary)")
+        recompute(reason: "trap: \(report.summary)")
       case .failure(let error):
         say("trap: \(cluster.describe(error))", .bad)
       }
@@ -91,7 +90,7 @@ extension AppState {
   /// where a file that had content is now empty, for `emptyFileGraceSeconds` (an editor or a
   /// redirection truncates before it writes; an empty matrix flashing by helps nobody).
   mutating func apply(_ loaded: LoadedManifests, lesson: Lesson?) {
-    let previous = matrix
+    let isFirst = snapshot == nil
     let hasErrors = loaded.result.diagnostics.hasErrors
     let waiting = loaded.emptyFiles.intersection(filesWithContent).filter { file in
       now < (emptySince[file] ?? now) + emptyFileGraceSeconds
@@ -117,56 +116,43 @@ extension AppState {
       files = loaded.files
       filesWithContent = Set(loaded.files).subtracting(loaded.emptyFiles)
     }
-    let isFirst = previous == nil
     let idsAfter = cluster.map { $0.endpoints.map(\.id) } ?? []
     recompute(
-      previous: previous, reason: isFirst ? nil : "reload",
+      reason: isFirst ? nil : "reload",
       cameAndWent: isFirst ? nil : Self.cameAndWent(before: idsBefore, after: idsAfter))
     // Open on the first cell between two different endpoints, not on a self cell.
     if isFirst, cursorRow == 0, cursorColumn == 0, columns.count > 1 {
       cursorColumn = 1
     }
     if isFirst, endpoints.count > zoomOutAbove { zoomOut() }
-    if hasErrors, previous != nil {
+    if hasErrors, !isFirst {
       say("\(errors.count) error\(errors.count == 1 ? "" : "s"): the last good matrix stays on screen", .bad)
     }
   }
 
-  /// Re-evaluates after anything that changes the matrix; `previous` is compared to mark
-  /// flipped cells, and `reason` names what changed in the status line.
-  mutating func recompute(previous: ConnectivityMatrix?, reason: String?, cameAndWent: String? = nil) {
-    guard var cluster else { return }
+  /// Re-evaluates after anything that changes the matrix. With a `reason` (what changed, for the
+  /// status line), the cells the session reports changed are marked as flipped.
+  mutating func recompute(reason: String?, cameAndWent: String? = nil) {
+    guard let cluster else { return }
     let selected = selectedCell.map { (endpoints[$0.source].id, endpoints[$0.destination].id) }
-    if let trap {
-      switch cluster.applyingTrap(trap.reference) {
-      case .success(let (trapped, report)):
-        cluster = trapped
-        self.trap?.report = report
-      case .failure(let error):
-        self.trap = nil
-        say("trap removed: \(error)", .bad)
-      }
-    }
-    baseline?.evaluate(view: view, probe: probe, isAnyProbe: isAnyProbe)
+    let question = Question(view: view, probe: probe, everyConnection: isAnyProbe, trap: trap?.reference)
+    baseline?.evaluate(question)
     // What the edit cannot have changed is taken over from the last evaluation (or, at
     // first, from the baseline: the version on screen is an edit of it).
-    let evaluator = Evaluator(cluster: cluster, view: view, reusing: self.evaluator ?? baseline?.evaluator)
-    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe, updating: self.matrix ?? baseline?.matrix)
-    let previousConnections = connections
-    self.evaluator = evaluator
-    if !evaluator.sameEndpoints {
+    guard let update = session.update(cluster: cluster, question: question, startingFrom: baseline?.snapshot)
+    else { return }
+    if let error = update.trapError {
+      trap = nil
+      say("trap removed: \(error)", .bad)
+    } else if let report = update.snapshot.trapReport {
+      trap?.report = report
+    }
+    let sameEndpoints = snapshot != nil && update.snapshot.evaluator.sameEndpoints
+    snapshot = update.snapshot
+    let evaluator = update.snapshot.evaluator
+    if !sameEndpoints {
       // Other endpoints (otherwise the same ones, measured before).
       longestEndpointID = evaluator.ids.lazy.map(\.count).max() ?? 0
-    }
-    self.matrix = matrix
-    connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator, updating: previousConnections) : nil
-    if view == .pending {
-      let enforced = Evaluator(cluster: cluster, view: .enforced, reusing: enforcedEvaluator)
-      enforcedMatrix = ConnectivityMatrix(evaluator: enforced, probe: probe, updating: enforcedMatrix)
-      enforcedEvaluator = enforced
-    } else {
-      enforcedMatrix = nil
-      enforcedEvaluator = nil
     }
     evaluationChanged()
     updateChecklist()
@@ -183,16 +169,15 @@ extension AppState {
       }
     }
     clampCursor()
-    guard let previous, let reason else {
+    guard let reason, let changed = update.changed else {
       if groupMatrix != nil { groupMatrix = GroupMatrix(state: self) }
       return
     }
-    let (flipped, nowAllowed, changed) = recordFlips(
-      previous: previous, previousConnections: isAnyProbe ? previousConnections : nil)
+    let (flipped, nowAllowed) = recordFlips(changed)
     if let zoomed = groupMatrix {
       // The same endpoints: the flipped pairs adjust the counts.
-      if !isAnyProbe, let changed,
-        let updated = zoomed.updated(changed: changed, in: matrix, classes: evaluator.classes)
+      if !isAnyProbe,
+        let updated = zoomed.updated(changed: changed, in: update.snapshot.matrix, classes: evaluator.classes)
       {
         groupMatrix = updated
         groupMatrix?.countChanges(baselineDiff)
@@ -228,20 +213,12 @@ extension AppState {
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
 
-  /// Remembers the cells that changed since `previous` (and, with `any`, since
-  /// `previousConnections`) for the highlight, and counts them: how many flipped and how many
-  /// of those are now allowed (with `any`: now allow something).
-  private mutating func recordFlips(
-    previous: ConnectivityMatrix, previousConnections: ConnectionMatrix?
-  ) -> (flipped: Int, nowAllowed: Int, changed: ChangedCells?) {
-    guard let matrix else { return (0, 0, nil) }
+  /// Remembers the cells that changed (with `any`: whose connections changed) for the
+  /// highlight, and counts them: how many flipped and how many of those are now allowed (with
+  /// `any`: now allow something).
+  private mutating func recordFlips(_ changed: ChangedCells) -> (flipped: Int, nowAllowed: Int) {
+    guard let matrix else { return (0, 0) }
     flips.removeAll { now - $0.at >= flipHighlightSeconds }
-    let changed: ChangedCells
-    if isAnyProbe, let connections, let previousConnections {
-      changed = connections.changedCells(from: previousConnections)
-    } else {
-      changed = matrix.changedCells(from: previous)
-    }
     if let olderIndex = changed.olderIndex {
       // Other endpoints: earlier highlights follow their endpoints to their new places.
       flips = flips.map { record in
@@ -262,7 +239,7 @@ extension AppState {
       if allows { nowAllowed += cells }
     }
     if flipped > 0 { flips.append(FlipRecord(at: now, pairs: changed.pairs, groupOf: changed.groupOf)) }
-    return (flipped, nowAllowed, changed)
+    return (flipped, nowAllowed)
   }
 
   /// Shows groups (hosts, namespaces, network sets) instead of endpoints, on the groups of the
@@ -428,7 +405,7 @@ extension AppState {
       cycleProbe(command == .nextProbe ? 1 : -1)
     case .toggleView:
       view = view == .enforced ? .pending : .enforced
-      recompute(previous: nil, reason: nil)
+      recompute(reason: nil)
       let differing = countPendingDifferences()
       say(
         view == .pending
@@ -484,7 +461,7 @@ extension AppState {
     let next = ((current + step) % probes.count + probes.count) % probes.count
     probe = probes[next]
     isAnyProbe = false
-    recompute(previous: nil, reason: nil)
+    recompute(reason: nil)
     if probes.count == 1 {
       // Only the default: no rule names a port.
       say("probe \(probe): no policy mentions a port (p sets any probe)", .info)
@@ -509,9 +486,8 @@ extension AppState {
   mutating func toggleTrap() {
     refreshTrace()
     if let active = trap {
-      let previous = matrix
       trap = nil
-      recompute(previous: previous, reason: "trap off: \(active.report.policy.name) restored")
+      recompute(reason: "trap off: \(active.report.policy.name) restored")
       return
     }
     guard let policy = trapTarget() else {
@@ -523,9 +499,8 @@ extension AppState {
     case .failure(let error):
       say("trap: \(error)", .bad)
     case .success(let (_, report)):
-      let previous = matrix
       trap = TrapState(reference: policy.description, report: report)
-      recompute(previous: previous, reason: "trap: \(report.summary)")
+      recompute(reason: "trap: \(report.summary)")
     }
   }
 
@@ -580,7 +555,7 @@ extension AppState {
         if prompt.text.trimmingSpaces.lowercased() == "any" {
           isAnyProbe = true
           overlay = nil
-          recompute(previous: nil, reason: nil)
+          recompute(reason: nil)
           say(
             "any: each cell shows all (\(glyphs.allowed)), some (\(glyphs.some)) or no (\(glyphs.denied)) connections",
             .info)
@@ -594,7 +569,7 @@ extension AppState {
         probe = parsed
         isAnyProbe = false
         overlay = nil
-        recompute(previous: nil, reason: nil)
+        recompute(reason: nil)
         say("probe \(probe)", .info)
       }
     case .backspace, .delete:
@@ -693,7 +668,7 @@ extension AppState {
       trap = nil
     }
     filter = ""
-    recompute(previous: nil, reason: nil)
+    recompute(reason: nil)
     let ids = endpoints.map(\.id)
     if let s = ids.firstIndex(of: expectation.source), let d = ids.firstIndex(of: expectation.destination) {
       moveCursor(toSource: s, destination: d)
