@@ -34,7 +34,7 @@ import Testing
   @Test func controlCharactersAreNeverStoredRaw() {
     var canvas = Canvas(width: 40, height: 1)
     let written = canvas.draw("a\u{1B}[31mb\u{07}\tc\r\n\u{7F}\u{9B}d", at: 0, y: 0)
-    #expect(canvas.line(0) == "a^[[31mb^G^Ic^M^J^?M-^[d")
+    #expect(canvas.line(0) == #"a\e[31mb\x07\tc\r\n\x7f\x9bd"#)
     #expect(written == canvas.line(0).count)
     for glyph in canvas.glyphs {
       for scalar in glyph.char.unicodeScalars {
@@ -44,18 +44,28 @@ import Testing
   }
 
   @Test func invisibleFormatCharactersAreShownByCodePoint() {
-    #expect(String(TerminalText.cells("ab\u{202E}cd")) == "ab<U+202E>cd")
-    #expect(String(TerminalText.cells("x\u{200B}y")) == "x<U+200B>y")
-    #expect(TerminalText.width("é✓─") == 3)
-    #expect(TerminalText.width("\u{1B}") == 2)
+    #expect(String(VisibleText.cells("ab\u{202E}cd")) == #"ab\u202ecd"#)
+    #expect(String(VisibleText.cells("x\u{200B}y")) == #"x\u200by"#)
+    #expect(VisibleText.width("é✓─") == 3)
+    #expect(VisibleText.width("\u{1B}") == 2)
+  }
+
+  @Test func theScreenAndTheTextOutputsEscapeNamesAlike() {
+    for name in ["evil\u{1B}[2J\u{7}\u{202E}", "tab\there", "bom\u{FEFF}x", "c1\u{9B}31m", "line\u{2028}sep"] {
+      var canvas = Canvas(width: 60, height: 1)
+      canvas.draw(name, at: 0, y: 0)
+      #expect(canvas.line(0).hasPrefix(name.visible), "\(name.visible)")
+      #expect(VisibleText.width(name) == name.visible.count)
+    }
+    #expect("evil\u{1B}[2J\u{7}\u{202E}".visible == #"evil\e[2J\x07\u202e"#)
   }
 
   @Test func truncationAndPadding() {
-    #expect(TerminalText.truncated("namespace", toWidth: 6) == "names…")
-    #expect(TerminalText.truncated("short", toWidth: 6) == "short")
-    #expect(TerminalText.truncated("abc", toWidth: 1) == "a")
-    #expect(TerminalText.padded("ab", toWidth: 4) == "ab  ")
-    #expect(TerminalText.padded("abcdef", toWidth: 4) == "abcd")
+    #expect(VisibleText.truncated("namespace", toWidth: 6) == "names…")
+    #expect(VisibleText.truncated("short", toWidth: 6) == "short")
+    #expect(VisibleText.truncated("abc", toWidth: 1) == "a")
+    #expect(VisibleText.padded("ab", toWidth: 4) == "ab  ")
+    #expect(VisibleText.padded("abcdef", toWidth: 4) == "abcd")
   }
 
   @Test func fillAndStylePatching() {
@@ -159,7 +169,8 @@ import Testing
   @Test func snapshotOfComposedScreen() {
     var canvas = Canvas(width: 40, height: 12)
     let (main, status) = canvas.bounds.split(atRow: -1)
-    let panes = main.columns([.fill(2), .length(14)])
+    let (left, right) = main.split(atColumn: -14)
+    let panes = [left, right]
     let matrix = canvas.box(
       panes[0], title: "Matrix", style: Style(fg: .cyan), titleStyle: Style(bold: true))
     canvas.draw("from\\to  web  db", at: matrix.x, y: matrix.y, style: Style(bold: true))

@@ -339,7 +339,7 @@ private func pod(_ name: String) -> String {
     // Diagnostics naming it go to standard error escaped too.
     let twice = try Subprocess.matrixTUI(["eval", path, path])
     #expect(twice.status == 2)
-    #expect(twice.stderr.contains(#"duplicate Pod `prod/evil\e[2J\x07\x202e`"#), "\(twice.stderr)")
+    #expect(twice.stderr.contains(#"duplicate Pod `prod/evil\e[2J\x07\u202e`"#), "\(twice.stderr)")
     #expect(!twice.stderr.utf8.contains(0x1B))
   }
 

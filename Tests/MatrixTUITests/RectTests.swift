@@ -50,24 +50,4 @@ import Testing
     #expect(rect.centered(width: 4, height: 2) == Rect(x: 5, y: 3, width: 4, height: 2))
     #expect(rect.centered(width: 40, height: 40) == rect)
   }
-
-  @Test func layoutRowsShareSpace() {
-    let rows = Rect(width: 20, height: 10).rows([.length(1), .fill(1), .length(2)])
-    #expect(rows.map(\.height) == [1, 7, 2])
-    #expect(rows.map(\.y) == [0, 1, 8])
-  }
-
-  @Test func layoutColumnsWeightsPercentagesAndSpacing() {
-    let columns = Rect(width: 21, height: 1).columns([.fill(1), .fill(2)], spacing: 1)
-    #expect(columns.map(\.width) == [7, 13])
-    #expect(columns.map(\.x) == [0, 8])
-    let mixed = Rect(width: 10, height: 1).columns([.percentage(50), .min(2), .length(1)])
-    #expect(mixed.map(\.width) == [5, 4, 1])
-  }
-
-  @Test func layoutShrinksLaterPartsWhenTooSmall() {
-    let rows = Rect(width: 5, height: 3).rows([.length(2), .length(2), .fill(1)])
-    #expect(rows.map(\.height) == [2, 1, 0])
-    #expect(rows.allSatisfy { $0.maxY <= 3 })
-  }
 }

@@ -29,12 +29,6 @@ enum Overlay: Hashable, Sendable {
 
 /// A message in the status line, until a time.
 struct StatusMessage: Hashable, Sendable {
-  enum Tone: Hashable, Sendable {
-    case info
-    case good
-    case bad
-  }
-
   var text: String
   var tone: Tone
   var until: Double
@@ -308,14 +302,14 @@ extension AppState {
     traceLines = TraceText(evaluator: evaluator).lines(trace)
     var shown = traceLines
     if let trap {
-      shown.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .deny, location: nil), at: 1)
+      shown.insert(TraceLine(indent: 0, text: "trap: \(trap.report.summary)", tone: .bad, location: nil), at: 1)
     }
     if isAnyProbe, let connections {
       let set = connections.connections(cell.source, cell.destination)
       shown.insert(
         TraceLine(
           indent: 0, text: "any: \(set) allowed; the trace below is for \(probe)",
-          tone: set.isEmpty ? .deny : .allow, location: nil),
+          tone: set.isEmpty ? .bad : .good, location: nil),
         at: 0)
     }
     let before = baselineTraceLines(probe: probe)

@@ -118,7 +118,7 @@ extension AppState {
   /// the rows and columns shown, row by row, wrapping around.
   mutating func jumpToChange(forward: Bool) {
     guard let baseline, let diff = baselineDiff else {
-      say("no baseline: open with --against OLD or --against-git REV to mark what changed", .info)
+      say("no baseline: open with --against OLD or --against-git REV to mark what changed", .normal)
       return
     }
     if groupMatrix != nil {
@@ -143,7 +143,7 @@ extension AppState {
       return true
     }
     guard let target = found ?? (forward ? first : last) else {
-      say("no cell differs from \(baseline.label) among those shown", .info)
+      say("no cell differs from \(baseline.label) among those shown", .normal)
       return
     }
     moveCursor(toSource: target.0, destination: target.1)
@@ -154,20 +154,20 @@ extension AppState {
     default: how = "changed"
     }
     let wrapped = found == nil ? " (wrapped around)" : ""
-    say("\(endpoints[target.0].id) -> \(endpoints[target.1].id): \(how), unlike \(baseline.label)\(wrapped)", .info)
+    say("\(endpoints[target.0].id) -> \(endpoints[target.1].id): \(how), unlike \(baseline.label)\(wrapped)", .normal)
   }
 
   /// `b`: shows or hides the baseline marks.
   mutating func toggleBaselineMarks() {
     guard let baseline else {
-      say("no baseline: open with --against OLD or --against-git REV to mark what changed", .info)
+      say("no baseline: open with --against OLD or --against-git REV to mark what changed", .normal)
       return
     }
     showsBaselineMarks.toggle()
     say(
       showsBaselineMarks
         ? "marks of what differs from \(baseline.label): on"
-        : "marks of what differs from \(baseline.label): off (b shows them)", .info)
+        : "marks of what differs from \(baseline.label): off (b shows them)", .normal)
   }
 
   /// The selected cell's trace in the baseline, labelled, for the trace pane: only for cells

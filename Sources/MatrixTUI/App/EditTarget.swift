@@ -7,7 +7,7 @@ extension AppState {
     refreshTrace()
     switch editTarget() {
     case .success(let location):
-      say("editing \(Self.displayName(location.file)):\(location.line); save to see the matrix change", .info)
+      say("editing \(Self.displayName(location.file)):\(location.line); save to see the matrix change", .normal)
       return [.edit(file: location.file, line: location.line)]
     case .failure(let reason):
       say(reason.description, .bad)

@@ -103,7 +103,8 @@ extension AppState {
       // That look goes over every file.
       changesSinceLoad = nil
       let names = waiting.sorted().map { "`\(Self.displayName($0))`" }.joined(separator: ", ")
-      say("\(names) \(waiting.count == 1 ? "is" : "are") empty (still being saved?): the matrix waits a moment", .info)
+      say(
+        "\(names) \(waiting.count == 1 ? "is" : "are") empty (still being saved?): the matrix waits a moment", .normal)
       return
     }
     emptySince = [:]
@@ -189,7 +190,7 @@ extension AppState {
     let others = cameAndWent.map { "; \($0)" } ?? ""
     if flipped == 0 {
       let none = cameAndWent == nil ? "no cell changed" : "no cell between the endpoints that stayed changed"
-      say("\(reason): \(none)\(others)", .info)
+      say("\(reason): \(none)\(others)", .normal)
     } else {
       say(
         "\(reason): \(flipped) cell\(flipped == 1 ? "" : "s") flipped: +\(nowAllowed) allowed, +\(nowDenied) denied\(others)",
@@ -251,7 +252,7 @@ extension AppState {
       groupCursorRow = zoomed.groups.firstIndex { $0.members.contains(cell.source) } ?? 0
       groupCursorColumn = zoomed.groups.firstIndex { $0.members.contains(cell.destination) } ?? 0
     }
-    say("zoomed out: \(zoomed.groups.count) groups; Enter zooms into a pair, z back to endpoints", .info)
+    say("zoomed out: \(zoomed.groups.count) groups; Enter zooms into a pair, z back to endpoints", .normal)
   }
 
   /// Keys while zoomed out; nil hands the command to the usual handling.
@@ -281,18 +282,13 @@ extension AppState {
       cursorColumn = rows.first == columns.first && columns.count > 1 ? 1 : 0
       rowOffset = 0
       columnOffset = 0
-      say("\(source.name) -> \(destination.name): Esc or z zooms out", .info)
+      say("\(source.name) -> \(destination.name): Esc or z zooms out", .normal)
     case .zoom, .close:
       groupMatrix = nil
       applyFilter()
       clampCursor()
       // The zoomed-out message would describe a view no longer shown.
-      say("back to endpoints: \(rows.count) rows; z zooms out again", .info)
-    case .switchFocus, .filter:
-      return []
-    case .edit:
-      say("zoom into a pair (Enter) and pick a cell to edit the rule that decides it", .info)
-      return []
+      say("back to endpoints: \(rows.count) rows; z zooms out again", .normal)
     default:
       return nil
     }
@@ -350,10 +346,34 @@ extension AppState {
   private mutating func handle(_ key: Key) -> [Effect] {
     if case .mouse(let event) = key { return handleMouse(event) }
     if key == .resize { return [] }
-    if case .prompt(let prompt)? = overlay { return handlePrompt(prompt, key) }
-    if let overlay, let effects = handleOverlay(overlay, key) { return effects }
-    guard let command = KeyMap.command(for: key) else { return [] }
-    return perform(command)
+    let context = keyContext
+    switch KeyMap.lookup(key, in: context) {
+    case .command(let command):
+      if let overlay { return perform(command, in: overlay) }
+      return perform(command)
+    case .unavailable(let reason):
+      say(reason, .normal)
+      return []
+    case .unbound:
+      // In a prompt, the keys no binding claims are typed.
+      if case .prompt(var prompt)? = overlay, case .char(let character) = key {
+        prompt.text.append(character)
+        prompt.error = nil
+        overlay = .prompt(prompt)
+      }
+      return []
+    }
+  }
+
+  /// What has the keyboard now.
+  var keyContext: KeyContext {
+    switch overlay {
+    case .prompt: .prompt
+    case .help: .help
+    case .checklist: .checklist
+    case .quiz: .quiz
+    case nil: groupMatrix != nil ? .zoomedOut : (focus == .trace ? .trace : .grid)
+    }
   }
 
   /// Runs a command of the key map.
@@ -410,7 +430,7 @@ extension AppState {
       say(
         view == .pending
           ? "pending view: staged policies as if enforced; \(differing) cell\(differing == 1 ? "" : "s") would change"
-          : "enforced view", .info)
+          : "enforced view", .normal)
     case .toggleTrap:
       toggleTrap()
     case .zoom:
@@ -426,6 +446,9 @@ extension AppState {
       return editEffects()
     case .checklist, .quiz:
       openLessonOverlay(command)
+    case .answer, .deleteBackward, .clearPrompt:
+      // Keys of the quiz and of prompts, which have their own handling.
+      break
     }
     clampCursor()
     scrollToCursor()
@@ -437,14 +460,14 @@ extension AppState {
   private mutating func openLessonOverlay(_ command: Command) {
     if command == .checklist {
       guard lesson != nil, !checklist.isEmpty else {
-        say("no lesson expectations here (expect.yaml in the folder opened)", .info)
+        say("no lesson expectations here (expect.yaml in the folder opened)", .normal)
         return
       }
       overlay = .checklist(selected: 0)
       return
     }
     guard let lesson, !lesson.quiz.isEmpty else {
-      say("no lesson quiz here (quiz.json in the folder opened)", .info)
+      say("no lesson quiz here (quiz.json in the folder opened)", .normal)
       return
     }
     var generator = SeededGenerator(seed: quizSeed)
@@ -464,9 +487,9 @@ extension AppState {
     recompute(reason: nil)
     if probes.count == 1 {
       // Only the default: no rule names a port.
-      say("probe \(probe): no policy mentions a port (p sets any probe)", .info)
+      say("probe \(probe): no policy mentions a port (p sets any probe)", .normal)
     } else {
-      say("probe \(probe) (\(next + 1) of \(probes.count) the policies mention)", .info)
+      say("probe \(probe) (\(next + 1) of \(probes.count) the policies mention)", .normal)
     }
   }
 
@@ -531,12 +554,13 @@ extension AppState {
 
   // MARK: - Prompts and overlays
 
-  private mutating func handlePrompt(_ prompt: Prompt, _ key: Key) -> [Effect] {
+  /// A command of a prompt: apply, cancel, edit the line.
+  private mutating func performInPrompt(_ prompt: Prompt, _ command: Command) -> [Effect] {
     var prompt = prompt
-    switch key {
-    case .escape:
+    switch command {
+    case .close:
       overlay = nil
-    case .enter:
+    case .select:
       switch prompt.kind {
       case .filter:
         if let error = Self.filterError(prompt.text) {
@@ -550,7 +574,7 @@ extension AppState {
         clampCursor()
         scrollToCursor()
         let shown = rows.count == 1 ? "1 endpoint" : "\(rows.count) endpoints"
-        say(filter.isEmpty ? "filter cleared" : "filter: \(filter)  (\(shown) shown as rows and columns)", .info)
+        say(filter.isEmpty ? "filter cleared" : "filter: \(filter)  (\(shown) shown as rows and columns)", .normal)
       case .probe:
         if prompt.text.trimmingSpaces.lowercased() == "any" {
           isAnyProbe = true
@@ -558,7 +582,7 @@ extension AppState {
           recompute(reason: nil)
           say(
             "any: each cell shows all (\(glyphs.allowed)), some (\(glyphs.some)) or no (\(glyphs.denied)) connections",
-            .info)
+            .normal)
           return []
         }
         guard let parsed = Probe(parsing: prompt.text) else {
@@ -570,21 +594,14 @@ extension AppState {
         isAnyProbe = false
         overlay = nil
         recompute(reason: nil)
-        say("probe \(probe)", .info)
+        say("probe \(probe)", .normal)
       }
-    case .backspace, .delete:
+    case .deleteBackward:
       if !prompt.text.isEmpty { prompt.text.removeLast() }
       prompt.error = nil
       overlay = .prompt(prompt)
-    case .ctrl("u"):
+    case .clearPrompt:
       prompt.text = ""
-      overlay = .prompt(prompt)
-    case .ctrl("c"):
-      hasQuit = true
-      return [.quit]
-    case .char(let character):
-      prompt.text.append(character)
-      prompt.error = nil
       overlay = .prompt(prompt)
     default:
       break
@@ -592,66 +609,69 @@ extension AppState {
     return []
   }
 
-  /// Keys for overlays; nil lets the key map handle the key.
-  private mutating func handleOverlay(_ overlay: Overlay, _ key: Key) -> [Effect]? {
+  /// A command while an overlay or prompt has the keyboard.
+  private mutating func perform(_ command: Command, in overlay: Overlay) -> [Effect] {
+    if command == .quit {
+      hasQuit = true
+      return [.quit]
+    }
     switch overlay {
+    case .prompt(let prompt):
+      return performInPrompt(prompt, command)
     case .help(let scroll):
-      // Keys scroll the help; Esc, ?, q and Enter close it; Ctrl-C still quits.
       let page = max(1, height - 4)
-      switch key {
-      case .ctrl("c"): return nil
-      case .up, .char("k"): self.overlay = .help(scroll: max(0, scroll - 1))
-      case .down, .char("j"): self.overlay = .help(scroll: scroll + 1)
+      switch command {
+      case .moveUp: self.overlay = .help(scroll: max(0, scroll - 1))
+      case .moveDown: self.overlay = .help(scroll: scroll + 1)
       case .pageUp: self.overlay = .help(scroll: max(0, scroll - page))
-      case .pageDown, .char(" "): self.overlay = .help(scroll: scroll + page)
-      case .escape, .char("?"), .char("q"), .enter: self.overlay = nil
+      case .pageDown: self.overlay = .help(scroll: scroll + page)
+      case .close: self.overlay = nil
       default: break
       }
-      return []
     case .checklist(let selected):
-      let count = checklist.count
-      switch key {
-      case .up, .char("k"): self.overlay = .checklist(selected: max(0, selected - 1))
-      case .down, .char("j"): self.overlay = .checklist(selected: min(count - 1, selected + 1))
-      case .enter:
+      switch command {
+      case .moveUp: self.overlay = .checklist(selected: max(0, selected - 1))
+      case .moveDown: self.overlay = .checklist(selected: min(checklist.count - 1, selected + 1))
+      case .select:
         jump(to: checklist[selected].expectation)
         self.overlay = nil
-      case .escape, .char("o"), .char("q"): self.overlay = nil
-      case .ctrl("c"): return nil
+      case .close: self.overlay = nil
       default: break
       }
-      return []
     case .quiz(let index, let chosen, let revealed):
-      let questions = quizQuestions
-      guard questions.indices.contains(index) else {
-        self.overlay = nil
-        return []
+      performInQuiz(command, index: index, chosen: chosen, revealed: revealed)
+    }
+    return []
+  }
+
+  private mutating func performInQuiz(_ command: Command, index: Int, chosen: Int?, revealed: Bool) {
+    let questions = quizQuestions
+    guard questions.indices.contains(index) else {
+      overlay = nil
+      return
+    }
+    switch command {
+    case .answer(let number):
+      if questions[index].options.indices.contains(number - 1) {
+        overlay = .quiz(index: index, chosen: number - 1, revealed: revealed)
       }
-      switch key {
-      case .char(let character) where character.isNumber:
-        if let number = character.wholeNumberValue, questions[index].options.indices.contains(number - 1) {
-          self.overlay = .quiz(index: index, chosen: number - 1, revealed: revealed)
-        }
-      case .enter, .char(" "):
-        if revealed {
-          self.overlay = index + 1 < questions.count ? .quiz(index: index + 1, chosen: nil, revealed: false) : nil
-          if self.overlay == nil { say("quiz: \(quizScore)", .info) }
-        } else {
-          // The first answer revealed is the one that counts.
-          if quizAnswers[index] == nil, let chosen { quizAnswers[index] = chosen == questions[index].answer }
-          self.overlay = .quiz(index: index, chosen: chosen, revealed: true)
-        }
-      case .right, .char("n"):
-        self.overlay = .quiz(index: min(questions.count - 1, index + 1), chosen: nil, revealed: false)
-      case .left, .char("b"):
-        self.overlay = .quiz(index: max(0, index - 1), chosen: nil, revealed: false)
-      case .escape, .char("Q"), .char("q"): self.overlay = nil
-      case .ctrl("c"): return nil
-      default: break
+    case .select:
+      if revealed {
+        overlay = index + 1 < questions.count ? .quiz(index: index + 1, chosen: nil, revealed: false) : nil
+        if overlay == nil { say("quiz: \(quizScore)", .normal) }
+      } else {
+        // The first answer revealed is the one that counts.
+        if quizAnswers[index] == nil, let chosen { quizAnswers[index] = chosen == questions[index].answer }
+        overlay = .quiz(index: index, chosen: chosen, revealed: true)
       }
-      return []
-    case .prompt:
-      return nil
+    case .moveRight:
+      overlay = .quiz(index: min(questions.count - 1, index + 1), chosen: nil, revealed: false)
+    case .moveLeft:
+      overlay = .quiz(index: max(0, index - 1), chosen: nil, revealed: false)
+    case .close:
+      overlay = nil
+    default:
+      break
     }
   }
 
@@ -673,7 +693,7 @@ extension AppState {
     if let s = ids.firstIndex(of: expectation.source), let d = ids.firstIndex(of: expectation.destination) {
       moveCursor(toSource: s, destination: d)
     }
-    say("expectation: \(expectation.summary)", .info)
+    say("expectation: \(expectation.summary)", .normal)
   }
 
   // MARK: - Mouse
@@ -798,7 +818,7 @@ extension AppState {
     path.split(separator: "/").last.map(String.init) ?? path
   }
 
-  mutating func say(_ text: String, _ tone: StatusMessage.Tone) {
+  mutating func say(_ text: String, _ tone: Tone) {
     status = StatusMessage(text: text, tone: tone, until: now + 6)
   }
 }

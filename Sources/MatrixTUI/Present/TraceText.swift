@@ -2,15 +2,6 @@ import PolicyKit
 
 /// One line of a trace, with its depth, tone and the place in a manifest it refers to.
 struct TraceLine: Hashable {
-  /// How a line should look.
-  enum Tone: Hashable {
-    case heading
-    case normal
-    case muted
-    case allow
-    case deny
-  }
-
   var indent: Int
   var text: String
   var tone: Tone
@@ -47,7 +38,7 @@ struct TraceText {
   func lines(_ cell: CellTrace) -> [TraceLine] {
     var lines = [
       TraceLine(
-        indent: 0, text: headline(cell), tone: cell.outcome == .denied ? .deny : .allow)
+        indent: 0, text: headline(cell), tone: cell.outcome == .denied ? .bad : .good)
     ]
     lines += side(cell.egress, cell)
     lines += side(cell.ingress, cell)
@@ -90,7 +81,7 @@ struct TraceText {
     lines.append(
       TraceLine(
         indent: 2, text: "=> \(verdict): \(DecisionText.describe(side.decider, verdict: side.verdict).visible)",
-        tone: side.verdict == .allow ? .allow : .deny))
+        tone: side.verdict == .allow ? .good : .bad))
     return lines
   }
 
@@ -122,7 +113,7 @@ struct TraceText {
         action == .deny
         ? "no rule decided -> tier \(tier.visible) default: DENY"
         : "no rule decided -> tier \(tier.visible) default: Pass to the next tier"
-      return TraceLine(indent: 3, text: text, tone: action == .deny ? .deny : .normal)
+      return TraceLine(indent: 3, text: text, tone: action == .deny ? .bad : .normal)
     case .noTierApplies:
       return TraceLine(indent: 2, text: noPolicyText(side).visible, tone: .muted)
     case .profile(let name, let location):
@@ -159,10 +150,10 @@ struct TraceText {
     return text
   }
 
-  private func tone(_ action: RuleAction) -> TraceLine.Tone {
+  private func tone(_ action: RuleAction) -> Tone {
     switch action {
-    case .allow: .allow
-    case .deny: .deny
+    case .allow: .good
+    case .deny: .bad
     case .pass, .log: .normal
     }
   }

@@ -125,15 +125,7 @@ final class NcursesTerminal: Terminal {
     self.window = window
     self.options = options
 
-    cbreak()
-    noecho()
-    nonl()
-    intrflush(window, false)
-    keypad(window, true)
-    leaveok(window, true)
-    wtimeout(window, 0)
-    curs_set(0)
-    set_escdelay(Int32(options.escapeDelayMs))
+    Self.setInputModes(window, escapeDelayMs: options.escapeDelayMs)
 
     let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
     var colorOn = !options.monochrome && !noColor && has_colors()
@@ -152,24 +144,8 @@ final class NcursesTerminal: Terminal {
     let isUTF8 = codeset.replacingOccurrences(of: "-", with: "") == "UTF8"
     isASCIIOnly = options.asciiOnly || !isUTF8
 
-    codes = CursesKeyCodes(
-      ok: OK, codeYes: KEY_CODE_YES,
-      up: UInt32(KEY_UP), down: UInt32(KEY_DOWN), left: UInt32(KEY_LEFT),
-      right: UInt32(KEY_RIGHT), home: UInt32(KEY_HOME), end: UInt32(KEY_END),
-      pageUp: UInt32(KEY_PPAGE), pageDown: UInt32(KEY_NPAGE), enter: UInt32(KEY_ENTER),
-      backspace: UInt32(KEY_BACKSPACE), delete: UInt32(KEY_DC), backTab: UInt32(KEY_BTAB),
-      f0: UInt32(KEY_F0), resize: UInt32(KEY_RESIZE), mouse: UInt32(KEY_MOUSE),
-      button1Pressed: UInt32(CN_BUTTON1_PRESSED), button1Released: UInt32(CN_BUTTON1_RELEASED),
-      button1Clicked: UInt32(CN_BUTTON1_CLICKED), button4Pressed: UInt32(CN_BUTTON4_PRESSED),
-      button5Pressed: UInt32(CN_BUTTON5_PRESSED))
-
-    if options.mouse {
-      let wanted =
-        CN_BUTTON1_PRESSED | CN_BUTTON1_RELEASED | CN_BUTTON4_PRESSED | CN_BUTTON5_PRESSED
-      mousemask(wanted, nil)
-      // Report press and release at once instead of waiting to detect a click.
-      mouseinterval(0)
-    }
+    codes = Self.keyCodes
+    if options.mouse { Self.reportMouse() }
 
     CrashGuard.arm(
       outputFD: STDOUT_FILENO, inputFD: STDIN_FILENO, modes: hasModes ? savedModes : nil,
@@ -182,6 +158,42 @@ final class NcursesTerminal: Terminal {
   }
 
   deinit { restore() }
+
+  /// Keys as they come (no line buffering, no echo, no newline translation), keypad keys
+  /// decoded, reads that never wait, no cursor.
+  private static func setInputModes(_ window: UnsafeMutablePointer<WINDOW>, escapeDelayMs: Int) {
+    cbreak()
+    noecho()
+    nonl()
+    intrflush(window, false)
+    keypad(window, true)
+    leaveok(window, true)
+    wtimeout(window, 0)
+    curs_set(0)
+    set_escdelay(Int32(escapeDelayMs))
+  }
+
+  /// The key and mouse codes of this curses, for the decoder.
+  private static var keyCodes: CursesKeyCodes {
+    CursesKeyCodes(
+      ok: OK, codeYes: KEY_CODE_YES,
+      up: UInt32(KEY_UP), down: UInt32(KEY_DOWN), left: UInt32(KEY_LEFT),
+      right: UInt32(KEY_RIGHT), home: UInt32(KEY_HOME), end: UInt32(KEY_END),
+      pageUp: UInt32(KEY_PPAGE), pageDown: UInt32(KEY_NPAGE), enter: UInt32(KEY_ENTER),
+      backspace: UInt32(KEY_BACKSPACE), delete: UInt32(KEY_DC), backTab: UInt32(KEY_BTAB),
+      f0: UInt32(KEY_F0), resize: UInt32(KEY_RESIZE), mouse: UInt32(KEY_MOUSE),
+      button1Pressed: UInt32(CN_BUTTON1_PRESSED), button1Released: UInt32(CN_BUTTON1_RELEASED),
+      button1Clicked: UInt32(CN_BUTTON1_CLICKED), button4Pressed: UInt32(CN_BUTTON4_PRESSED),
+      button5Pressed: UInt32(CN_BUTTON5_PRESSED))
+  }
+
+  /// Mouse presses, releases and the wheel reported at once (not held back to detect clicks).
+  private static func reportMouse() {
+    let wanted =
+      CN_BUTTON1_PRESSED | CN_BUTTON1_RELEASED | CN_BUTTON4_PRESSED | CN_BUTTON5_PRESSED
+    mousemask(wanted, nil)
+    mouseinterval(0)
+  }
 
   var size: (width: Int, height: Int) {
     guard isActive else { return (0, 0) }

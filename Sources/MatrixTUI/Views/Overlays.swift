@@ -1,38 +1,5 @@
 import PolicyKit
 
-/// The help overlay, generated from the key map.
-enum HelpOverlay {
-  static func lines() -> [String] {
-    var lines: [String] = []
-    var group = ""
-    for binding in KeyMap.bindings {
-      if binding.group != group {
-        if !lines.isEmpty { lines.append("") }
-        lines.append(binding.group)
-        group = binding.group
-      }
-      lines.append("  " + KeyMap.keyNames(binding).padded(12) + " " + binding.help)
-    }
-    lines.append("")
-    lines.append("Cells: ✓/+ allowed (green), ✗/x denied (red), ·/. self (dim);")
-    lines.append("yellow: changed just now; magenta: differs from enforced (pending view).")
-    lines.append("Mouse: click a cell to select it; the wheel scrolls.")
-    lines.append("Esc, ? or q closes this help.")
-    return lines
-  }
-
-  static func render(_ state: AppState, scroll: Int, _ theme: Theme, into canvas: inout Canvas) {
-    let all = lines()
-    let visible = max(1, canvas.height - 4)
-    let offset = max(0, min(scroll, all.count - visible))
-    var shown = Array(all.dropFirst(offset).prefix(visible))
-    if offset + visible < all.count, !shown.isEmpty {
-      shown[shown.count - 1] = "↓ more: j/↓, PgDn   (Esc, ? or q closes)"
-    }
-    Overlays.panel(title: " keys ", lines: shown.map { ($0, theme.plain) }, state: state, theme: theme, into: &canvas)
-  }
-}
-
 /// The lesson checklist and quiz overlays.
 enum Overlays {
   /// Draws a centred box with `lines`, clipped to the screen.
@@ -122,39 +89,5 @@ enum Overlays {
     case .prompt?, nil:
       break
     }
-  }
-}
-
-/// The whole screen.
-enum Screen {
-  /// Renders `state` onto a new canvas of the state's size.
-  static func render(_ state: AppState) -> Canvas {
-    var canvas = Canvas(width: state.width, height: state.height)
-    let theme = Theme(isMonochrome: state.isMonochrome)
-    let layout = ScreenLayout(state: state)
-    if layout.isTooSmall {
-      let message = [
-        "terminal too small",
-        "\(state.width)x\(state.height); need \(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight)",
-        "enlarge it, or press q",
-      ]
-      for (row, line) in message.enumerated() where row < state.height {
-        canvas.draw(line, at: 0, y: row, style: row == 0 ? theme.bad : theme.plain)
-      }
-      return canvas
-    }
-    HeaderView.render(state, layout, theme, into: &canvas)
-    if state.matrix == nil {
-      canvas.draw("loading…", at: 1, y: 2, style: theme.muted)
-    } else if let zoomed = state.groupMatrix {
-      GroupMatrixView.render(state, zoomed, layout, theme, into: &canvas)
-      GroupMatrixView.renderSummary(state, zoomed, layout, theme, into: &canvas)
-    } else {
-      MatrixView.render(state, layout, theme, into: &canvas)
-      TracePane.render(state, layout, theme, into: &canvas)
-    }
-    StatusBar.render(state, layout, theme, into: &canvas)
-    Overlays.render(state, theme, into: &canvas)
-    return state.glyphs == .ascii ? canvas.asciiOnly() : canvas
   }
 }

@@ -50,13 +50,22 @@ struct Theme {
   }
 
   /// A trace line's style.
-  func trace(_ tone: TraceLine.Tone) -> Style {
+  func trace(_ tone: Tone) -> Style {
     switch tone {
     case .heading: heading
     case .normal: plain
     case .muted: muted
-    case .allow: allowed.bolded()
-    case .deny: denied.bolded()
+    case .good: allowed.bolded()
+    case .bad: denied.bolded()
+    }
+  }
+
+  /// A status message's style.
+  func status(_ tone: Tone) -> Style {
+    switch tone {
+    case .normal, .heading, .muted: plain
+    case .good: good
+    case .bad: bad
     }
   }
 }

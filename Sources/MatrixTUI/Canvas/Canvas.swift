@@ -1,7 +1,7 @@
 /// A width x height grid of glyphs that views draw into (modelled on ratatui's `Buffer`).
 ///
 /// Drawing is pure and clipped: nothing is ever written outside the canvas or outside an
-/// optional clip rectangle, and text is passed through `TerminalText` so control characters
+/// optional clip rectangle, and text is passed through `VisibleText` so control characters
 /// are stored as visible escapes, never raw. Every glyph takes one column; callers should stick
 /// to ASCII and narrow Unicode (box drawing, arrows, check marks).
 ///
@@ -48,7 +48,7 @@ struct Canvas: Equatable, Sendable {
   ///
   /// Characters that fall outside the canvas or outside `clip` are skipped (text may start
   /// left of the visible area). Control characters are written as visible escapes (see
-  /// `TerminalText`). Returns the number of cells actually written.
+  /// `VisibleText`). Returns the number of cells actually written.
   @discardableResult
   mutating func draw(
     _ text: String, at x: Int, y: Int, style: Style = .plain, clip: Rect? = nil
@@ -57,7 +57,7 @@ struct Canvas: Equatable, Sendable {
     guard y >= area.y, y < area.maxY, x < area.maxX else { return 0 }
     var column = x
     var written = 0
-    for char in TerminalText.cells(text) {
+    for char in VisibleText.cells(text) {
       if column >= area.maxX { break }
       if column >= area.x {
         glyphs[y * width + column] = Glyph(char: char, style: style)
@@ -73,7 +73,7 @@ struct Canvas: Equatable, Sendable {
   /// `char` is expected to be one visible column; a control character is replaced by a space.
   mutating func fill(_ rect: Rect, char: Character = " ", style: Style = .plain) {
     let area = rect.intersection(bounds)
-    let cells = TerminalText.cells(String(char))
+    let cells = VisibleText.cells(String(char))
     let safe: Character = cells.count == 1 ? cells[0] : " "
     for row in area.y..<area.maxY {
       for column in area.x..<area.maxX {
@@ -123,7 +123,7 @@ struct Canvas: Equatable, Sendable {
     set(Glyph(char: border.bottomRight, style: style), x: right, y: bottom)
     if let title, !title.isEmpty, rect.width > 4 {
       let room = rect.width - 4
-      let text = " " + TerminalText.truncated(title, toWidth: room) + " "
+      let text = " " + VisibleText.truncated(title, toWidth: room) + " "
       let edge = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
       draw(text, at: rect.x + 1, y: rect.y, style: titleStyle ?? style, clip: edge)
     }

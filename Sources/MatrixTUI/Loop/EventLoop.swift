@@ -1,12 +1,12 @@
 /// Waits for terminal input, file changes and signals in one `poll()` and returns them as
 /// `InputEvent`s. Single-threaded: call it from the app's run loop only.
 ///
+/// `Runtime.turn` asks it for the next events, waiting no longer than the reducer's next
+/// deadline (a debounced reload, a status message to clear):
+///
 /// ```
-/// let loop = EventLoop(terminal: terminal, watcher: watcher, signals: signals)
-/// while !state.isQuitting {
-///   for event in loop.next(timeoutMs: runtime.millisecondsUntilNextDeadline()) { ... }
-///   terminal.present(render(state))
-/// }
+/// for event in events.next(timeoutMs: timeoutMs()) { ... dispatch(action) ... }
+/// terminal.present(Screen.render(state))
 /// ```
 /// Sources without a descriptor (fakes, `PollingWatcher`) are asked on every turn, and their
 /// events are returned without waiting; a watcher without a descriptor caps the wait at
