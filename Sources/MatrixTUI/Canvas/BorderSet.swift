@@ -15,16 +15,4 @@ struct BorderSet: Hashable, Sendable {
   static let rounded = BorderSet(
     topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯",
     horizontal: "─", vertical: "│")
-  /// `┏━┓ ┃ ┗━┛` (e.g. for the focused pane)
-  static let heavy = BorderSet(
-    topLeft: "┏", topRight: "┓", bottomLeft: "┗", bottomRight: "┛",
-    horizontal: "━", vertical: "┃")
-  /// `╔═╗ ║ ╚═╝`
-  static let double = BorderSet(
-    topLeft: "╔", topRight: "╗", bottomLeft: "╚", bottomRight: "╝",
-    horizontal: "═", vertical: "║")
-  /// `+-+ | +-+`
-  static let ascii = BorderSet(
-    topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
-    horizontal: "-", vertical: "|")
 }

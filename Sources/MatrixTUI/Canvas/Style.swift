@@ -32,9 +32,6 @@ enum TermColor: Hashable, Sendable, CaseIterable {
     }
   }
 
-  /// Whether this is one of the bright variants (ANSI 8-15).
-  var isBright: Bool { (ansiIndex ?? 0) >= 8 }
-
   /// The basic colour (ANSI 0-7) a bright colour falls back to; itself otherwise.
   var basic: TermColor {
     switch self {

@@ -43,20 +43,6 @@ public enum Peer: Hashable, Sendable {
   }
 }
 
-/// Calico's `serviceAccounts` match: names and/or a selector on service account labels.
-public struct ServiceAccountMatch: Hashable, Sendable {
-  /// Accepted service account names (nil: any).
-  public var names: [String]?
-  /// A selector on the service account's labels (nil: any).
-  public var selector: Selector?
-
-  /// Creates a match.
-  public init(names: [String]?, selector: Selector?) {
-    self.names = names
-    self.selector = selector
-  }
-}
-
 /// The criteria a rule puts on one end of a connection (source or destination); all of them
 /// must hold.
 public struct EntityMatch: Hashable, Sendable {
@@ -68,8 +54,6 @@ public struct EntityMatch: Hashable, Sendable {
   public var notNets: [CIDR] = []
   /// The endpoint must not match this.
   public var notSelector: EndpointSelector?
-  /// Service account constraints (workloads only).
-  public var serviceAccounts: ServiceAccountMatch?
   /// The port must match one of these (nil: any port).
   public var ports: [PortMatch]?
   /// The port must match none of these.
@@ -77,12 +61,6 @@ public struct EntityMatch: Hashable, Sendable {
 
   /// No constraint at all.
   public init() {}
-
-  /// Whether nothing is constrained.
-  public var isUnconstrained: Bool {
-    peers == nil && nets == nil && notNets.isEmpty && notSelector == nil
-      && serviceAccounts == nil && ports == nil && notPorts.isEmpty
-  }
 }
 
 /// Which protocols a rule accepts.
