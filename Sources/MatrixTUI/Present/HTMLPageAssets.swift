@@ -45,6 +45,14 @@ enum HTMLPageAssets {
     .line { text-indent: -2ch; padding-left: 2ch; }
     .loc { color: #6e7781; margin-left: 3ch; }
     @media print { header { position: static; } #grid, #trace { max-height: none; overflow: visible; } }
+    table.list { border-collapse: collapse; margin: 8px 10px; }
+    .list th, .list td { border: 1px solid var(--line); padding: 2px 6px; text-align: left; vertical-align: top; }
+    .list th { background: #f6f8fa; }
+    .list td.n { text-align: right; }
+    .opened { color: var(--allow); font-weight: bold; }
+    .closed { color: var(--deny); font-weight: bold; }
+    h2 { font-size: 13px; margin: 12px 10px 4px; }
+    p.ids { margin: 4px 10px; }
     """#
 
   /// The script: reads the page's data, draws the grid (or the namespace pairs), and
@@ -351,7 +359,8 @@ enum HTMLPageAssets {
       $("zoom").addEventListener("click", zoom);
       box.addEventListener("input", applyFilter);
 
-      // `#select=FROM,TO` opens that cell's trace; `#pair=A,B` opens the cells of two groups.
+      // `#select=FROM,TO` opens that cell's trace, `#pair=A,B` the cells of two groups, and
+      // `#filter=TEXT` filters as the box does.
       function fromFragment() {
         var h = decodeURIComponent(location.hash.slice(1)), m;
         if ((m = /^select=([^,]*),(.*)$/.exec(h)) && m[1] in byId && m[2] in byId) {
@@ -362,6 +371,9 @@ enum HTMLPageAssets {
           S.c = Math.max(0, S.shownCols.indexOf(c));
           cursor(true);
           showTrace(r, c);
+        } else if ((m = /^filter=(.*)$/.exec(h))) {
+          box.value = m[1];
+          applyFilter();
         } else if ((m = /^pair=([^,]*),(.*)$/.exec(h)) && C > 0) {
           var a = G.indexOf(m[1]), b = G.indexOf(m[2]);
           if (a >= 0 && b >= 0) { S.zoomed = false; S.pair = [a, b]; draw(); }

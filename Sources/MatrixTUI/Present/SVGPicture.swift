@@ -22,7 +22,8 @@ struct SVGPicture {
     let cell = showsGroups ? 56.0 : 16.0
     let left = 12 + Self.charWidth * Double(rowLabels.map(\.count).max() ?? 0)
     let top = 48 + Self.charWidth * Double(columnLabels.map(\.count).max() ?? 0)
-    let width = max(left + cell * Double(columnLabels.count) + 12, 560)
+    let headline = 16 + 8 * Double(picture.text.headline.count)
+    let width = max(left + cell * Double(columnLabels.count) + 12, 560, headline)
     let height = top + cell * Double(rowLabels.count) + 56
     let scale = min(Self.slide.width / width, Self.slide.height / height)
     var head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -66,7 +67,8 @@ struct SVGPicture {
           mark.map { (colour($0), glyph($0), picture.word($0)) } ?? (Self.colours.selfCell, glyphs.selfCell, "self")
         line += "<g transform=\"translate(\(16 * x),0)\"><title>\(e(ids[row])) → \(e(ids[column])): \(word)</title>"
         line += "<rect width=\"15\" height=\"15\" fill=\"\(fill)\"/>"
-        line += "<text x=\"7.5\" y=\"11.5\" text-anchor=\"middle\" fill=\"#ffffff\">\(sign)</text></g>"
+        let ink = mark == nil ? "#57606a" : "#ffffff"
+        line += "<text x=\"7.5\" y=\"11.5\" text-anchor=\"middle\" fill=\"\(ink)\">\(sign)</text></g>"
       }
       out.write(line + "</g>\n")
     }
@@ -112,7 +114,8 @@ struct SVGPicture {
     var line = "<g transform=\"translate(0,\(Self.number(y)))\">"
     for (fill, mark, word) in entries {
       line += "<rect x=\"\(Self.number(x))\" y=\"-11\" width=\"15\" height=\"15\" fill=\"\(fill)\"/>"
-      line += "<text x=\"\(Self.number(x + 7.5))\" y=\"1\" text-anchor=\"middle\" fill=\"#ffffff\">\(mark)</text>"
+      let ink = fill == Self.colours.selfCell ? "#57606a" : "#ffffff"
+      line += "<text x=\"\(Self.number(x + 7.5))\" y=\"1\" text-anchor=\"middle\" fill=\"\(ink)\">\(mark)</text>"
       line += "<text x=\"\(Self.number(x + 20))\" y=\"1\">\(e(word))</text>"
       x += 34 + Self.charWidth * Double(word.count)
     }
