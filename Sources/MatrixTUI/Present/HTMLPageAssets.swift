@@ -12,12 +12,12 @@ enum HTMLPageAssets {
     .whatif { margin: 2px 0; color: #9a6700; font-weight: bold; }
     .legend span { margin-right: 1.2em; }
     .tools { margin-top: 4px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-    #filter { font: inherit; width: 28em; padding: 2px 4px; }
+    #filter { font: inherit; width: 36em; padding: 2px 4px; }
     #filter-note { color: #57606a; }
     #status { margin-top: 4px; min-height: 1.4em; white-space: pre-wrap; }
     main { display: flex; align-items: flex-start; }
-    #grid { overflow: auto; max-height: calc(100vh - 130px); flex: 1 1 auto; outline: none; }
-    #trace { flex: 0 0 46%; max-height: calc(100vh - 130px); overflow: auto; border-left: 2px solid var(--head); padding: 6px 10px; white-space: pre-wrap; position: relative; }
+    #grid { overflow: auto; max-height: calc(100vh - 130px); flex: 0 1 auto; outline: none; }
+    #trace { flex: 1 1 40%; min-width: 30em; max-height: calc(100vh - 130px); overflow: auto; border-left: 2px solid var(--head); padding: 6px 10px; white-space: pre-wrap; position: relative; }
     #trace .close { position: absolute; right: 6px; top: 4px; font: inherit; }
     table.matrix { border-collapse: separate; border-spacing: 0; }
     .matrix th { background: #f6f8fa; font-weight: normal; white-space: nowrap; }
