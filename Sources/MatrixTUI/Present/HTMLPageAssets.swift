@@ -160,7 +160,8 @@ enum HTMLPageAssets {
         }
         S.rows = D.rows.filter(keep);
         S.cols = D.cols.filter(keep);
-        note.textContent = t ? S.rows.length + " rows, " + S.cols.length + " columns" : "";
+        note.textContent = t ? S.rows.length + " rows, " + S.cols.length + " columns" +
+          (C === 0 ? " (the namespaces that hold them, counted whole)" : "") : "";
         draw();
       }
 
@@ -191,8 +192,8 @@ enum HTMLPageAssets {
         var inRows = {}, inCols = {};
         S.rows.forEach(function (r) { inRows[E[r][1]] = true; });
         S.cols.forEach(function (c) { inCols[E[c][1]] = true; });
-        S.shownRows = G.map(function (_, g) { return g; }).filter(function (g) { return C === 0 || inRows[g]; });
-        S.shownCols = G.map(function (_, g) { return g; }).filter(function (g) { return C === 0 || inCols[g]; });
+        S.shownRows = G.map(function (_, g) { return g; }).filter(function (g) { return inRows[g]; });
+        S.shownCols = G.map(function (_, g) { return g; }).filter(function (g) { return inCols[g]; });
         var table = el("table", "matrix groups"), tr = el("tr");
         tr.appendChild(el("th", "corner", "source \u2193 destination \u2192"));
         S.shownCols.forEach(function (g) { tr.appendChild(head(G[g], "col")); });
