@@ -21,7 +21,7 @@ struct DiffCommand: Subcommand {
       .choice(
         "format", Format.self, default: "table",
         help:
-          "table (or text), json, markdown (for a pull request comment), summary (counts per namespace pair), or junit."
+          "table (or text), json, markdown (for a pull request comment), summary (counts per namespace pair), junit, or html."
       ),
       .option(
         "from", completion: .endpointsOrNamespaces,
@@ -35,7 +35,7 @@ struct DiffCommand: Subcommand {
     ])
 
   enum Format: String, CaseIterable {
-    case table, text, json, markdown, summary, junit
+    case table, text, json, markdown, summary, junit, html
   }
 
   var options: EvaluationOptions
@@ -84,6 +84,10 @@ struct DiffCommand: Subcommand {
     case .json:
       let out = ByteWriter.standardOutput()
       text.json(to: out)
+      out.flush()
+    case .html:
+      let out = ByteWriter.standardOutput()
+      DiffPage(text: text, expectations: broken.map(Self.brokenText)).write(to: out)
       out.flush()
     case .junit:
       if let broken {

@@ -7,7 +7,8 @@ struct EvalCommand: Subcommand {
     arguments: EvaluationOptions.arguments + [
       .choice(
         "format", Format.self, default: "table",
-        help: "table (or text), json, csv, markdown, or summary (counts per namespace pair)."),
+        help:
+          "table (or text), json, csv, markdown, summary (counts per namespace pair), html (a page), svg or dot."),
       .option(
         "from", completion: .endpointsOrNamespaces,
         help: "Only these sources: a namespace, an endpoint id, or a selector (app == 'web')."),
@@ -19,7 +20,7 @@ struct EvalCommand: Subcommand {
 
   enum Format: String, CaseIterable {
     /// `text` is the table, as `trace --format text` and `check --format text` are text.
-    case table, text, json, csv, markdown, summary
+    case table, text, json, csv, markdown, summary, html, svg, dot
   }
 
   var options: EvaluationOptions
@@ -66,6 +67,20 @@ struct EvalCommand: Subcommand {
     case .csv: writeOut(text.csv())
     case .markdown: writeOut(text.markdown())
     case .summary: writeOut(text.summary())
+    case .html, .svg, .dot: writePicture(text, probe: options.isAnyProbe ? nil : prepared.probe)
     }
+  }
+
+  /// The page, the SVG or the graph, written as it is made.
+  private func writePicture(_ text: MatrixText, probe: Probe?) {
+    let out = ByteWriter.standardOutput()
+    let picture = MatrixPicture(text)
+    switch format {
+    case .svg: SVGPicture(picture: picture).write(to: out)
+    case .dot: DOTGraph(picture: picture).write(to: out)
+    default:
+      HTMLPage(picture: picture, traceArguments: HTMLPage.traceArguments(probe: probe, options: options)).write(to: out)
+    }
+    out.flush()
   }
 }
