@@ -36,13 +36,13 @@ enum TraceTemplate {
     return "[" + parts.joined(separator: ",") + "]"
   }
 
-  private static func tone(_ tone: TraceLine.Tone) -> String {
+  private static func tone(_ tone: Tone) -> String {
     switch tone {
     case .heading: "h"
     case .normal: "n"
     case .muted: "m"
-    case .allow: "a"
-    case .deny: "d"
+    case .good: "a"
+    case .bad: "d"
     }
   }
 
