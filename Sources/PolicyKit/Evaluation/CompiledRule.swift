@@ -210,6 +210,10 @@ struct CompiledEnd: Sendable {
           var bits = classIndex.holding(cidr)
           for inner in except { bits.subtract(classIndex.holding(inner)) }
           any.formUnion(bits)
+        case .nodes(_, let nodes):
+          // The nodes' hosts, and whatever has one of their addresses.
+          any.formUnion(classIndex.hosts(on: nodes.names))
+          for address in nodes.addresses { any.formUnion(classIndex.holding(address)) }
         }
       }
       return any

@@ -698,6 +698,8 @@ struct ModelBuilder {
     }
     diagnostics += built.diagnostics
     validatePolicyTiers()
+    PolicyReferences.resolve(&cluster)
+    diagnostics += PolicyReferences.samePriorityWarnings(cluster.policies)
     // Sort ids (or take the last load's order over when the same policies came in the same
     // order), then move each policy once (policies are large values).
     let ids = cluster.policies.indices.map { cluster.policies[$0].id }
@@ -907,7 +909,7 @@ struct ModelBuilder {
       diagnostics.append(
         .error(
           "\(policy.id.kind.rawValue) `\(policy.id.qualifiedName)` names tier `\(policy.tier)`, which does not exist; the policy is not applied",
-          at: policy.location))
+          at: policy.tierLocation ?? policy.location))
       return false
     }
   }

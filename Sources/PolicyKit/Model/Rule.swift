@@ -31,6 +31,9 @@ public enum Peer: Hashable, Sendable {
   case endpoints(EndpointSelector)
   /// Addresses in `cidr` but not in any of `except` (Kubernetes `ipBlock`).
   case block(CIDR, except: [CIDR])
+  /// The nodes whose labels match (a Network Policy API `nodes` peer): their host endpoints
+  /// and their addresses, as the loader found them in the cluster's Node objects.
+  case nodes(Selector, NodeSet)
 
   /// A readable form for traces.
   public var summary: String {
@@ -39,7 +42,24 @@ public enum Peer: Hashable, Sendable {
     case .block(let cidr, let except):
       except.isEmpty
         ? "ipBlock \(cidr)" : "ipBlock \(cidr) except \(except.map(\.description).joined(separator: ", "))"
+    case .nodes(let selector, let nodes):
+      "nodes \(selector) (\(nodes.names.isEmpty ? "none" : nodes.names.joined(separator: ", ")))"
     }
+  }
+}
+
+/// The nodes a `nodes` peer selects, found when the cluster is put together: their names
+/// (their host endpoints are theirs) and their addresses.
+public struct NodeSet: Hashable, Sendable {
+  /// The nodes' names, sorted.
+  public var names: [String]
+  /// Their addresses, as single-address CIDRs.
+  public var addresses: [CIDR]
+
+  /// No node.
+  public init(names: [String] = [], addresses: [CIDR] = []) {
+    self.names = names
+    self.addresses = addresses
   }
 }
 
