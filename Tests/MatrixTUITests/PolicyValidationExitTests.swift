@@ -35,8 +35,10 @@ import Testing
     let dir = try TempDirectory()
     defer { dir.remove() }
     let file = try dir.write("anp.yaml", pods + "---\n" + anp("empty", subject: "{}"))
-    for command in ["eval", "check"] {
-      let result = try Subprocess.matrixTUI([command, file])
+    let expect = try dir.write("expect.yaml", "- probe: tcp/80\n  allowed: []\n")
+    for arguments in [["eval", file], ["check", file, "--expect", expect]] {
+      let command = arguments[0]
+      let result = try Subprocess.matrixTUI(arguments)
       #expect(result.status == 2, "\(command): \(result.stderr)")
       #expect(result.stdout.isEmpty)
       #expect(

@@ -21,7 +21,7 @@ import Testing
         case .block(let cidr, let except):
           return inside([cidr]) && !inside(except)
         case .nodes(_, let nodes):
-          return (endpoint.isHost && endpoint.node.map(nodes.names.contains) == true) || inside(nodes.addresses)
+          return inside(nodes.addresses)
         }
       }
       if !any { return false }

@@ -169,7 +169,7 @@ struct TraceText {
 
   /// Why a rule did not match, in words.
   private func explain(_ mismatch: Mismatch?, _ rule: Rule, _ cell: CellTrace) -> String {
-    guard let mismatch else { return "matches" }
+    guard let mismatch else { return "matches" + ServiceWords.matched(rule) }
     let source = endpoint(cell.source)
     let destination = endpoint(cell.destination)
     func end(_ side: Direction) -> (String, EntityMatch, Endpoint?) {
@@ -186,6 +186,9 @@ struct TraceText {
       let wanted = peers.isEmpty ? "nothing" : peers.joined(separator: " or ")
       let who = endpoint.map { "\($0.id) (\(DecisionText.labels($0)))" } ?? "?"
       return "\(name) \(wanted) does not match \(who)"
+    case .nets(let side) where end(side).1.services != nil:
+      let (name, entity, endpoint) = end(side)
+      return ServiceWords.notAnEndpoint(name, entity, rule, endpoint?.address)
     case .nets(let side):
       let (name, entity, endpoint) = end(side)
       let nets = (entity.nets ?? []).map(\.description).joined(separator: ", ")

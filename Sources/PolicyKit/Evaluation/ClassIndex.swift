@@ -11,8 +11,6 @@ struct ClassIndex {
   private var namespaceLabelIndex: LabelIndex
   private var byNamespace: [String: ClassBits] = [:]
   private var byCIDR: [CIDR: ClassBits] = [:]
-  /// Host endpoint classes by node.
-  private var hostsByNode: [String: ClassBits] = [:]
   private var none: ClassBits
   private var all: ClassBits
   private(set) var workloads: ClassBits
@@ -56,7 +54,6 @@ struct ClassIndex {
     }
     index.byNamespace = byNamespace.mapValues { $0.widened(to: count) }
     index.byCIDR = byCIDR.mapValues { $0.widened(to: count) }
-    index.hostsByNode = hostsByNode.mapValues { $0.widened(to: count) }
     index.labels = labels.widened(to: count)
     index.namespaceLabelIndex = namespaceLabelIndex.widened(to: count)
     var namespaceLabels: [String: [String: String]] = [:]
@@ -78,7 +75,6 @@ struct ClassIndex {
     case .host:
       hosts[index] = true
       if endpoint.hasExpectedIPs { hostsWithIPs[index] = true }
-      if let node = endpoint.node { hostsByNode[node, default: none][index] = true }
     case .networkSet: networkSets[index] = true
     }
     if let namespace = endpoint.namespace {
@@ -125,14 +121,6 @@ struct ClassIndex {
 
   /// Every class.
   var everything: ClassBits { all }
-
-  /// The host endpoint classes of the nodes named `nodes` (classes of host endpoints are
-  /// split by node).
-  func hosts(on nodes: [String]) -> ClassBits {
-    var bits = none
-    for node in nodes { if let hosts = hostsByNode[node] { bits.formUnion(hosts) } }
-    return bits
-  }
 
   /// The classes whose address lies in `cidr` (one of the CIDRs classes were split on).
   func holding(_ cidr: CIDR) -> ClassBits { byCIDR[cidr] ?? none }

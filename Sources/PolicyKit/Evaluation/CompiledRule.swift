@@ -211,8 +211,8 @@ struct CompiledEnd: Sendable {
           for inner in except { bits.subtract(classIndex.holding(inner)) }
           any.formUnion(bits)
         case .nodes(_, let nodes):
-          // The nodes' hosts, and whatever has one of their addresses.
-          any.formUnion(classIndex.hosts(on: nodes.names))
+          // By address, as implementations match nodes: the nodes' host endpoints (with
+          // their node's address) and host-networked pods.
           for address in nodes.addresses { any.formUnion(classIndex.holding(address)) }
         }
       }

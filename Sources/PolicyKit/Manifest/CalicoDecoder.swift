@@ -275,9 +275,7 @@ extension FileDecoder {
       entity.notPorts = calicoPorts(ports, "\(field).notPorts", &context) ?? []
     }
     if let services = node["services"] {
-      context.warning(
-        "`services` matches are not evaluated; the rule is read as if the field were absent",
-        at: services)
+      entity.services = calicoServices(services, in: node, field, scope, &context)
     }
     return entity
   }

@@ -4,35 +4,111 @@
 /// a reload is a changed policy, so the evaluator compiles it again.
 struct PolicyReferences {
   let nodes: [String: Node]
+  let services: [String: Service]
 
-  /// Resolves the references of every policy of `cluster` that has some.
-  static func resolve(_ cluster: inout Cluster) {
-    let references = PolicyReferences(nodes: cluster.nodes)
+  /// Resolves the references of every policy of `cluster` that has some; a warning for each
+  /// that finds nothing.
+  static func resolve(_ cluster: inout Cluster) -> [Diagnostic] {
+    let references = PolicyReferences(nodes: cluster.nodes, services: cluster.services)
+    var warnings: [Diagnostic] = []
     for index in cluster.policies.indices where references.refersToOthers(cluster.policies[index]) {
-      references.resolve(&cluster.policies[index])
+      references.resolve(&cluster.policies[index], warnings: &warnings)
     }
+    return warnings
   }
 
-  /// Whether a rule of `policy` has a `nodes` peer.
+  /// Whether a rule of `policy` has a `nodes` peer or a `services` match.
   func refersToOthers(_ policy: Policy) -> Bool {
     func refers(_ rules: [Rule]) -> Bool {
       rules.contains { rule in
         [rule.source, rule.destination].contains { entity in
-          entity.peers?.contains { if case .nodes = $0 { true } else { false } } ?? false
+          entity.services != nil || entity.peers?.contains { if case .nodes = $0 { true } else { false } } ?? false
         }
       }
     }
     return refers(policy.ingress) || refers(policy.egress)
   }
 
-  func resolve(_ policy: inout Policy) {
-    for index in policy.ingress.indices { resolve(&policy.ingress[index]) }
-    for index in policy.egress.indices { resolve(&policy.egress[index]) }
+  func resolve(_ policy: inout Policy, warnings: inout [Diagnostic]) {
+    policy.ingress = policy.ingress.flatMap { resolve($0, warnings: &warnings) }
+    policy.egress = policy.egress.flatMap { resolve($0, warnings: &warnings) }
   }
 
-  private func resolve(_ rule: inout Rule) {
+  /// The rule with its references resolved: one rule, or, for a destination service, one per
+  /// port its endpoints serve (alternatives with the same action and index).
+  private func resolve(_ original: Rule, warnings: inout [Diagnostic]) -> [Rule] {
+    var rule = original
+    for peer in (rule.source.peers ?? []) + (rule.destination.peers ?? []) {
+      guard case .nodes(let selector, _) = peer, !nodes.values.contains(where: { selector.matches($0.labels) })
+      else { continue }
+      warnings.append(
+        .warning(
+          "no Node of the manifests matches the `nodes` peer \(selector) of \(rule.label), so it matches nothing (are the nodes in the input?)",
+          at: rule.location))
+    }
     rule.source.peers = rule.source.peers?.map(resolve)
     rule.destination.peers = rule.destination.peers?.map(resolve)
+    if let reference = rule.source.services {
+      guard let service = service(reference, of: rule, "source", warnings: &warnings, into: &rule) else {
+        return [rule]
+      }
+      rule.source.nets = service.backends.map { Self.cidr($0.address) }
+    }
+    guard let reference = rule.destination.services,
+      let service = service(reference, of: rule, "destination", warnings: &warnings, into: &rule)
+    else { return [rule] }
+    return destinationRules(rule, service)
+  }
+
+  /// The service `reference` names, or nil when there is none, or it has no endpoints (the
+  /// rule then never matches, as an empty IP set matches nothing).
+  private func service(
+    _ reference: ServiceReference, of rule: Rule, _ side: String, warnings: inout [Diagnostic], into copy: inout Rule
+  ) -> Service? {
+    guard let service = services[reference.description] else {
+      warnings.append(
+        .warning(
+          "\(rule.label): no Service or EndpointSlice of the manifests is \(side) service `\(reference)`, so the rule matches nothing",
+          at: rule.location))
+      copy.neverMatchesBecause = "its \(side) service \(reference) is not in the manifests"
+      return nil
+    }
+    guard !service.backends.isEmpty else {
+      copy.neverMatchesBecause = "its \(side) service \(reference) has no endpoints"
+      return nil
+    }
+    return service
+  }
+
+  /// A destination service: for each protocol and port its endpoints serve (that the rule's
+  /// protocol allows), a rule to the endpoints serving it, at that port.
+  private func destinationRules(_ rule: Rule, _ service: Service) -> [Rule] {
+    var served: [ServicePort: [CIDR]] = [:]
+    for backend in service.backends {
+      for port in backend.ports { served[port, default: []].append(Self.cidr(backend.address)) }
+    }
+    var rules: [Rule] = []
+    for port in served.keys.sorted() {
+      guard rule.protocols.only.map({ $0.contains(port.ipProtocol) }) != false,
+        !rule.protocols.excluded.contains(port.ipProtocol)
+      else { continue }
+      var copy = rule
+      copy.destination.nets = served[port]
+      copy.protocols.only = [port.ipProtocol]
+      copy.protocols.text = copy.protocols.text ?? port.ipProtocol.rawValue
+      copy.destination.ports = port.port.map { [.range($0, $0)] }
+      rules.append(copy)
+    }
+    if rules.isEmpty {
+      var copy = rule
+      copy.neverMatchesBecause = "no endpoint of service \(service.id) serves a port of its protocol"
+      return [copy]
+    }
+    return rules
+  }
+
+  private static func cidr(_ address: IPAddress) -> CIDR {
+    CIDR(address: address, prefix: address.isIPv4 ? 32 : 128)
   }
 
   private func resolve(_ peer: Peer) -> Peer {

@@ -31,8 +31,9 @@ public enum Peer: Hashable, Sendable {
   case endpoints(EndpointSelector)
   /// Addresses in `cidr` but not in any of `except` (Kubernetes `ipBlock`).
   case block(CIDR, except: [CIDR])
-  /// The nodes whose labels match (a Network Policy API `nodes` peer): their host endpoints
-  /// and their addresses, as the loader found them in the cluster's Node objects.
+  /// The nodes whose labels match (a Network Policy API `nodes` peer), matched by their
+  /// addresses (as the loader found them in the cluster's Node objects): their host
+  /// endpoints, which have those addresses.
   case nodes(Selector, NodeSet)
 
   /// A readable form for traces.
@@ -94,6 +95,9 @@ public struct EntityMatch: Hashable, Sendable {
   public var ports: [PortMatch]?
   /// The port must match none of these.
   public var notPorts: [PortMatch] = []
+  /// A Calico `services` match: the service's endpoints (and, for a destination, the ports
+  /// they serve), which the loader writes into `nets`, `ports` and the protocol.
+  public var services: ServiceReference?
 
   /// No constraint at all.
   public init() {}
@@ -101,7 +105,7 @@ public struct EntityMatch: Hashable, Sendable {
   /// Whether nothing is constrained.
   public var isUnconstrained: Bool {
     peers == nil && nets == nil && notNets.isEmpty && notSelector == nil
-      && serviceAccounts == nil && ports == nil && notPorts.isEmpty
+      && serviceAccounts == nil && ports == nil && notPorts.isEmpty && services == nil
   }
 }
 
