@@ -184,6 +184,9 @@ struct TraceText {
       let (name, entity, endpoint) = end(side)
       let peers = (entity.peers ?? []).map(\.summary)
       let wanted = peers.isEmpty ? "nothing" : peers.joined(separator: " or ")
+      if let endpoint, let words = PeerWords.unaddressedHost(name, entity, endpoint, evaluator.cluster) {
+        return words
+      }
       let who = endpoint.map { "\($0.id) (\(DecisionText.labels($0)))" } ?? "?"
       return "\(name) \(wanted) does not match \(who)"
     case .nets(let side) where end(side).1.services != nil:
