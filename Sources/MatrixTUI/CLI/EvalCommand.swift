@@ -67,6 +67,9 @@ struct EvalCommand: Subcommand {
     case .markdown: writeOut(text.markdown())
     case .summary: writeOut(text.summary())
     }
+    if !options.isAnyProbe {
+      MadeUpAddressNote.print(evaluator, prepared.probe, rows: text.rows, columns: text.columns)
+    }
   }
 }
 

@@ -51,6 +51,14 @@ struct TraceText {
     ]
     lines += side(cell.egress, cell)
     lines += side(cell.ingress, cell)
+    for use in cell.madeUpAddresses(in: evaluator.cluster, index: evaluator.index) {
+      lines.append(
+        TraceLine(
+          indent: 1,
+          text:
+            "the address \(use.address) is made up: \(use.endpointID.visible) has no status.podIP, so it was given one in --pod-cidr, and \(use.rule.label) checks it by address (the cluster gives the pod an address of its own)",
+          tone: .muted, location: use.rule.location))
+    }
     return lines
   }
 
