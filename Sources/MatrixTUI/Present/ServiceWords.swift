@@ -18,6 +18,11 @@ enum ServiceWords {
     return "\(side) \(who) is not an endpoint of service \(service) serving \(served(rule))"
   }
 
+  /// A destination service's rule for another protocol than the probe's.
+  static func otherProtocol(_ rule: Rule, _ ipProtocol: IPProtocol) -> String {
+    "destination service \(rule.destination.services?.description ?? "?") is served at \(served(rule)) here, not \(ipProtocol.rawValue)"
+  }
+
   /// `TCP/5432`, or `UDP (every port)`.
   private static func served(_ rule: Rule) -> String {
     let ipProtocol = rule.protocols.only?.first?.rawValue ?? "any protocol"

@@ -116,7 +116,9 @@ struct TraceText {
     case .rule(let rule, let matched, let mismatch):
       let what = "\(rule.label) \(rule.action.rawValue)"
       if matched {
-        return TraceLine(indent: 4, text: "\(what): matches", tone: tone(rule.action), location: rule.location)
+        return TraceLine(
+          indent: 4, text: "\(what): matches\(ServiceWords.matched(rule).visible)", tone: tone(rule.action),
+          location: rule.location)
       }
       return TraceLine(
         indent: 4, text: "\(what): \(explain(mismatch, rule, cell).visible)", tone: .muted,
@@ -177,13 +179,15 @@ struct TraceText {
 
   /// Why a rule did not match, in words.
   private func explain(_ mismatch: Mismatch?, _ rule: Rule, _ cell: CellTrace) -> String {
-    guard let mismatch else { return "matches" + ServiceWords.matched(rule) }
+    guard let mismatch else { return "matches" }
     let source = endpoint(cell.source)
     let destination = endpoint(cell.destination)
     func end(_ side: Direction) -> (String, EntityMatch, Endpoint?) {
       side == .ingress ? ("source", rule.source, source) : ("destination", rule.destination, destination)
     }
     switch mismatch {
+    case .ipProtocol where rule.destination.services != nil:
+      return ServiceWords.otherProtocol(rule, cell.probe.ipProtocol)
     case .ipProtocol:
       return "protocol \(rule.protocols.text ?? "any") does not match \(cell.probe.ipProtocol.rawValue)"
     case .ipVersion:
