@@ -257,6 +257,34 @@ struct ValidationParityTests {
     #expect(decidingPolicy(trace.ingress.decider) == "alpha")
   }
 
+  @Test("the same policy twice at one priority (an ANP and its CNP twin) gives no warning")
+  func twins() {
+    let cnp = """
+      apiVersion: policy.networking.k8s.io/v1alpha2
+      kind: ClusterNetworkPolicy
+      metadata: {name: deny-b}
+      spec:
+        tier: Admin
+        priority: 4
+        subject: {namespaces: {}}
+        ingress:
+        - action: Deny
+          from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: b}}}}]
+      """
+    let twin = anp(
+      name: "deny-b-anp", priority: 4,
+      """
+        subject: {namespaces: {}}
+        ingress:
+        - action: Deny
+          from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: b}}}}]
+      """)
+    let result = load(namespaces + cnp + "\n---\n" + twin)
+    #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
+    let different = load(namespaces + cnp + "\n---\n" + twin.replacingOccurrences(of: "app: b", with: "app: a"))
+    #expect(different.diagnostics.contains { $0.message.contains("leaves their order undefined") })
+  }
+
   @Test("different priorities, or a baseline, give no warning")
   func distinctPriorities() {
     let result = load(

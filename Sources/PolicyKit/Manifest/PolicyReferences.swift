@@ -144,6 +144,9 @@ extension PolicyReferences {
         continue
       }
       let other = policies[earlier]
+      // The same policy written twice (say, as an AdminNetworkPolicy and a
+      // ClusterNetworkPolicy): either order gives the same verdicts.
+      if meaning(policy) == meaning(other) { continue }
       warnings.append(
         Diagnostic(
           .warning,
@@ -154,5 +157,20 @@ extension PolicyReferences {
           ]))
     }
     return warnings
+  }
+
+  /// What a policy does, whatever its name and place: its subject, directions and rules.
+  private static func meaning(_ policy: Policy) -> [String: AnyHashable] {
+    func placeless(_ rules: [Rule]) -> [Rule] {
+      rules.map { rule in
+        var copy = rule
+        copy.location = nil
+        return copy
+      }
+    }
+    return [
+      "subject": policy.subject, "ingress": placeless(policy.ingress), "egress": placeless(policy.egress),
+      "types": [policy.appliesToIngress, policy.appliesToEgress],
+    ]
   }
 }
