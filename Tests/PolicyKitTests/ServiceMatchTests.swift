@@ -134,6 +134,30 @@ struct ServiceMatchTests {
     #expect(result.cluster.policies.first?.egress.first?.neverMatchesBecause?.contains("not in the manifests") == true)
   }
 
+  @Test("a declared Profile's services match is resolved too")
+  func profile() {
+    let result = pods.with(dbService)
+      .node("node-a", ip: "172.18.0.11")
+      .host("host-a", node: "node-a", expectedIPs: ["172.18.0.11"], profiles: ["to-db"])
+      .load(
+        """
+        apiVersion: projectcalico.org/v3
+        kind: Profile
+        metadata: {name: to-db}
+        spec:
+          ingress:
+          - action: Allow
+          egress:
+          - action: Allow
+            destination: {services: {name: db, namespace: prod}}
+          - action: Deny
+        """)
+    #expect(result.diagnostics.isEmpty, "\(describe(result.diagnostics))")
+    #expect(verdict(result, "host/host-a", "prod/db", "tcp/5432") == .allow)
+    #expect(verdict(result, "host/host-a", "prod/db", "tcp/80") == .deny)
+    #expect(verdict(result, "host/host-a", "prod/client", "tcp/5432") == .deny)
+  }
+
   @Test("a typed ServiceList loads")
   func typedList() {
     let list = """

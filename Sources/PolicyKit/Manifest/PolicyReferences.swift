@@ -14,19 +14,30 @@ struct PolicyReferences {
     for index in cluster.policies.indices where references.refersToOthers(cluster.policies[index]) {
       references.resolve(&cluster.policies[index], warnings: &warnings)
     }
+    // Declared profiles may match services too.
+    for name in cluster.profiles.keys.sorted() {
+      guard var profile = cluster.profiles[name],
+        references.refers(profile.ingress) || references.refers(profile.egress)
+      else { continue }
+      profile.ingress = profile.ingress.flatMap { references.resolve($0, warnings: &warnings) }
+      profile.egress = profile.egress.flatMap { references.resolve($0, warnings: &warnings) }
+      cluster.profiles[name] = profile
+    }
     return warnings
   }
 
   /// Whether a rule of `policy` has a `nodes` peer or a `services` match.
   func refersToOthers(_ policy: Policy) -> Bool {
-    func refers(_ rules: [Rule]) -> Bool {
-      rules.contains { rule in
-        [rule.source, rule.destination].contains { entity in
-          entity.services != nil || entity.peers?.contains { if case .nodes = $0 { true } else { false } } ?? false
-        }
+    refers(policy.ingress) || refers(policy.egress)
+  }
+
+  /// Whether one of `rules` has a `nodes` peer or a `services` match.
+  func refers(_ rules: [Rule]) -> Bool {
+    rules.contains { rule in
+      [rule.source, rule.destination].contains { entity in
+        entity.services != nil || entity.peers?.contains { if case .nodes = $0 { true } else { false } } ?? false
       }
     }
-    return refers(policy.ingress) || refers(policy.egress)
   }
 
   func resolve(_ policy: inout Policy, warnings: inout [Diagnostic]) {
@@ -36,7 +47,7 @@ struct PolicyReferences {
 
   /// The rule with its references resolved: one rule, or, for a destination service, one per
   /// port its endpoints serve (alternatives with the same action and index).
-  private func resolve(_ original: Rule, warnings: inout [Diagnostic]) -> [Rule] {
+  func resolve(_ original: Rule, warnings: inout [Diagnostic]) -> [Rule] {
     var rule = original
     for peer in (rule.source.peers ?? []) + (rule.destination.peers ?? []) {
       guard case .nodes(let selector, _) = peer, !nodes.values.contains(where: { selector.matches($0.labels) })
