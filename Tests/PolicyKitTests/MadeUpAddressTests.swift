@@ -40,8 +40,11 @@ struct MadeUpAddressTests {
     let real = try #require(evaluator.trace(from: "prod/client", to: "prod/web", probe: probe("tcp/80")))
     #expect(real.outcome.verdict == .deny)
     #expect(real.madeUpAddresses(in: result.cluster, index: evaluator.index).isEmpty)
-    let cells = evaluator.cellsOnMadeUpAddresses(probe("tcp/80"))
+    let (cells, complete) = evaluator.cellsOnMadeUpAddresses(probe("tcp/80"))
     #expect(cells.map { "\($0.0) -> \($0.1)" } == ["prod/made-up -> prod/web"])
+    #expect(complete)
+    // With no budget left, the answer says it is partial.
+    #expect(evaluator.cellsOnMadeUpAddresses(probe("tcp/80"), budget: 0).complete == false)
   }
 
   @Test("without address rules, or without made-up addresses, nothing is flagged")
@@ -56,12 +59,12 @@ struct MadeUpAddressTests {
         - from: [{podSelector: {matchLabels: {app: client}}}]
       """
     let bySelector = Evaluator(cluster: inventory.load(selectorOnly).cluster)
-    #expect(bySelector.cellsOnMadeUpAddresses(probe("tcp/80")).isEmpty)
+    #expect(bySelector.cellsOnMadeUpAddresses(probe("tcp/80")).cells.isEmpty)
     let realAddresses = Inventory()
       .namespace("prod")
       .pod("prod/client", labels: ["app": "client"], ip: "10.0.1.2")
       .pod("prod/web", labels: ["app": "web"], ip: "10.0.1.4")
       .load(denyPodCIDR)
-    #expect(Evaluator(cluster: realAddresses.cluster).cellsOnMadeUpAddresses(probe("tcp/80")).isEmpty)
+    #expect(Evaluator(cluster: realAddresses.cluster).cellsOnMadeUpAddresses(probe("tcp/80")).cells.isEmpty)
   }
 }

@@ -6,9 +6,9 @@ import PolicyKit
 enum MadeUpAddressNote {
   /// The note for `evaluator`'s cells among `rows` and `columns`, or nil when there is none.
   static func text(_ evaluator: Evaluator, _ probe: Probe, rows: [Int], columns: [Int]) -> String? {
-    let cells = evaluator.cellsOnMadeUpAddresses(probe, rows: rows, columns: columns)
+    let (cells, complete) = evaluator.cellsOnMadeUpAddresses(probe, rows: rows, columns: columns)
     guard let first = cells.first else { return nil }
-    let count = cells.count == 1 ? "1 cell rests" : "\(cells.count) cells rest"
+    let count = (complete ? "" : "at least ") + (cells.count == 1 ? "1 cell rests" : "\(cells.count) cells rest")
     return
       "\(count) on a made-up address (a pod without status.podIP, given one in --pod-cidr, checked by an ipBlock, nets or networks rule), e.g. \(first.0.visible) -> \(first.1.visible); `matrix-tui trace` says which address and rule"
   }

@@ -58,26 +58,31 @@ extension EntityMatch {
 extension Evaluator {
   /// The cells (source and destination ids) whose trace for `probe` checks a made-up address
   /// against a rule's address criterion, among `rows` and `columns` (endpoint positions; nil:
-  /// all). Only the rows and columns of endpoints with a made-up address are traced, and
-  /// nothing when no rule names an address, so a cluster of real addresses costs nothing.
-  public func cellsOnMadeUpAddresses(_ probe: Probe, rows: [Int]? = nil, columns: [Int]? = nil) -> [(
-    String, String
-  )] {
-    guard !self.endpoints.cidrs.isEmpty else { return [] }
+  /// all), and whether every candidate cell was looked at. Only the rows and columns of
+  /// endpoints with a made-up address are traced, at most `budget` cells (hand-written
+  /// manifests are small; a dump of a cluster has real addresses), and nothing when no rule
+  /// names an address, so a cluster of real addresses costs nothing.
+  public func cellsOnMadeUpAddresses(
+    _ probe: Probe, rows: [Int]? = nil, columns: [Int]? = nil, budget: Int = 20_000
+  ) -> (cells: [(String, String)], complete: Bool) {
+    guard !self.endpoints.cidrs.isEmpty else { return ([], true) }
     let endpoints = cluster.endpoints
-    guard endpoints.contains(where: \.hasSyntheticAddress) else { return [] }
+    guard endpoints.contains(where: \.hasSyntheticAddress) else { return ([], true) }
     let rows = rows ?? Array(endpoints.indices)
     let columns = columns ?? Array(endpoints.indices)
     var cells: [(String, String)] = []
+    var traced = 0
     for row in rows {
       for column in columns where row != column {
-        guard endpoints[row].hasSyntheticAddress || endpoints[column].hasSyntheticAddress,
-          let trace = trace(from: endpoints[row].id, to: endpoints[column].id, probe: probe),
+        guard endpoints[row].hasSyntheticAddress || endpoints[column].hasSyntheticAddress else { continue }
+        guard traced < budget else { return (cells, false) }
+        traced += 1
+        guard let trace = trace(from: endpoints[row].id, to: endpoints[column].id, probe: probe),
           !trace.madeUpAddresses(in: cluster, index: index).isEmpty
         else { continue }
         cells.append((endpoints[row].id, endpoints[column].id))
       }
     }
-    return cells
+    return (cells, true)
   }
 }
