@@ -20,6 +20,8 @@ import Testing
           return selector.matches(endpoint, namespaceLabels: { cluster.namespaceLabels($0) }, asPeer: true)
         case .block(let cidr, let except):
           return inside([cidr]) && !inside(except)
+        case .nodes(_, let nodes):
+          return inside(nodes.addresses)
         }
       }
       if !any { return false }

@@ -288,11 +288,11 @@ let badInputs: [BadInput] = [
   BadInput(
     name: "policy in a tier that does not exist",
     yaml: """
-      1️⃣apiVersion: projectcalico.org/v3
+      apiVersion: projectcalico.org/v3
       kind: GlobalNetworkPolicy
       metadata: {name: p}
       spec:
-        tier: nowhere
+        tier: 1️⃣nowhere
         selector: all()
       """,
     fragment:

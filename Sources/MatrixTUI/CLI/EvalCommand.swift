@@ -69,6 +69,9 @@ struct EvalCommand: Subcommand {
     case .summary: writeOut(text.summary())
     case .html, .svg, .dot: writePicture(text, probe: options.isAnyProbe ? nil : prepared.probe)
     }
+    if !options.isAnyProbe {
+      MadeUpAddressNote.print(evaluator, prepared.probe, rows: text.rows, columns: text.columns)
+    }
   }
 
   /// The page, the SVG or the graph, written as it is made.

@@ -42,6 +42,14 @@ struct TraceText {
     ]
     lines += side(cell.egress, cell)
     lines += side(cell.ingress, cell)
+    for use in cell.madeUpAddresses(in: evaluator.cluster, index: evaluator.index) {
+      lines.append(
+        TraceLine(
+          indent: 1,
+          text:
+            "the address \(use.address) is made up: \(use.endpointID.visible) has no status.podIP, so it was given one in --pod-cidr, and \(use.rule.label) checks it by address (the cluster gives the pod an address of its own)",
+          tone: .muted, location: use.rule.location))
+    }
     return lines
   }
 
@@ -99,7 +107,9 @@ struct TraceText {
     case .rule(let rule, let matched, let mismatch):
       let what = "\(rule.label) \(rule.action.rawValue)"
       if matched {
-        return TraceLine(indent: 4, text: "\(what): matches", tone: tone(rule.action), location: rule.location)
+        return TraceLine(
+          indent: 4, text: "\(what): matches\(ServiceWords.matched(rule).visible)", tone: tone(rule.action),
+          location: rule.location)
       }
       return TraceLine(
         indent: 4, text: "\(what): \(explain(mismatch, rule, cell).visible)", tone: .muted,
@@ -167,6 +177,8 @@ struct TraceText {
       side == .ingress ? ("source", rule.source, source) : ("destination", rule.destination, destination)
     }
     switch mismatch {
+    case .ipProtocol where rule.destination.services != nil:
+      return ServiceWords.otherProtocol(rule, cell.probe.ipProtocol)
     case .ipProtocol:
       return "protocol \(rule.protocols.text ?? "any") does not match \(cell.probe.ipProtocol.rawValue)"
     case .ipVersion:
@@ -175,8 +187,14 @@ struct TraceText {
       let (name, entity, endpoint) = end(side)
       let peers = (entity.peers ?? []).map(\.summary)
       let wanted = peers.isEmpty ? "nothing" : peers.joined(separator: " or ")
+      if let endpoint, let words = PeerWords.unaddressedHost(name, entity, endpoint, evaluator.cluster) {
+        return words
+      }
       let who = endpoint.map { "\($0.id) (\(DecisionText.labels($0)))" } ?? "?"
       return "\(name) \(wanted) does not match \(who)"
+    case .nets(let side) where end(side).1.services != nil:
+      let (name, entity, endpoint) = end(side)
+      return ServiceWords.notAnEndpoint(name, entity, rule, endpoint?.address)
     case .nets(let side):
       let (name, entity, endpoint) = end(side)
       let nets = (entity.nets ?? []).map(\.description).joined(separator: ", ")

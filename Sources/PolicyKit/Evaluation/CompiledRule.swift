@@ -210,6 +210,10 @@ struct CompiledEnd: Sendable {
           var bits = classIndex.holding(cidr)
           for inner in except { bits.subtract(classIndex.holding(inner)) }
           any.formUnion(bits)
+        case .nodes(_, let nodes):
+          // By address, as implementations match nodes: the nodes' host endpoints (with
+          // their node's address) and host-networked pods.
+          for address in nodes.addresses { any.formUnion(classIndex.holding(address)) }
         }
       }
       return any

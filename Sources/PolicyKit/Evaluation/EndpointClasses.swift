@@ -148,9 +148,12 @@ public struct EndpointClasses: Sendable {
       for cidr in entity.nets ?? [] { body(cidr) }
       for cidr in entity.notNets { body(cidr) }
       for peer in entity.peers ?? [] {
-        if case .block(let cidr, let except) = peer {
+        switch peer {
+        case .block(let cidr, let except):
           body(cidr)
           except.forEach(body)
+        case .nodes(_, let nodes): nodes.addresses.forEach(body)
+        case .endpoints: break
         }
       }
     }

@@ -74,6 +74,8 @@ extension FileDecoder {
     var policy = Policy(
       id: PolicyID(kind: kind, namespace: namespace, name: name), tier: tier, order: order,
       subject: subject, location: object.location)
+    policy.tierLocation = spec["tier"].map(context.location)
+    policy.orderLocation = spec["order"].map(context.location)
     if kind.isStaged { policy.stagedAction = stagedAction(spec, &context) }
     let scope: CalicoScope = namespace.map { .namespaced($0) } ?? .global
     policy.ingress = calicoRules(spec["ingress"], .ingress, scope, &context)
@@ -273,9 +275,7 @@ extension FileDecoder {
       entity.notPorts = calicoPorts(ports, "\(field).notPorts", &context) ?? []
     }
     if let services = node["services"] {
-      context.warning(
-        "`services` matches are not evaluated; the rule is read as if the field were absent",
-        at: services)
+      entity.services = calicoServices(services, in: node, field, scope, &context)
     }
     return entity
   }

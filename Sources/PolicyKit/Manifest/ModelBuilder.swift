@@ -28,6 +28,8 @@ enum DecodedObject: Sendable {
   case endpoint(Endpoint)
   case profile(Profile)
   case felix(FelixSettings)
+  case service(RawService)
+  case endpointSlice(RawEndpointSlice)
 }
 
 /// A decoded object with the key that makes it unique and where it was written.
@@ -81,7 +83,7 @@ extension Definition {
   /// Whether the object is part of the inventory (anything but policies and tiers).
   var isInventory: Bool {
     switch object {
-    case .policy, .tier: false
+    case .policy, .tier, .service, .endpointSlice: false
     default: true
     }
   }
@@ -142,7 +144,7 @@ extension Inventory {
     /// Whether `after` can take `before`'s place (noting a workload whose details changed).
     func compare(_ before: Definition, _ after: Definition) -> Bool {
       switch (before.object, after.object) {
-      case (.policy, .policy), (.tier, .tier): return true
+      case (.policy, .policy), (.tier, .tier), (.service, .service), (.endpointSlice, .endpointSlice): return true
       case (.workload(let a), .workload(let b)):
         guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
           a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
@@ -572,6 +574,8 @@ struct ModelBuilder {
   var cluster = Cluster()
   var workloads: [RawWorkload] = []
   var otherEndpoints: [Endpoint] = []
+  var services: [RawService] = []
+  var endpointSlices: [RawEndpointSlice] = []
   /// Where each kind/namespace/name was first defined, to report duplicates.
   var definitions: [String: SourceLocation] = [:]
   /// First place each undeclared namespace was referred to.
@@ -645,6 +649,8 @@ struct ModelBuilder {
       case .endpoint(let endpoint): otherEndpoints.append(endpoint)
       case .profile(let profile): cluster.profiles[profile.name] = profile
       case .felix(let felix): cluster.felix = felix
+      case .service(let service): services.append(service)
+      case .endpointSlice(let slice): endpointSlices.append(slice)
       }
     }
   }
@@ -698,6 +704,9 @@ struct ModelBuilder {
     }
     diagnostics += built.diagnostics
     validatePolicyTiers()
+    cluster.services = ServiceCatalog.services(services, slices: endpointSlices, endpoints: cluster.endpoints)
+    diagnostics += PolicyReferences.resolve(&cluster)
+    diagnostics += PolicyReferences.samePriorityWarnings(cluster.policies)
     // Sort ids (or take the last load's order over when the same policies came in the same
     // order), then move each policy once (policies are large values).
     let ids = cluster.policies.indices.map { cluster.policies[$0].id }
@@ -907,7 +916,7 @@ struct ModelBuilder {
       diagnostics.append(
         .error(
           "\(policy.id.kind.rawValue) `\(policy.id.qualifiedName)` names tier `\(policy.tier)`, which does not exist; the policy is not applied",
-          at: policy.location))
+          at: policy.tierLocation ?? policy.location))
       return false
     }
   }

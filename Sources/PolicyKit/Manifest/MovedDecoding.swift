@@ -55,6 +55,8 @@ struct PlaceMove {
       return .workload(workload)
     case .policy(var policy):
       policy.location = self(policy.location)
+      policy.tierLocation = self(policy.tierLocation)
+      policy.orderLocation = self(policy.orderLocation)
       policy.ingress = self(policy.ingress)
       policy.egress = self(policy.egress)
       return .policy(policy)
@@ -72,6 +74,12 @@ struct PlaceMove {
     case .felix(var felix):
       felix.location = self(felix.location)
       return .felix(felix)
+    case .service(var service):
+      service.location = self(service.location)
+      return .service(service)
+    case .endpointSlice(var slice):
+      slice.location = self(slice.location)
+      return .endpointSlice(slice)
     }
   }
 }

@@ -43,16 +43,13 @@ extension FileDecoder {
       }
     }
     context.checkFields(spec, ["priority", "subject", "ingress", "egress", "tier"], in: "\(object.kind) spec")
-    guard let subject = npaSubject(spec["subject"], &context) else {
-      if spec["subject"] == nil { context.error("`\(object.kind)` needs a `subject`", at: spec) }
-      context.diagnostics.append(
-        Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
-      return
-    }
+    // (Decoded on after a bad subject, so that every error is reported at once.)
+    let subject = npaSubject(spec["subject"], in: spec, kind: object.kind, &context)
     var policy = Policy(
       id: PolicyID(kind: kind, namespace: nil, name: object.name), tier: tier, order: order,
-      subject: subject, location: object.location)
+      subject: subject ?? EndpointSelector(.all, namespaces: .any), location: object.location)
     policy.sortName = object.name
+    policy.orderLocation = spec["priority"].map(context.location)
     for direction in Direction.allCases {
       let field = direction.rawValue
       let items = context.list(spec[field], "spec.\(field)") ?? []
@@ -72,7 +69,7 @@ extension FileDecoder {
         policy.appliesToEgress = spec[field] != nil
       }
     }
-    guard !context.failed else {
+    guard !context.failed, subject != nil else {
       context.diagnostics.append(
         Diagnostic(.note, "\(object.kind) `\(object.name)` is not applied because of its errors", at: object.location))
       return
@@ -81,24 +78,30 @@ extension FileDecoder {
       "npa/\(object.kind)//\(object.name)", "\(object.kind) `\(object.name)`", at: object.location, .policy(policy))
   }
 
-  /// `subject: {namespaces: LabelSelector}` or `{pods: {namespaceSelector, podSelector}}`.
+  /// `subject: {namespaces: LabelSelector}` or `{pods: {namespaceSelector, podSelector}}`:
+  /// exactly one of them, as the API server's schema requires (`minProperties` and
+  /// `maxProperties` 1).
   private mutating func npaSubject(
-    _ node: YAMLNode?, _ context: inout DecodeContext
+    _ node: YAMLNode?, in spec: YAMLNode, kind: String, _ context: inout DecodeContext
   ) -> EndpointSelector? {
-    guard let node, context.mapping(node, "subject") != nil else { return nil }
+    guard let node else {
+      context.error("`\(kind)` needs a `subject`", at: spec)
+      return nil
+    }
+    if !node.isNull {
+      guard context.mapping(node, "subject") != nil else { return nil }
+    }
     context.checkFields(node, ["namespaces", "pods"], in: "`subject`")
+    guard context.exactlyOne(of: ["namespaces", "pods"], in: node, "`subject`") else { return nil }
     if let namespaces = node["namespaces"] {
       guard let selector = context.labelSelector(namespaces, "subject.namespaces") else { return nil }
       return EndpointSelector(.all, namespaces: .matching(selector))
     }
-    if let pods = node["pods"] {
-      guard let namespaces = context.labelSelector(pods["namespaceSelector"], "subject.pods.namespaceSelector"),
-        let podSelector = context.labelSelector(pods["podSelector"], "subject.pods.podSelector")
-      else { return nil }
-      return EndpointSelector(podSelector, namespaces: .matching(namespaces))
-    }
-    context.error("`subject` needs `namespaces` or `pods`", at: node)
-    return nil
+    let pods = node["pods"] ?? node
+    guard let namespaces = context.labelSelector(pods["namespaceSelector"], "subject.pods.namespaceSelector"),
+      let podSelector = context.labelSelector(pods["podSelector"], "subject.pods.podSelector")
+    else { return nil }
+    return EndpointSelector(podSelector, namespaces: .matching(namespaces))
   }
 
   /// One rule; a rule with several port protocols becomes several rules with the same index.
@@ -125,42 +128,7 @@ extension FileDecoder {
     }
     var rule = Rule(action: action, direction: direction, index: index, location: context.location(node))
     var unsupported: [String] = []
-    var peers: [Peer] = []
-    let peerItems = context.list(node[peerField], peerField) ?? []
-    if peerItems.isEmpty {
-      context.error("a rule needs at least one `\(peerField)` peer", at: node)
-    }
-    for peer in peerItems {
-      guard context.mapping(peer, peerField) != nil else { continue }
-      if let namespaces = peer["namespaces"] {
-        // v1alpha1 early drafts nested the selector as `namespaces.namespaceSelector`.
-        let selectorNode = namespaces["namespaceSelector"] ?? namespaces
-        if namespaces["sameLabels"] != nil || namespaces["notSameLabels"] != nil {
-          unsupported.append("`sameLabels`/`notSameLabels`")
-          continue
-        }
-        if let selector = context.labelSelector(selectorNode, "\(peerField).namespaces") {
-          peers.append(.endpoints(EndpointSelector(.all, namespaces: .matching(selector))))
-        }
-      } else if let pods = peer["pods"] {
-        let namespaceNode = pods["namespaceSelector"] ?? pods["namespaces"]?["namespaceSelector"]
-        if let namespaces = context.labelSelector(namespaceNode, "\(peerField).pods.namespaceSelector"),
-          let podSelector = context.labelSelector(pods["podSelector"], "\(peerField).pods.podSelector")
-        {
-          peers.append(.endpoints(EndpointSelector(podSelector, namespaces: .matching(namespaces))))
-        }
-      } else if let networks = peer["networks"], direction == .egress {
-        for (offset, text) in (context.stringList(networks, "networks") ?? []).enumerated() {
-          if let cidr = CIDR(text) {
-            peers.append(.block(cidr, except: []))
-          } else {
-            context.error("invalid CIDR `\(text)`", at: networks.sequence?[offset] ?? networks)
-          }
-        }
-      } else if let first = peer.mapping?.first?.key.scalar {
-        unsupported.append("`\(first)` peers")
-      }
-    }
+    let (peers, unsupportedPeers) = npaPeers(node, direction, isV1Alpha2: isV1Alpha2, &context)
     rule.peerSide.peers = peers
     var portGroups: [(IPProtocol?, [PortMatch]?)] = [(nil, nil)]
     if let ports = node["ports"] {
@@ -168,6 +136,16 @@ extension FileDecoder {
     } else if let protocols = node["protocols"] {
       portGroups = npaProtocols(protocols, &context, unsupported: &unsupported)
     }
+    if !unsupportedPeers.isEmpty, action == .allow, unsupported.isEmpty {
+      // Peers are alternatives: one that cannot be evaluated matches nothing, its siblings
+      // still match.
+      let what = unsupportedPeers.joined(separator: ", ")
+      context.warning(
+        "\(what) cannot be evaluated; \(peers.isEmpty ? "the rule" : "that peer") fails closed (it matches nothing)",
+        at: node)
+      if peers.isEmpty { rule.neverMatchesBecause = "it uses \(what), which fail closed" }
+    }
+    if action != .allow { unsupported += unsupportedPeers }
     if !unsupported.isEmpty {
       let what = unsupported.joined(separator: ", ")
       context.warning(
@@ -207,6 +185,7 @@ extension FileDecoder {
       }
     }
     for item in context.list(node, "ports") ?? [] {
+      guard context.exactlyOne(of: ["portNumber", "namedPort", "portRange"], in: item, "a port") else { continue }
       if let number = item["portNumber"] {
         let ipProtocol = protocolOf(number["protocol"], &context)
         if let port = context.integer(number["port"], "portNumber.port", in: 1...65535) {
@@ -229,8 +208,6 @@ extension FileDecoder {
             add(ipProtocol, .range(start, end))
           }
         }
-      } else {
-        context.error("a port needs `portNumber`, `namedPort` or `portRange`", at: item)
       }
     }
     return groups
@@ -243,6 +220,10 @@ extension FileDecoder {
     var groups: [(IPProtocol?, [PortMatch]?)] = []
     for item in context.list(node, "protocols") ?? [] {
       guard let entries = item.mapping else { continue }
+      if entries.count > 1 {
+        context.error("a `protocols` item must set exactly one protocol or named port", at: entries[1].key)
+        continue
+      }
       for (key, value) in entries {
         guard let name = key.scalar else { continue }
         if name == "destinationNamedPort" {
@@ -255,6 +236,7 @@ extension FileDecoder {
         }
         var ports: [PortMatch]?
         if let port = value["destinationPort"] {
+          guard context.exactlyOne(of: ["number", "range"], in: port, "`destinationPort`") else { continue }
           if let number = context.integer(port["number"], "destinationPort.number", in: 1...65535) {
             ports = [.range(number, number)]
           } else if let range = port["range"],

@@ -6,6 +6,8 @@ extension FileDecoder {
     case ("", "Pod"): decodeWorkload(object, template: object.node, &context)
     case ("", "Node"): decodeNode(object, &context)
     case ("", "ServiceAccount"): decodeServiceAccount(object, &context)
+    case ("", "Service"): decodeService(object, &context)
+    case ("discovery.k8s.io", "EndpointSlice"): decodeEndpointSlice(object, &context)
     case ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
       ("apps", "DaemonSet"), ("apps", "ReplicaSet"), ("batch", "Job"):
       decodeWorkload(object, template: object.node["spec"]?["template"], &context)

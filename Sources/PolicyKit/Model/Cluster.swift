@@ -137,6 +137,8 @@ public struct Cluster: Sendable {
   public var felix: FelixSettings = .defaults
   /// Pods and workloads that make no endpoint, by namespace, name and kind.
   public var leftOut: [LeftOutObject] = []
+  /// Services by `namespace/name`, with their endpoints (for Calico `services` matches).
+  public var services: [String: Service] = [:]
 
   /// An empty cluster with the built-in tiers.
   public init() {

@@ -101,6 +101,10 @@ public struct Policy: Hashable, Sendable, Identifiable {
   public var sortName: String
   /// Where it was written.
   public var location: SourceLocation
+  /// Where its tier was named (nil: the default tier, or a tier its kind implies).
+  public var tierLocation: SourceLocation?
+  /// Where its order (`order`, `priority`) was written.
+  public var orderLocation: SourceLocation?
 
   /// Creates a policy with no rules.
   public init(

@@ -31,6 +31,10 @@ public enum Peer: Hashable, Sendable {
   case endpoints(EndpointSelector)
   /// Addresses in `cidr` but not in any of `except` (Kubernetes `ipBlock`).
   case block(CIDR, except: [CIDR])
+  /// The nodes whose labels match (a Network Policy API `nodes` peer), matched by their
+  /// addresses (as the loader found them in the cluster's Node objects): their host
+  /// endpoints, which have those addresses.
+  case nodes(Selector, NodeSet)
 
   /// A readable form for traces.
   public var summary: String {
@@ -39,7 +43,24 @@ public enum Peer: Hashable, Sendable {
     case .block(let cidr, let except):
       except.isEmpty
         ? "ipBlock \(cidr)" : "ipBlock \(cidr) except \(except.map(\.description).joined(separator: ", "))"
+    case .nodes(let selector, let nodes):
+      "nodes \(selector) (\(nodes.names.isEmpty ? "none" : nodes.names.joined(separator: ", ")))"
     }
+  }
+}
+
+/// The nodes a `nodes` peer selects, found when the cluster is put together: their names
+/// (their host endpoints are theirs) and their addresses.
+public struct NodeSet: Hashable, Sendable {
+  /// The nodes' names, sorted.
+  public var names: [String]
+  /// Their addresses, as single-address CIDRs.
+  public var addresses: [CIDR]
+
+  /// No node.
+  public init(names: [String] = [], addresses: [CIDR] = []) {
+    self.names = names
+    self.addresses = addresses
   }
 }
 
@@ -58,6 +79,9 @@ public struct EntityMatch: Hashable, Sendable {
   public var ports: [PortMatch]?
   /// The port must match none of these.
   public var notPorts: [PortMatch] = []
+  /// A Calico `services` match: the service's endpoints (and, for a destination, the ports
+  /// they serve), which the loader writes into `nets`, `ports` and the protocol.
+  public var services: ServiceReference?
 
   /// No constraint at all.
   public init() {}
