@@ -16,7 +16,7 @@ import Testing
 
     """
 
-  private func anp(_ name: String, subject: String) -> String {
+  private func anp(_ name: String, subject: String, action: String = "Deny") -> String {
     """
     apiVersion: policy.networking.k8s.io/v1alpha1
     kind: AdminNetworkPolicy
@@ -25,7 +25,7 @@ import Testing
       priority: 5
       subject: \(subject)
       ingress:
-      - action: Deny
+      - action: \(action)
         from: [{namespaces: {}}]
 
     """
@@ -54,7 +54,8 @@ import Testing
     defer { dir.remove() }
     let file = try dir.write(
       "anp.yaml",
-      pods + "---\n" + anp("b", subject: "{namespaces: {}}") + "---\n" + anp("a", subject: "{namespaces: {}}"))
+      pods + "---\n" + anp("b", subject: "{namespaces: {}}") + "---\n"
+        + anp("a", subject: "{namespaces: {}}", action: "Allow"))
     let result = try Subprocess.matrixTUI(["eval", file, "--format", "summary"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("warning: AdminNetworkPolicy `b` has priority 5, as AdminNetworkPolicy `a` does"))

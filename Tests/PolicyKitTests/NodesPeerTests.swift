@@ -137,14 +137,17 @@ struct NodesPeerTests {
     #expect(verdict(result, "prod/client", "host/host-a") == .deny)
   }
 
-  @Test("an Allow whose only other peer cannot be evaluated still matches its pods peer")
+  // v1alpha2 `ClusterNetworkPolicyEgressPeer`: a peer with no field the implementation knows
+  // makes an Accept rule "match no traffic", whatever its other peers.
+  @Test("a peer of an unknown kind fails the whole Allow rule closed, its pods peer with it")
   func unsupportedSibling() throws {
     let result = nodesInventory().load(
       clientEgress(
         "Allow", "[{futurePeers: {}}, {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}]"))
-    #expect(verdict(result, "prod/client", "prod/db") == .allow)
-    #expect(verdict(result, "prod/client", "prod/web") == .deny)
+    let toDB = try #require(cell(result, "prod/client", "prod/db"))
+    #expect(toDB.outcome.verdict == .deny)
+    #expect(summary(toDB.egress.decider) == "AdminNetworkPolicy/client-egress egress[1] (Deny) in tier kube-admin")
     let warning = try #require(result.diagnostics.first { $0.message.contains("`futurePeers` peers") })
-    #expect(warning.message.contains("that peer fails closed (it matches nothing)"))
+    #expect(warning.message.contains("the rule fails closed (it matches nothing)"))
   }
 }

@@ -82,6 +82,29 @@ struct ServiceMatchTests {
     #expect(verdict(result, "prod/client", "prod/db", "tcp/5432") == .deny)
   }
 
+  @Test("an EndpointSlice port without a number serves nothing to a destination match (Felix's service index)")
+  func slicePortWithoutNumber() {
+    let slice = """
+      apiVersion: discovery.k8s.io/v1
+      kind: EndpointSlice
+      metadata:
+        name: db-any
+        namespace: prod
+        labels: {kubernetes.io/service-name: db}
+      addressType: IPv4
+      endpoints:
+      - addresses: [10.0.1.3]
+      ports:
+      - {name: any, protocol: TCP}
+      """
+    let result = pods.with(dbService).with(slice).load(clientEgress("{services: {name: db}}"))
+    #expect(result.cluster.services["prod/db"]?.backends.first?.ports == [])
+    #expect(verdict(result, "prod/client", "prod/db", "tcp/5432") == .deny)
+    #expect(
+      result.cluster.policies.first?.egress.first?.neverMatchesBecause
+        == "no endpoint of service prod/db has a numbered port")
+  }
+
   @Test("a source service is its endpoints' addresses, at any port of the destination")
   func source() {
     let policy = """

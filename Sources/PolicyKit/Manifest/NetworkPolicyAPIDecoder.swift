@@ -136,16 +136,10 @@ extension FileDecoder {
     } else if let protocols = node["protocols"] {
       portGroups = npaProtocols(protocols, &context, unsupported: &unsupported)
     }
-    if !unsupportedPeers.isEmpty, action == .allow, unsupported.isEmpty {
-      // Peers are alternatives: one that cannot be evaluated matches nothing, its siblings
-      // still match.
-      let what = unsupportedPeers.joined(separator: ", ")
-      context.warning(
-        "\(what) cannot be evaluated; \(peers.isEmpty ? "the rule" : "that peer") fails closed (it matches nothing)",
-        at: node)
-      if peers.isEmpty { rule.neverMatchesBecause = "it uses \(what), which fail closed" }
-    }
-    if action != .allow { unsupported += unsupportedPeers }
+    // A peer of a kind the matrix does not know (a newer API's) fails the whole rule closed,
+    // as the API asks ("treat the rule as matching no traffic"; for Deny and Pass, as a Deny
+    // of everything); the peers it knows are alternatives, none switching off another.
+    unsupported += unsupportedPeers
     if !unsupported.isEmpty {
       let what = unsupported.joined(separator: ", ")
       context.warning(

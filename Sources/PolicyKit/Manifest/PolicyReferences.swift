@@ -107,12 +107,15 @@ struct PolicyReferences {
       copy.destination.nets = served[port]
       copy.protocols.only = [port.ipProtocol]
       copy.protocols.text = copy.protocols.text ?? port.ipProtocol.rawValue
-      copy.destination.ports = port.port.map { [.range($0, $0)] }
+      copy.destination.ports = [.range(port.port, port.port)]
       rules.append(copy)
     }
     if rules.isEmpty {
       var copy = rule
-      copy.neverMatchesBecause = "no endpoint of service \(service.id) serves a port of its protocol"
+      copy.neverMatchesBecause =
+        served.isEmpty
+        ? "no endpoint of service \(service.id) has a numbered port"
+        : "no endpoint of service \(service.id) serves a port of the rule's protocol"
       return [copy]
     }
     return rules

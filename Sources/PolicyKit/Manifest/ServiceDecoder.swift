@@ -73,8 +73,10 @@ extension FileDecoder {
     var ports: [ServicePort] = []
     for item in context.list(object.node["ports"], "ports") ?? [] {
       guard let ipProtocol = serviceProtocol(item["protocol"], &context) else { continue }
-      let number = context.integer(item["port"], "ports.port", in: 1...65535)
-      ports.append(ServicePort(ipProtocol, number))
+      // (A port without a number makes no IP set member in Felix's service index.)
+      if let number = context.integer(item["port"], "ports.port", in: 1...65535) {
+        ports.append(ServicePort(ipProtocol, number))
+      }
     }
     let slice = RawEndpointSlice(
       namespace: namespace, service: object.labels["kubernetes.io/service-name"], addresses: addresses,

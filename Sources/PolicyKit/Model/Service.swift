@@ -29,8 +29,8 @@ public struct Service: Hashable, Sendable {
 public struct ServiceBackend: Hashable, Sendable {
   /// The address.
   public var address: IPAddress
-  /// The ports (a nil number: every port of the protocol, as an EndpointSlice port without
-  /// one says).
+  /// The ports (an EndpointSlice port without a number gives none: Felix puts no member in
+  /// the service's IP set for it).
   public var ports: [ServicePort]
 
   /// Creates a backend.
@@ -43,16 +43,16 @@ public struct ServiceBackend: Hashable, Sendable {
 /// A protocol and port an endpoint serves.
 public struct ServicePort: Hashable, Sendable, Comparable {
   public var ipProtocol: IPProtocol
-  public var port: Int?
+  public var port: Int
 
   /// Creates a port.
-  public init(_ ipProtocol: IPProtocol, _ port: Int?) {
+  public init(_ ipProtocol: IPProtocol, _ port: Int) {
     self.ipProtocol = ipProtocol
     self.port = port
   }
 
   public static func < (a: ServicePort, b: ServicePort) -> Bool {
-    (a.ipProtocol.rawValue, a.port ?? 0) < (b.ipProtocol.rawValue, b.port ?? 0)
+    (a.ipProtocol.rawValue, a.port) < (b.ipProtocol.rawValue, b.port)
   }
 }
 
