@@ -1,3 +1,58 @@
+// MARK: - What a rule matches on, as written
+
+// A rule's criteria live here, beside their compiled form: a new criterion is a field of
+// `EntityMatch` or `ProtocolMatch`, compiled and checked in `CompiledRule`, with a `Mismatch`
+// case that the trace puts into words.
+
+/// The criteria a rule puts on one end of a connection (source or destination); all of them
+/// must hold.
+public struct EntityMatch: Hashable, Sendable {
+  /// Alternatives, any of which must match (nil: no constraint; empty: matches nothing).
+  public var peers: [Peer]?
+  /// The address must lie in one of these (nil: no constraint).
+  public var nets: [CIDR]?
+  /// The address must lie in none of these.
+  public var notNets: [CIDR] = []
+  /// The endpoint must not match this.
+  public var notSelector: EndpointSelector?
+  /// The port must match one of these (nil: any port).
+  public var ports: [PortMatch]?
+  /// The port must match none of these.
+  public var notPorts: [PortMatch] = []
+  /// A Calico `services` match: the service's endpoints (and, for a destination, the ports
+  /// they serve), which the loader writes into `nets`, `ports` and the protocol.
+  public var services: ServiceReference?
+
+  /// No constraint at all.
+  public init() {}
+}
+
+/// Which protocols a rule accepts.
+public struct ProtocolMatch: Hashable, Sendable {
+  /// Accepted protocols (nil: any). An empty set (e.g. `ICMP`) matches no probe.
+  public var only: Set<IPProtocol>?
+  /// Rejected protocols.
+  public var excluded: Set<IPProtocol> = []
+  /// The protocol as written, for traces (`TCP`, `ICMP`, `!UDP`).
+  public var text: String?
+
+  /// Any protocol.
+  public init() {}
+}
+
+/// One port constraint: a range of numbers or a named port resolved on the endpoint.
+public enum PortMatch: Hashable, Sendable, CustomStringConvertible {
+  case range(Int, Int)
+  case named(String)
+
+  public var description: String {
+    switch self {
+    case .range(let low, let high): low == high ? "\(low)" : "\(low)-\(high)"
+    case .named(let name): name
+    }
+  }
+}
+
 /// One rule of a policy or profile, of any manifest kind, compiled against the endpoint
 /// classes once, when the evaluator is prepared: everything matching needs.
 ///

@@ -12,19 +12,6 @@ public enum Direction: String, Hashable, Sendable, CaseIterable {
   case egress
 }
 
-/// One port constraint: a range of numbers or a named port resolved on the endpoint.
-public enum PortMatch: Hashable, Sendable, CustomStringConvertible {
-  case range(Int, Int)
-  case named(String)
-
-  public var description: String {
-    switch self {
-    case .range(let low, let high): low == high ? "\(low)" : "\(low)-\(high)"
-    case .named(let name): name
-    }
-  }
-}
-
 /// One alternative of a rule's peer list.
 public enum Peer: Hashable, Sendable {
   /// Endpoints chosen by labels and namespaces.
@@ -62,42 +49,6 @@ public struct NodeSet: Hashable, Sendable {
     self.names = names
     self.addresses = addresses
   }
-}
-
-/// The criteria a rule puts on one end of a connection (source or destination); all of them
-/// must hold.
-public struct EntityMatch: Hashable, Sendable {
-  /// Alternatives, any of which must match (nil: no constraint; empty: matches nothing).
-  public var peers: [Peer]?
-  /// The address must lie in one of these (nil: no constraint).
-  public var nets: [CIDR]?
-  /// The address must lie in none of these.
-  public var notNets: [CIDR] = []
-  /// The endpoint must not match this.
-  public var notSelector: EndpointSelector?
-  /// The port must match one of these (nil: any port).
-  public var ports: [PortMatch]?
-  /// The port must match none of these.
-  public var notPorts: [PortMatch] = []
-  /// A Calico `services` match: the service's endpoints (and, for a destination, the ports
-  /// they serve), which the loader writes into `nets`, `ports` and the protocol.
-  public var services: ServiceReference?
-
-  /// No constraint at all.
-  public init() {}
-}
-
-/// Which protocols a rule accepts.
-public struct ProtocolMatch: Hashable, Sendable {
-  /// Accepted protocols (nil: any). An empty set (e.g. `ICMP`) matches no probe.
-  public var only: Set<IPProtocol>?
-  /// Rejected protocols.
-  public var excluded: Set<IPProtocol> = []
-  /// The protocol as written, for traces (`TCP`, `ICMP`, `!UDP`).
-  public var text: String?
-
-  /// Any protocol.
-  public init() {}
 }
 
 /// One rule of a policy or profile, in the one model every manifest kind converts to.
