@@ -120,180 +120,10 @@ public struct Inventory: Sendable {
 }
 
 extension Inventory {
-  /// The inventory after `edits` (each file's decoding before and after), when they changed
-  /// only what pods and workloads say about themselves that needs no other object to be made
-  /// again (labels, service account, node, named ports and place), host endpoints' and network
-  /// sets' own details (not their addresses), or added or removed pods (when every workload is
-  /// a pod, and no other pod's made-up address would move). Those endpoints are made again,
-  /// added or removed; every other endpoint, id and address stays. Nil when anything else
-  /// changed (an object renamed or readdressed, any other inventory object edited, a new
-  /// warning, or a diagnostic of the inventory lies in an edited file).
-  func patched(
-    _ edits: [(path: String, old: FileDecoding, new: FileDecoding)], parts: [Part], pool: CIDR
-  ) -> Inventory? {
-    let positions = workloadPositions ?? Self.workloadPositions(endpoints)
-    var changed: [Int: RawWorkload] = [:]
-    /// Workloads that only moved to other lines: their endpoints take the new place, nothing
-    /// an evaluation sees changes.
-    var moved: [Int: SourceLocation] = [:]
-    /// Host endpoints and network sets edited, as decoded.
-    var others: [Int: Endpoint] = [:]
-    var added: [RawWorkload] = []
-    var removed: Set<Int> = []
-    let files = Set(edits.map(\.path))
-    /// Whether `after` can take `before`'s place (noting a workload whose details changed).
-    func compare(_ before: Definition, _ after: Definition) -> Bool {
-      switch (before.object, after.object) {
-      case (.policy, .policy), (.tier, .tier), (.service, .service), (.endpointSlice, .endpointSlice): return true
-      case (.workload(let a), .workload(let b)):
-        guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
-          a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
-          (a.leftOut == nil) == (b.leftOut == nil)
-        else { return false }
-        let same =
-          a.labels == b.labels && a.serviceAccount == b.serviceAccount && a.nodeName == b.nodeName
-          && a.namedPorts == b.namedPorts
-        if same && a.location == b.location { return true }
-        // A template dropped for its pods has no endpoint (and stays dropped: the owners
-        // did not change).
-        if let position = positions[Self.workloadKey(b.kind, b.namespace, b.name)] {
-          if same { moved[position] = b.location } else { changed[position] = b }
-        }
-        return true
-      case (.namespace(let a), .namespace(let b)): return a == b
-      case (.node(let a), .node(let b)): return a == b
-      case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): return a == b && x == y
-      case (.endpoint(let a), .endpoint(let b)):
-        if a == b { return true }
-        guard a.id == b.id, a.kind == b.kind, let position = endpoints.firstIndex(where: { $0.id == b.id }) else {
-          return false
-        }
-        others[position] = b
-        return true
-      case (.profile(let a), .profile(let b)): return a == b
-      case (.felix(let a), .felix(let b)): return a == b
-      default: return false
-      }
-    }
-    for (_, old, new) in edits {
-      // Each new definition's index among the old ones: pieces taken over (wherever they now
-      // are) gave the same definitions; the others are matched by key.
-      var oldIndex = [Int](repeating: -1, count: new.definitions.count)
-      var takenOver = [Bool](repeating: false, count: old.definitions.count)
-      var spans: [UInt64: Range<Int>] = [:]
-      for span in old.spans { spans[span.token] = span.definitions }
-      for span in new.spans {
-        guard let range = spans[span.token], range.count == span.definitions.count else { continue }
-        for (before, after) in zip(range, span.definitions) {
-          oldIndex[after] = before
-          takenOver[before] = true
-        }
-      }
-      var byKey: [String: Int] = [:]
-      for index in old.definitions.indices where !takenOver[index] {
-        guard byKey.updateValue(index, forKey: old.definitions[index].key) == nil else { return nil }
-      }
-      var lastWorkload = -1
-      for index in new.definitions.indices {
-        if oldIndex[index] < 0 {
-          if let match = byKey.removeValue(forKey: new.definitions[index].key) {
-            guard compare(old.definitions[match], new.definitions[index]) else { return nil }
-            oldIndex[index] = match
-          } else {
-            // A new pod (one defined elsewhere, or twice here, is not).
-            guard case .workload(let pod) = new.definitions[index].object, pod.kind == "Pod",
-              pod.leftOut == nil, positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
-            else { return nil }
-            added.append(pod)
-            continue
-          }
-        }
-        // Workloads keep their order: the first in the files has the first choice of a
-        // made-up address.
-        if new.definitions[index].isWorkload {
-          guard oldIndex[index] > lastWorkload else { return nil }
-          lastWorkload = oldIndex[index]
-        }
-      }
-      for index in byKey.values {
-        guard case .workload(let pod) = old.definitions[index].object,
-          let position = positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)]
-        else { return nil }
-        removed.insert(position)
-      }
-    }
-    // Pods added or removed: templates could stand in for them, or give up their place.
-    guard (added.isEmpty && removed.isEmpty) || onlyPods else { return nil }
-    // Duplicates and warnings of the inventory point at places that may have moved.
-    for diagnostic in diagnostics {
-      if let location = diagnostic.location, files.contains(location.file) { return nil }
-      if diagnostic.notes.contains(where: { $0.location.map { files.contains($0.file) } ?? false }) { return nil }
-    }
-    var context = Cluster()
-    context.namespaces = namespaces
-    context.serviceAccountLabels = serviceAccountLabels
-    context.nodes = nodes
-    context.profiles = profiles
-    var patched = self
-    patched.parts = parts
-    patched.leftOut = leftOut(after: edits.map(\.new), in: files)
-    for (position, location) in moved { patched.endpoints[position].location = location }
-    for (position, decoded) in others {
-      // The same addresses (made-up ones depend on them), and no new warning.
-      var warned = false
-      let endpoint = ModelBuilder.finished(decoded, in: context) { _ in warned = true }
-      guard !warned, endpoint.addresses == endpoints[position].addresses else { return nil }
-      patched.endpoints[position] = endpoint
-    }
-    for (position, workload) in changed {
-      let before = endpoints[position]
-      var endpoint = ModelBuilder.workloadEndpoint(
-        workload, id: before.id, inherited: InheritedLabels(workload, in: context))
-      endpoint.addresses = before.addresses
-      endpoint.hasSyntheticAddress = before.hasSyntheticAddress
-      patched.endpoints[position] = endpoint
-    }
-    // (`changed` names the endpoints an evaluation sees differently: not those only moved.)
-    patched.workloadPositions = positions
-    guard !added.isEmpty || !removed.isEmpty else {
-      patched.revision = EndpointRevision(base: revision.token, changed: (Array(changed.keys) + others.keys).sorted())
-      return patched
-    }
-    guard let addedEndpoints = addressed(added, removing: removed, pool: pool, context: context) else { return nil }
-    // The list again, sorted as `ModelBuilder.finish` sorts it: the added pods put in place.
-    let sorted = addedEndpoints.sorted { Self.order($0) < Self.order($1) }
-    var list: [Endpoint] = []
-    list.reserveCapacity(endpoints.count - removed.count + sorted.count)
-    var olderPosition: [Int32] = []
-    olderPosition.reserveCapacity(list.capacity)
-    var next = 0
-    var remade: [Int] = []
-    for index in patched.endpoints.indices where !removed.contains(index) {
-      while next < sorted.count, Self.order(sorted[next]) < Self.order(patched.endpoints[index]) {
-        remade.append(list.count)
-        list.append(sorted[next])
-        olderPosition.append(-1)
-        next += 1
-      }
-      if changed[index] != nil || others[index] != nil { remade.append(list.count) }
-      list.append(patched.endpoints[index])
-      olderPosition.append(Int32(index))
-    }
-    for endpoint in sorted[next...] {
-      remade.append(list.count)
-      list.append(endpoint)
-      olderPosition.append(-1)
-    }
-    patched.endpoints = list
-    patched.workloadPositions = nil
-    patched.revision = EndpointRevision(base: revision.token, changed: remade, olderPosition: olderPosition)
-    return patched
-  }
-
   /// The objects left out after the edits that gave `decodings` of `files`: those of the
   /// other files as they were, and those of the edited files as they now are (they have no
   /// endpoint to patch).
-  private func leftOut(after decodings: [FileDecoding], in files: Set<String>) -> [LeftOutObject] {
+  func leftOut(after decodings: [FileDecoding], in files: Set<String>) -> [LeftOutObject] {
     let edited = decodings.flatMap { decoding in
       decoding.definitions.compactMap { definition -> RawWorkload? in
         guard case .workload(let workload) = definition.object, workload.leftOut != nil else { return nil }
@@ -308,7 +138,7 @@ extension Inventory {
   /// build from scratch gives them; nil when that build would give any other endpoint
   /// another address (a made-up address that was taken, or one that skipped a removed
   /// endpoint's address).
-  private func addressed(
+  func addressed(
     _ pods: [RawWorkload], removing removed: Set<Int>, pool: CIDR, context: Cluster
   ) -> [Endpoint]? {
     let pool = AddressPool(pool)
@@ -358,7 +188,7 @@ extension Inventory {
   }
 
   /// Each workload endpoint's position, by kind, namespace and name.
-  private static func workloadPositions(_ endpoints: [Endpoint]) -> [String: Int] {
+  static func workloadPositions(_ endpoints: [Endpoint]) -> [String: Int] {
     var positions: [String: Int] = [:]
     positions.reserveCapacity(endpoints.count)
     for index in endpoints.indices {
@@ -370,7 +200,7 @@ extension Inventory {
     return positions
   }
 
-  private static func workloadKey(_ kind: String, _ namespace: String, _ name: String) -> String {
+  static func workloadKey(_ kind: String, _ namespace: String, _ name: String) -> String {
     "\(kind) \(namespace)/\(name)"
   }
 }
