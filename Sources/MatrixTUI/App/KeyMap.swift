@@ -193,10 +193,12 @@ enum KeyMap {
       keys: [.left, .char("b")], command: .moveLeft, help: "previous question", group: "In the quiz",
       contexts: [.quiz]),
     Binding(
-      keys: [.escape, .char("?"), .char("q"), .enter], command: .close, help: "close the help", group: "Closing an overlay",
+      keys: [.escape, .char("?"), .char("q"), .enter], command: .close, help: "close the help",
+      group: "Closing an overlay",
       contexts: [.help]),
     Binding(
-      keys: [.escape, .char("o"), .char("q")], command: .close, help: "close the checklist", group: "Closing an overlay",
+      keys: [.escape, .char("o"), .char("q")], command: .close, help: "close the checklist",
+      group: "Closing an overlay",
       contexts: [.checklist]),
     Binding(
       keys: [.escape, .char("Q"), .char("q")], command: .close, help: "close the quiz", group: "Closing an overlay",
