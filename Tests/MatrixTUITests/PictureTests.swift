@@ -243,4 +243,47 @@ struct PictureTests {
     // 30 pods a namespace: 870 cells within one, 900 between two.
     #expect(svg.contains("/870</text>") && svg.contains("/900</text>"))
   }
+
+  /// `diff --format html`: a page with no script, the hostile names as text, a row per changed
+  /// cell.
+  @Test func diffPageListsTheChangedCellsAsText() throws {
+    let yaml = try String(contentsOfFile: Self.hostile + "/cluster.yaml", encoding: .utf8)
+    let withoutPolicy = try #require(yaml.components(separatedBy: "---\napiVersion: networking.k8s.io/v1").first)
+    let probe = Probe(.tcp, 80)
+    let sides = [yaml, withoutPolicy].map { text in
+      let evaluator = Evaluator(cluster: AppFixtures.loaded(text).result.cluster)
+      return DiffText.Side(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: probe))
+    }
+    let diff = MatrixDiff(older: sides[0].matrix!, newer: sides[1].matrix!)
+    let text = DiffText(older: sides[0], newer: sides[1], diff: diff)
+    let page = ByteWriter.collect { DiffPage(text: text).write(to: $0) }
+    #expect(!page.contains("<img") && !page.contains("<svg") && !page.contains("<script"))
+    #expect(page.contains("content=\"\(DiffPage.contentSecurityPolicy)\""))
+    #expect(DiffPage.contentSecurityPolicy.contains("script-src 'none'"))
+    #expect(text.totals.opened == 1)
+    #expect(page.components(separatedBy: "<tr class=\"opened\">").count - 1 == text.totals.opened)
+    #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;/plain &amp; simple &lt;/svg&gt;"))
+  }
+
+  /// Above 4,096 pairs of classes the page carries each cell's verdict and reason (found by
+  /// its decision, on every core) without the lines: every cell reads as the trace's reason,
+  /// with a port name resolved per destination.
+  @Test func largerPageCarriesEveryCellsReason() throws {
+    let evaluator = Evaluator(cluster: AppFixtures.loaded(MatrixTextTests.cluster).result.cluster)
+    let probe = try #require(Probe(parsing: "tcp/http"))
+    let text = MatrixText(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: probe))
+    let data = try Self.data(Self.page(text))
+    #expect(data["traces"] as? Bool == false)
+    let endpoints = try #require(data["endpoints"] as? [[Any]])
+    let traceText = TraceText(evaluator: evaluator)
+    for row in stride(from: 0, to: evaluator.count, by: 3) {
+      for column in stride(from: 0, to: evaluator.count, by: 2) {
+        let entry = try Self.entry(data, row, column)
+        let cell = evaluator.cell(from: row, to: column, probe: probe)
+        #expect(entry[3] is NSNull)
+        #expect(Self.fill(entry[1] as! String, endpoints[row], endpoints[column]) == DecisionText.reason(cell))
+        #expect(cell.source + " -> " + cell.destination + (entry[2] as! String) == traceText.headline(cell))
+      }
+    }
+  }
 }
