@@ -9,6 +9,8 @@
 #   `#select=` fragment, a filter through `#filter=`, and a screenshot kept as an artifact;
 # - a page of hostile names (Tests/Browser/hostile): no element but the page's own, the title
 #   unchanged (a script that ran would have changed it), no Content Security Policy report;
+# - a generated cluster of 240 endpoints opens zoomed out, a cell per pair of namespaces with
+#   the counts of `eval --format summary`, and `#pair=` opens one pair's cells;
 # - the SVGs parse as XML and render in Chromium; the DOT files parse with `dot -Tsvg`;
 # - the `diff --format html` page loads without a console message.
 # Artifacts (pages, DOM dumps, screenshots) go to .build/artifacts/browser. Chromium and
@@ -84,6 +86,18 @@ browser "$out/hostile.dom.html" "file://$PWD/$out/hostile.html#select=$first" --
 quiet "$out/hostile.dom.html.console"
 python3 Tests/Browser/check_page.py "$out/hostile.dom.html" "$out/hostile.json" --hostile \
   || fail "the hostile page"
+
+# A larger cluster opens zoomed out: a cell per pair of namespaces; `#pair=` drills into one.
+python3 benchmarks/gen_cluster.py --pods 240 --namespaces 6 --policies 30 --seed 3 --out "$out/c240" >/dev/null 2>&1
+"$bin" eval --format html "$out/c240" >"$out/c240.html"
+"$bin" eval --format summary "$out/c240" >"$out/c240.summary"
+browser "$out/c240.dom.html" "file://$PWD/$out/c240.html" --dump-dom
+quiet "$out/c240.dom.html.console"
+pair=$(awk -F'\t' 'NR > 3 && $1 ~ / -> / { split($1, p, " -> "); print p[1] "," p[2]; exit }' "$out/c240.summary")
+browser "$out/c240.pair.html" "file://$PWD/$out/c240.html#pair=$pair" --dump-dom
+quiet "$out/c240.pair.html.console"
+python3 Tests/Browser/check_zoom.py "$out/c240.dom.html" "$out/c240.pair.html" "$out/c240.summary" "$pair" \
+  || fail "the zoomed-out page"
 
 # SVG: XML, and Chromium renders it.
 for lesson in host-firewall calico-tiers; do

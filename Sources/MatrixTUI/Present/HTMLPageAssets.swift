@@ -158,8 +158,8 @@ enum HTMLPageAssets {
           var needle = t.toLowerCase();
           keep = function (i) { return E[i][0].toLowerCase().indexOf(needle) >= 0; };
         }
-        S.rows = D.rows.filter(keep);
-        S.cols = D.cols.filter(keep);
+        S.rows = t ? D.rows.filter(keep) : D.rows;
+        S.cols = t ? D.cols.filter(keep) : D.cols;
         note.textContent = t ? S.rows.length + " rows, " + S.cols.length + " columns" +
           (C === 0 ? " (the namespaces that hold them, counted whole)" : "") : "";
         draw();
@@ -175,7 +175,8 @@ enum HTMLPageAssets {
       function counts(rows, cols) {
         var n = G.length, t = [], i, j;
         for (i = 0; i < n * n * 3; i++) t.push(0);
-        if (C === 0) return D.tallies;
+        // Unfiltered, the counts the page carries; filtered, counted again from the cells.
+        if (C === 0 || (rows === D.rows && cols === D.cols)) return D.tallies;
         for (i = 0; i < rows.length; i++) {
           var r = rows[i], base = E[r][1] * n;
           for (j = 0; j < cols.length; j++) {
