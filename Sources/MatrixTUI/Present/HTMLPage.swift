@@ -48,9 +48,9 @@ struct HTMLPage {
     for line in text.whatIfLines { html += "<p class=\"whatif\">\(e(line))</p>\n" }
     let glyphs = Glyphs.unicode
     html += "<div class=\"legend\"><span class=\"v-allow\">\(glyphs.allowed) \(picture.word(.allowed))</span>"
-    html +=
-      "<span class=\"v-some\">\(glyphs.some) \(picture.isAny ? "some ports" : "some cells (namespace pairs)")</span>"
     html += "<span class=\"v-deny\">\(glyphs.denied) \(picture.word(.denied))</span>"
+    let some = picture.isAny ? "some ports" : "some cells (namespace pairs)"
+    html += "<span class=\"v-some\">\(glyphs.some) \(some)</span>"
     html += "<span class=\"self\">\(glyphs.selfCell) self</span>"
     html += "<span>arrows move, Enter opens, Escape closes, z zooms, / filters</span></div>\n"
     html += "<div class=\"tools\"><input id=\"filter\" type=\"search\" autocomplete=\"off\" "
