@@ -85,6 +85,7 @@ struct PictureTests {
     #expect(MarkupEscaping.html("a\u{1B}[31m") == "a\\e[31m")
     #expect(MarkupEscaping.dot(#""]; injected -> x [label=""#) == #""\"]; injected -> x [label=\"""#)
     #expect(MarkupEscaping.dot("end\\") == #""end\\""#)
+    #expect(MarkupEscaping.dot("a &lt; b") == #""a &amp;lt; b""#)
     let script = MarkupEscaping.scriptJSON("</script><!-- & \u{2028}")
     #expect(!script.contains("<") && !script.contains(">") && !script.contains("&"))
     let decoded = try JSONSerialization.jsonObject(with: Data(script.utf8), options: .fragmentsAllowed) as? String
@@ -161,7 +162,9 @@ struct PictureTests {
     #expect(!outside.contains("injected") && !outside.contains("<"))
     let allowed = text.counts().allowed
     #expect(outside.components(separatedBy: "->").count - 1 == allowed)
-    for id in text.evaluator.cluster.endpoints.map(\.id) { #expect(labels.contains(id)) }
+    for id in text.evaluator.cluster.endpoints.map(\.id) {
+      #expect(labels.contains(id.replacingOccurrences(of: "&", with: "&amp;")))
+    }
   }
 
   /// Every cell of every lesson: the page's entry has the matrix's verdict, and its trace,
