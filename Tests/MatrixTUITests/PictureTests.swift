@@ -289,4 +289,43 @@ struct PictureTests {
       }
     }
   }
+
+  /// Above 40 endpoints the graph has a node per namespace and an edge per pair with some
+  /// cell allowed, labelled `allowed/all`; the labels add up to the matrix's counts. With
+  /// `any`, an edge of some ports allowed is dashed and says which.
+  @Test func graphsByNamespaceAndWithPorts() throws {
+    let evaluator = Evaluator(cluster: AppFixtures.loaded(MatrixTextTests.cluster).result.cluster)
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: Probe(.tcp, 80))
+    let text = MatrixText(evaluator: evaluator, matrix: matrix)
+    let dot = ByteWriter.collect { DOTGraph(picture: MatrixPicture(text)).write(to: $0) }
+    let edges = dot.split(separator: "\n").filter { $0.contains(" -> g") }
+    var allowed = 0
+    for edge in edges {
+      let label = try #require(edge.split(separator: "\"").dropFirst().first)
+      let parts = label.split(separator: "/").compactMap { Int($0) }
+      #expect(parts.count == 2 && parts[0] > 0 && parts[0] <= parts[1], "\(edge)")
+      allowed += parts.first ?? 0
+    }
+    #expect(allowed == matrix.counts.allowed)
+    #expect(dot.contains("g0 [label=\"ns0 (30)\"]"))
+
+    var small = MatrixText(evaluator: evaluator, connections: ConnectionMatrix(evaluator: evaluator))
+    small.rows = [0, 1, 5, 9]
+    small.columns = small.rows
+    let anyDOT = ByteWriter.collect { DOTGraph(picture: MatrixPicture(small)).write(to: $0) }
+    let connections = try #require(small.connections)
+    for (r, row) in small.rows.enumerated() {
+      for (c, column) in small.columns.enumerated() where row != column {
+        let set = connections.connections(row, column)
+        let edge = "  e\(r) -> e\(c)"
+        if set.isEmpty {
+          #expect(!anyDOT.contains(edge + ";") && !anyDOT.contains(edge + " ["))
+        } else if set.isAll {
+          #expect(anyDOT.contains(edge + ";\n"))
+        } else {
+          #expect(anyDOT.contains(edge + " [style=dashed, color=\"#d4a72c\", label=\"\(set.description)\"];"))
+        }
+      }
+    }
+  }
 }
