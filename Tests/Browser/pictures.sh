@@ -12,7 +12,8 @@
 # - a generated cluster of 240 endpoints opens zoomed out, a cell per pair of namespaces with
 #   the counts of `eval --format summary`, and `#pair=` opens one pair's cells;
 # - the SVGs parse as XML and render in Chromium; the DOT files parse with `dot -Tsvg`;
-# - the `diff --format html` page loads without a console message.
+# - the `diff --format html` page loads without a console message and marks every cell of
+#   `diff --format json`'s changes (and lists them).
 # Artifacts (pages, DOM dumps, screenshots) go to .build/artifacts/browser. Chromium and
 # Graphviz come from scripts/bootstrap.
 set -euo pipefail
@@ -131,11 +132,23 @@ cp demo/default-deny/*.yaml "$older/"
 rm "$older/10-default-deny.yaml"
 status=0
 "$bin" diff --format html demo/default-deny "$older" >"$out/diff.html" || status=$?
+"$bin" diff --format json demo/default-deny "$older" >"$out/diff.json" || true
 rm -rf "$older"
 [ "$status" -eq 1 ] || fail "diff --format html exited $status (1: cells changed)"
 browser "$out/diff.dom.html" "file://$PWD/$out/diff.html" --dump-dom
 quiet "$out/diff.dom.html.console"
-grep -q '<tr class="opened">' "$out/diff.dom.html" || fail "the diff page lists no opened cell"
+browser "$out/diff.shot" "file://$PWD/$out/diff.html" --screenshot="$PWD/$out/diff.png" --window-size=1400,900
+quiet "$out/diff.shot.console"
+python3 - "$out/diff.dom.html" "$out/diff.json" <<'EOF' || fail "the diff page's marked cells"
+import json, re, sys
+dom, changes = open(sys.argv[1]).read(), json.load(open(sys.argv[2]))["changes"]
+marked = re.findall(r'<td class="cell v-(allow|deny)[^"]* changed">(.)</td>', dom)
+listed = dom.count('<tr class="opened">') + dom.count('<tr class="closed">')
+opened = sum(1 for change in changes if change["after"] == "allow")
+print(f"diff page: {len(marked)} cells marked, {listed} listed, {len(changes)} changes in the JSON")
+ok = len(marked) == len(changes) == listed and sum(1 for v, m in marked if v == "allow" and m == "\u25b2") == opened
+sys.exit(0 if ok and changes else 1)
+EOF
 
 if [ "$failures" -gt 0 ]; then
   echo "pictures: $failures failed"

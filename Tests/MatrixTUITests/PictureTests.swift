@@ -247,9 +247,9 @@ struct PictureTests {
     #expect(svg.contains("/870</text>") && svg.contains("/900</text>"))
   }
 
-  /// `diff --format html`: a page with no script, the hostile names as text, a row per changed
-  /// cell.
-  @Test func diffPageListsTheChangedCellsAsText() throws {
+  /// `diff --format html`: the newer version's grid with the changed cells carried (position,
+  /// opened, the verdict before), the hostile names as text, then a row per changed cell.
+  @Test func diffPageMarksTheChangedCells() throws {
     let yaml = try String(contentsOfFile: Self.hostile + "/cluster.yaml", encoding: .utf8)
     let withoutPolicy = try #require(yaml.components(separatedBy: "---\napiVersion: networking.k8s.io/v1").first)
     let probe = Probe(.tcp, 80)
@@ -258,13 +258,23 @@ struct PictureTests {
       return DiffText.Side(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: probe))
     }
     let diff = MatrixDiff(older: sides[0].matrix!, newer: sides[1].matrix!)
-    let text = DiffText(older: sides[0], newer: sides[1], diff: diff)
-    let page = ByteWriter.collect { DiffPage(text: text).write(to: $0) }
-    #expect(!page.contains("<img") && !page.contains("<svg") && !page.contains("<script"))
-    #expect(page.contains("content=\"\(DiffPage.contentSecurityPolicy)\""))
-    #expect(DiffPage.contentSecurityPolicy.contains("script-src 'none'"))
-    #expect(text.totals.opened == 1)
-    #expect(page.components(separatedBy: "<tr class=\"opened\">").count - 1 == text.totals.opened)
+    let change = DiffText(older: sides[0], newer: sides[1], diff: diff)
+    let newer = MatrixText(evaluator: sides[1].evaluator, matrix: sides[1].matrix!)
+    let page = ByteWriter.collect {
+      HTMLPage(picture: MatrixPicture(newer), traceArguments: "", change: change).write(to: $0)
+    }
+    #expect(!page.contains("<img") && !page.contains("<svg"))
+    #expect(page.components(separatedBy: "<script").count == 3)
+    #expect(change.totals.opened == 1 && change.totals.closed == 0)
+    let changes = try #require(try Self.data(page)["changes"] as? [[Any]])
+    #expect(changes.count == 1)
+    for item in changes {
+      let (row, column) = (item[0] as! Int, item[1] as! Int)
+      #expect(newer.matrix!.outcome(row, column) == .allowed)
+      #expect(item[2] as? Int == 1 && item[3] as? String == "deny")
+      #expect((item[4] as? String)?.contains("cluster.yaml:") == true)
+    }
+    #expect(page.components(separatedBy: "<tr class=\"opened\">").count - 1 == 1)
     #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;/plain &amp; simple &lt;/svg&gt;"))
   }
 
