@@ -79,7 +79,7 @@ measure host-firewall "$repo/demo/host-firewall"
 for size in $SIZES; do
   namespaces=$((size / 20 > 50 ? 50 : size / 20))
   python3 "$repo/benchmarks/gen_cluster.py" --pods "$size" --namespaces "$namespaces" --policies 100 --seed 7 \
-    --out "$work/c$size" >/dev/null
+    --out "$work/c$size" >/dev/null 2>&1
   # The namespace with the most pods, for the drilled-in load.
   largest=$("$bin" eval --format summary "$work/c$size" | awk -F'\t' '
     NR > 3 && $1 ~ / -> / { split($1, p, " -> "); if (p[1] == p[2]) { n = $2 + $3; if (n > best) { best = n; name = p[1] } } }

@@ -9,8 +9,11 @@
 #   `#select=` fragment, a filter through `#filter=`, and a screenshot kept as an artifact;
 # - a page of hostile names (Tests/Browser/hostile): no element but the page's own, the title
 #   unchanged (a script that ran would have changed it), no Content Security Policy report;
+# - a generated cluster of 240 endpoints opens zoomed out, a cell per pair of namespaces with
+#   the counts of `eval --format summary`, and `#pair=` opens one pair's cells;
 # - the SVGs parse as XML and render in Chromium; the DOT files parse with `dot -Tsvg`;
-# - the `diff --format html` page loads without a console message.
+# - the `diff --format html` page loads without a console message and marks every cell of
+#   `diff --format json`'s changes (and lists them).
 # Artifacts (pages, DOM dumps, screenshots) go to .build/artifacts/browser. Chromium and
 # Graphviz come from scripts/bootstrap.
 set -euo pipefail
@@ -85,6 +88,18 @@ quiet "$out/hostile.dom.html.console"
 python3 Tests/Browser/check_page.py "$out/hostile.dom.html" "$out/hostile.json" --hostile \
   || fail "the hostile page"
 
+# A larger cluster opens zoomed out: a cell per pair of namespaces; `#pair=` drills into one.
+python3 benchmarks/gen_cluster.py --pods 240 --namespaces 6 --policies 30 --seed 3 --out "$out/c240" >/dev/null 2>&1
+"$bin" eval --format html "$out/c240" >"$out/c240.html"
+"$bin" eval --format summary "$out/c240" >"$out/c240.summary"
+browser "$out/c240.dom.html" "file://$PWD/$out/c240.html" --dump-dom
+quiet "$out/c240.dom.html.console"
+pair=$(awk -F'\t' 'NR > 3 && $1 ~ / -> / { split($1, p, " -> "); print p[1] "," p[2]; exit }' "$out/c240.summary")
+browser "$out/c240.pair.html" "file://$PWD/$out/c240.html#pair=$pair" --dump-dom
+quiet "$out/c240.pair.html.console"
+python3 Tests/Browser/check_zoom.py "$out/c240.dom.html" "$out/c240.pair.html" "$out/c240.summary" "$pair" \
+  || fail "the zoomed-out page"
+
 # SVG: XML, and Chromium renders it.
 for lesson in host-firewall calico-tiers; do
   "$bin" eval --format svg "demo/$lesson" >"$out/$lesson.svg"
@@ -117,11 +132,23 @@ cp demo/default-deny/*.yaml "$older/"
 rm "$older/10-default-deny.yaml"
 status=0
 "$bin" diff --format html demo/default-deny "$older" >"$out/diff.html" || status=$?
+"$bin" diff --format json demo/default-deny "$older" >"$out/diff.json" || true
 rm -rf "$older"
 [ "$status" -eq 1 ] || fail "diff --format html exited $status (1: cells changed)"
 browser "$out/diff.dom.html" "file://$PWD/$out/diff.html" --dump-dom
 quiet "$out/diff.dom.html.console"
-grep -q '<tr class="opened">' "$out/diff.dom.html" || fail "the diff page lists no opened cell"
+browser "$out/diff.shot" "file://$PWD/$out/diff.html" --screenshot="$PWD/$out/diff.png" --window-size=1400,900
+quiet "$out/diff.shot.console"
+python3 - "$out/diff.dom.html" "$out/diff.json" <<'EOF' || fail "the diff page's marked cells"
+import json, re, sys
+dom, changes = open(sys.argv[1]).read(), json.load(open(sys.argv[2]))["changes"]
+marked = re.findall(r'<td class="cell v-(allow|deny)[^"]* changed">(.)</td>', dom)
+listed = dom.count('<tr class="opened">') + dom.count('<tr class="closed">')
+opened = sum(1 for change in changes if change["after"] == "allow")
+print(f"diff page: {len(marked)} cells marked, {listed} listed, {len(changes)} changes in the JSON")
+ok = len(marked) == len(changes) == listed and sum(1 for v, m in marked if v == "allow" and m == "\u25b2") == opened
+sys.exit(0 if ok and changes else 1)
+EOF
 
 if [ "$failures" -gt 0 ]; then
   echo "pictures: $failures failed"

@@ -85,6 +85,7 @@ struct PictureTests {
     #expect(MarkupEscaping.html("a\u{1B}[31m") == "a\\e[31m")
     #expect(MarkupEscaping.dot(#""]; injected -> x [label=""#) == #""\"]; injected -> x [label=\"""#)
     #expect(MarkupEscaping.dot("end\\") == #""end\\""#)
+    #expect(MarkupEscaping.dot("a &lt; b") == #""a &amp;lt; b""#)
     let script = MarkupEscaping.scriptJSON("</script><!-- & \u{2028}")
     #expect(!script.contains("<") && !script.contains(">") && !script.contains("&"))
     let decoded = try JSONSerialization.jsonObject(with: Data(script.utf8), options: .fragmentsAllowed) as? String
@@ -161,7 +162,9 @@ struct PictureTests {
     #expect(!outside.contains("injected") && !outside.contains("<"))
     let allowed = text.counts().allowed
     #expect(outside.components(separatedBy: "->").count - 1 == allowed)
-    for id in text.evaluator.cluster.endpoints.map(\.id) { #expect(labels.contains(id)) }
+    for id in text.evaluator.cluster.endpoints.map(\.id) {
+      #expect(labels.contains(id.replacingOccurrences(of: "&", with: "&amp;")))
+    }
   }
 
   /// Every cell of every lesson: the page's entry has the matrix's verdict, and its trace,
@@ -242,5 +245,97 @@ struct PictureTests {
     #expect(svg.contains(">ns0</text>") && svg.contains(">ns3</text>"))
     // 30 pods a namespace: 870 cells within one, 900 between two.
     #expect(svg.contains("/870</text>") && svg.contains("/900</text>"))
+  }
+
+  /// `diff --format html`: the newer version's grid with the changed cells carried (position,
+  /// opened, the verdict before), the hostile names as text, then a row per changed cell.
+  @Test func diffPageMarksTheChangedCells() throws {
+    let yaml = try String(contentsOfFile: Self.hostile + "/cluster.yaml", encoding: .utf8)
+    let withoutPolicy = try #require(yaml.components(separatedBy: "---\napiVersion: networking.k8s.io/v1").first)
+    let probe = Probe(.tcp, 80)
+    let sides = [yaml, withoutPolicy].map { text in
+      let evaluator = Evaluator(cluster: AppFixtures.loaded(text).result.cluster)
+      return DiffText.Side(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: probe))
+    }
+    let diff = MatrixDiff(older: sides[0].matrix!, newer: sides[1].matrix!)
+    let change = DiffText(older: sides[0], newer: sides[1], diff: diff)
+    let newer = MatrixText(evaluator: sides[1].evaluator, matrix: sides[1].matrix!)
+    let page = ByteWriter.collect {
+      HTMLPage(picture: MatrixPicture(newer), traceArguments: "", change: change).write(to: $0)
+    }
+    #expect(!page.contains("<img") && !page.contains("<svg"))
+    #expect(page.components(separatedBy: "<script").count == 3)
+    #expect(change.totals.opened == 1 && change.totals.closed == 0)
+    let changes = try #require(try Self.data(page)["changes"] as? [[Any]])
+    #expect(changes.count == 1)
+    for item in changes {
+      let (row, column) = (item[0] as! Int, item[1] as! Int)
+      #expect(newer.matrix!.outcome(row, column) == .allowed)
+      #expect(item[2] as? Int == 1 && item[3] as? String == "deny")
+      #expect((item[4] as? String)?.contains("cluster.yaml:") == true)
+    }
+    #expect(page.components(separatedBy: "<tr class=\"opened\">").count - 1 == 1)
+    #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;/plain &amp; simple &lt;/svg&gt;"))
+  }
+
+  /// Above 4,096 pairs of classes the page carries each cell's verdict and reason (found by
+  /// its decision, on every core) without the lines: every cell reads as the trace's reason,
+  /// with a port name resolved per destination.
+  @Test func largerPageCarriesEveryCellsReason() throws {
+    let evaluator = Evaluator(cluster: AppFixtures.loaded(MatrixTextTests.cluster).result.cluster)
+    let probe = try #require(Probe(parsing: "tcp/http"))
+    let text = MatrixText(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: probe))
+    let data = try Self.data(Self.page(text))
+    #expect(data["traces"] as? Bool == false)
+    let endpoints = try #require(data["endpoints"] as? [[Any]])
+    let traceText = TraceText(evaluator: evaluator)
+    for row in stride(from: 0, to: evaluator.count, by: 3) {
+      for column in stride(from: 0, to: evaluator.count, by: 2) {
+        let entry = try Self.entry(data, row, column)
+        let cell = evaluator.cell(from: row, to: column, probe: probe)
+        #expect(entry[3] is NSNull)
+        #expect(Self.fill(entry[1] as! String, endpoints[row], endpoints[column]) == DecisionText.reason(cell))
+        #expect(cell.source + " -> " + cell.destination + (entry[2] as! String) == traceText.headline(cell))
+      }
+    }
+  }
+
+  /// Above 40 endpoints the graph has a node per namespace and an edge per pair with some
+  /// cell allowed, labelled `allowed/all`; the labels add up to the matrix's counts. With
+  /// `any`, an edge of some ports allowed is dashed and says which.
+  @Test func graphsByNamespaceAndWithPorts() throws {
+    let evaluator = Evaluator(cluster: AppFixtures.loaded(MatrixTextTests.cluster).result.cluster)
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: Probe(.tcp, 80))
+    let text = MatrixText(evaluator: evaluator, matrix: matrix)
+    let dot = ByteWriter.collect { DOTGraph(picture: MatrixPicture(text)).write(to: $0) }
+    let edges = dot.split(separator: "\n").filter { $0.contains(" -> g") }
+    var allowed = 0
+    for edge in edges {
+      let label = try #require(edge.split(separator: "\"").dropFirst().first)
+      let parts = label.split(separator: "/").compactMap { Int($0) }
+      #expect(parts.count == 2 && parts[0] > 0 && parts[0] <= parts[1], "\(edge)")
+      allowed += parts.first ?? 0
+    }
+    #expect(allowed == matrix.counts.allowed)
+    #expect(dot.contains("g0 [label=\"ns0 (30)\"]"))
+
+    var small = MatrixText(evaluator: evaluator, connections: ConnectionMatrix(evaluator: evaluator))
+    small.rows = [0, 1, 5, 9]
+    small.columns = small.rows
+    let anyDOT = ByteWriter.collect { DOTGraph(picture: MatrixPicture(small)).write(to: $0) }
+    let connections = try #require(small.connections)
+    for (r, row) in small.rows.enumerated() {
+      for (c, column) in small.columns.enumerated() where row != column {
+        let set = connections.connections(row, column)
+        let edge = "  e\(r) -> e\(c)"
+        if set.isEmpty {
+          #expect(!anyDOT.contains(edge + ";") && !anyDOT.contains(edge + " ["))
+        } else if set.isAll {
+          #expect(anyDOT.contains(edge + ";\n"))
+        } else {
+          #expect(anyDOT.contains(edge + " [style=dashed, color=\"#d4a72c\", label=\"\(set.description)\"];"))
+        }
+      }
+    }
   }
 }

@@ -87,7 +87,7 @@ struct DiffCommand: Subcommand {
       out.flush()
     case .html:
       let out = ByteWriter.standardOutput()
-      DiffPage(text: text, expectations: broken.map(Self.brokenText)).write(to: out)
+      page(text, broken: broken.map(Self.brokenText)).write(to: out)
       out.flush()
     case .junit:
       if let broken {
@@ -101,6 +101,23 @@ struct DiffCommand: Subcommand {
     } else if text.totals.opened + text.totals.closed > 0 || !diff.added.isEmpty || !diff.removed.isEmpty {
       throw ExitCode(1)
     }
+  }
+
+  /// The page of the change: the newer version's grid (the rows and columns `--from` and
+  /// `--to` keep) with the changed cells marked, then the counts and the list of them.
+  private func page(_ text: DiffText, broken: String?) -> HTMLPage {
+    let newer = text.newer
+    var matrix =
+      newer.matrix.map { MatrixText(evaluator: newer.evaluator, matrix: $0) }
+      ?? MatrixText(evaluator: newer.evaluator, connections: newer.connections!)
+    matrix.trap = newer.trap
+    matrix.rows = matrix.rows.filter(text.keepSource)
+    matrix.columns = matrix.columns.filter(text.keepDestination)
+    // A cell is traced in the newer version: NEW, or the working tree's paths with --git.
+    var newerOptions = options
+    if git == nil { newerOptions.paths = [options.paths[1]] }
+    let arguments = HTMLPage.traceArguments(probe: newer.matrix?.probe, options: newerOptions)
+    return HTMLPage(picture: MatrixPicture(matrix), traceArguments: arguments, change: text, expectations: broken)
   }
 
   // MARK: - Loading

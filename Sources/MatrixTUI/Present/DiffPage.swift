@@ -1,31 +1,17 @@
 import PolicyKit
 
-/// `diff --format html`: a page for a review, with no script at all. The headline, the
+/// The parts of `diff --format html` that follow the grid (`HTMLPage` with the change): the
 /// endpoints that came and went, the changed cells counted per pair of groups, then every
 /// changed cell with its verdict (or allowed set) before and after and what decided each side,
-/// written as the cells are found. Names are escaped; the Content Security Policy lets the
-/// page load nothing and run nothing.
+/// written as the cells are found. Plain HTML, every name escaped.
 struct DiffPage {
   let text: DiffText
-  /// The expectations broken by the change (and before it), as `diff` words them, with
-  /// `--expect`.
+  /// The expectations broken by the change (and before it), with `--expect`.
   var expectations: String? = nil
 
-  static var contentSecurityPolicy: String {
-    "default-src 'none'; script-src 'none'; style-src \(SHA256.cspSource(HTMLPageAssets.style)); "
-      + "img-src 'none'; form-action 'none'; base-uri 'none'"
-  }
-
-  func write(to out: ByteWriter) {
+  func writeSections(to out: ByteWriter) {
     let e = MarkupEscaping.html
-    var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    html += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(Self.contentSecurityPolicy)\">\n"
-    html += "<meta name=\"generator\" content=\"matrix-tui\">\n"
-    html += "<title>matrix-tui diff: \(e(text.probeText)) \(text.view.rawValue)</title>\n"
-    html += "<style>\(HTMLPageAssets.style)</style>\n</head>\n<body>\n<header>\n"
-    html += "<h1 id=\"headline\">\(e(text.headline))</h1>\n"
-    for line in text.whatIfLines { html += "<p class=\"whatif\">\(e(line))</p>\n" }
-    html += "</header>\n"
+    var html = "<section id=\"change\">\n"
     for (word, ids) in [("added", text.diff.added), ("removed", text.diff.removed)] where !ids.isEmpty {
       html += "<p class=\"ids\">\(word): " + ids.map { "<code>\(e($0))</code>" }.joined(separator: ", ") + "</p>\n"
     }
@@ -40,12 +26,12 @@ struct DiffPage {
     }
     html += "<tr><th colspan=\"2\">total</th><td class=\"n\">\(text.totals.opened)</td>"
     html += "<td class=\"n\">\(text.totals.closed)</td></tr></tbody></table>\n"
-    out.write(html)
     if let expectations {
-      out.write("<h2>expectations</h2>\n<pre class=\"list\" id=\"expectations\">\(e(expectations))</pre>\n")
+      html += "<h2>expectations</h2>\n<pre class=\"list\" id=\"expectations\">\(e(expectations))</pre>\n"
     }
+    out.write(html)
     writeCells(to: out)
-    out.write("</body>\n</html>\n")
+    out.write("</section>\n")
   }
 
   /// Every changed cell, one row each, in the newer version's row and column order.

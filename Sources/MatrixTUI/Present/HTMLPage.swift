@@ -13,6 +13,11 @@ struct HTMLPage {
   /// What follows `matrix-tui trace --from A --to B` to trace a cell of this page (the probe,
   /// view, trap and paths), shown when the page carries a cell's reason but not its trace.
   var traceArguments: String
+  /// With `diff --format html`: the change, whose cells the grid marks (▲ allowed now, ▼
+  /// denied now; with `any`, ◆) and whose counts and list follow the grid.
+  var change: DiffText? = nil
+  /// With `diff --expect`: the expectations the change broke, as `diff` words them.
+  var expectations: String? = nil
   /// Pages with more endpoints than this open zoomed out to pairs of groups.
   static let zoomOutAbove = 150
 
@@ -26,6 +31,7 @@ struct HTMLPage {
 
   func write(to out: ByteWriter) {
     writeHead(to: out)
+    if let change { DiffPage(text: change, expectations: expectations).writeSections(to: out) }
     out.write(#"<script type="application/json" id="data">"#)
     writeData(to: out)
     out.write("</script>\n<script>")
@@ -44,13 +50,25 @@ struct HTMLPage {
     html += "<meta name=\"generator\" content=\"matrix-tui\">\n"
     html += "<title>matrix-tui: \(e(picture.probeText)) \(picture.view.rawValue)</title>\n"
     html += "<style>\(HTMLPageAssets.style)</style>\n</head>\n<body>\n<header>\n"
-    html += "<h1 id=\"headline\">\(e(text.headline))</h1>\n"
+    if let change {
+      html += "<h1 id=\"headline\">\(e(change.headline))</h1>\n<p>now: \(e(text.headline))</p>\n"
+    } else {
+      html += "<h1 id=\"headline\">\(e(text.headline))</h1>\n"
+    }
     for line in text.whatIfLines { html += "<p class=\"whatif\">\(e(line))</p>\n" }
     let glyphs = Glyphs.unicode
     html += "<div class=\"legend\"><span class=\"v-allow\">\(glyphs.allowed) \(picture.word(.allowed))</span>"
-    if picture.isAny { html += "<span class=\"v-some\">\(glyphs.some) some ports</span>" }
     html += "<span class=\"v-deny\">\(glyphs.denied) \(picture.word(.denied))</span>"
+    let some = picture.isAny ? "some ports" : "some cells (namespace pairs)"
+    html += "<span class=\"v-some\">\(glyphs.some) \(some)</span>"
     html += "<span class=\"self\">\(glyphs.selfCell) self</span>"
+    if change != nil {
+      let marks =
+        picture.isAny
+        ? "\(glyphs.changed) allows other connections than before"
+        : "\(glyphs.opened) allowed now, \(glyphs.closed) denied now"
+      html += "<span class=\"changed\">\(marks)</span>"
+    }
     html += "<span>arrows move, Enter opens, Escape closes, z zooms, / filters</span></div>\n"
     html += "<div class=\"tools\"><input id=\"filter\" type=\"search\" autocomplete=\"off\" "
     html += "placeholder=\"/ filter: part of an id, or a selector (app == 'web')\" aria-label=\"filter\">"
@@ -74,6 +92,7 @@ struct HTMLPage {
     out.write("],\"rows\":[\(picture.rows.map(String.init).joined(separator: ","))]")
     out.write(",\"cols\":[\(picture.columns.map(String.init).joined(separator: ","))],\"tallies\":[")
     out.write(picture.tallies().map { "\($0.allowed),\($0.some),\($0.denied)" }.joined(separator: ","))
+    writeChanges(to: out)
     guard fits else {
       out.write("],\"classes\":0,\"width\":1,\"cells\":\"\",\"self\":\"\",\"entries\":[]}")
       return
@@ -89,6 +108,29 @@ struct HTMLPage {
       out.write(at == 0 ? entry : ",\n" + entry)
     }
     out.write("]}")
+  }
+
+  /// `],"changes":[[row, column, opens, before, reason before]...` for the changed cells
+  /// (positions among the shown endpoints; `opens` 1 when the cell allows more now), written
+  /// as the change finds them.
+  private func writeChanges(to out: ByteWriter) {
+    out.write("],\"changes\":[")
+    guard let change else { return }
+    let s = MarkupEscaping.scriptJSON
+    let evaluator = picture.text.evaluator
+    var position: [Int: Int] = [:]
+    for (at, index) in picture.shown.enumerated() { position[index] = at }
+    var first = true
+    change.forEachRow { row in
+      guard let source = evaluator.index[row.source].flatMap({ position[$0] }),
+        let destination = evaluator.index[row.destination].flatMap({ position[$0] })
+      else { return true }
+      let reason = row.reasonBefore.map { s($0.visible + (row.atBefore.map { "  (\($0.shortDescription))" } ?? "")) }
+      out.write(
+        (first ? "" : ",") + "[\(source),\(destination),\(row.opens ? 1 : 0),\(s(row.before)),\(reason ?? "null")]")
+      first = false
+      return true
+    }
   }
 
   /// `[id, group, class, summary, labels, address, {selector labels}]` per shown endpoint.

@@ -53,6 +53,9 @@ enum HTMLPageAssets {
     .closed { color: var(--deny); font-weight: bold; }
     h2 { font-size: 13px; margin: 12px 10px 4px; }
     p.ids { margin: 4px 10px; }
+    .cell.changed { font-weight: bold; background: #fff1a8; }
+    .line.changed { background: #fff1a8; }
+    .legend .changed { background: #fff1a8; }
     """#
 
   /// The script: reads the page's data, draws the grid (or the namespace pairs), and
@@ -70,6 +73,9 @@ enum HTMLPageAssets {
       var MARK = { a: "\u2713", d: "\u2717", s: "\u25d0", x: "\u00b7" };
       var WORD = D.any ? { a: "all allowed", d: "none allowed", s: "some ports", x: "self" } : { a: "allowed", d: "denied", x: "self" };
       var VERDICT = D.any ? { a: "all", d: "none", s: "some", x: "self" } : { a: "allow", d: "deny", x: "allow" };
+      // With a change (`diff --format html`): the changed cells by position, [row, column, opens, before, reason].
+      var N = E.length, CH = {};
+      (D.changes || []).forEach(function (ch) { CH[ch[0] * N + ch[1]] = ch; });
       var S = { zoomed: D.zoomOut, pair: null, rows: D.rows, cols: D.cols, r: 0, c: 0, shownRows: [], shownCols: [] };
 
       function el(tag, cls, text) {
@@ -99,8 +105,9 @@ enum HTMLPageAssets {
       function describe(r, c) {
         var en = entry(r, c);
         var head = E[r][0] + " \u2192 " + E[c][0] + ": ";
-        if (D.any) return head + WORD[en[0]] + (en[0] === "s" ? " (" + en[1] + ")" : "");
-        return head + WORD[en[0]] + " \u2014 " + fill(en[1], r, c);
+        var ch = CH[r * N + c], was = ch ? "; before the change: " + ch[3] : "";
+        if (D.any) return head + WORD[en[0]] + (en[0] === "s" ? " (" + en[1] + ")" : "") + was;
+        return head + WORD[en[0]] + " \u2014 " + fill(en[1], r, c) + was;
       }
 
       // Filtering: the explorer's `/`: a selector when the text looks like one, else a substring of the id.
@@ -158,8 +165,8 @@ enum HTMLPageAssets {
           var needle = t.toLowerCase();
           keep = function (i) { return E[i][0].toLowerCase().indexOf(needle) >= 0; };
         }
-        S.rows = D.rows.filter(keep);
-        S.cols = D.cols.filter(keep);
+        S.rows = t ? D.rows.filter(keep) : D.rows;
+        S.cols = t ? D.cols.filter(keep) : D.cols;
         note.textContent = t ? S.rows.length + " rows, " + S.cols.length + " columns" +
           (C === 0 ? " (the namespaces that hold them, counted whole)" : "") : "";
         draw();
@@ -175,7 +182,8 @@ enum HTMLPageAssets {
       function counts(rows, cols) {
         var n = G.length, t = [], i, j;
         for (i = 0; i < n * n * 3; i++) t.push(0);
-        if (C === 0) return D.tallies;
+        // Unfiltered, the counts the page carries; filtered, counted again from the cells.
+        if (C === 0 || (rows === D.rows && cols === D.cols)) return D.tallies;
         for (i = 0; i < rows.length; i++) {
           var r = rows[i], base = E[r][1] * n;
           for (j = 0; j < cols.length; j++) {
@@ -188,7 +196,8 @@ enum HTMLPageAssets {
         return t;
       }
       function drawGroups() {
-        var n = G.length, t = counts(S.rows, S.cols);
+        var n = G.length, t = counts(S.rows, S.cols), changed = {};
+        (D.changes || []).forEach(function (ch) { var k = E[ch[0]][1] * n + E[ch[1]][1]; changed[k] = (changed[k] || 0) + 1; });
         var inRows = {}, inCols = {};
         S.rows.forEach(function (r) { inRows[E[r][1]] = true; });
         S.cols.forEach(function (c) { inCols[E[c][1]] = true; });
@@ -205,8 +214,9 @@ enum HTMLPageAssets {
           S.shownCols.forEach(function (b) {
             var at = (a * n + b) * 3, allowed = t[at], some = t[at + 1], denied = t[at + 2], total = allowed + some + denied;
             var v = total === 0 ? "x" : allowed === total ? "a" : denied === total ? "d" : "s";
-            var td = el("td", "cell group v-" + (total === 0 ? "empty" : v === "s" ? "mixed" : VERDICT[v]), total === 0 ? "" : MARK[v] + " " + (allowed + some) + "/" + total);
-            td.dataset.text = G[a] + " \u2192 " + G[b] + ": " + allowed + " " + WORD.a + (D.any ? ", " + some + " some ports" : "") + ", " + denied + " " + WORD.d + " of " + total + (C > 0 ? " (Enter or click: the cells)" : "");
+            var delta = changed[a * n + b] ? " \u0394" + changed[a * n + b] : "";
+            var td = el("td", "cell group v-" + (total === 0 ? "empty" : v === "s" ? "mixed" : VERDICT[v]) + (delta ? " changed" : ""), total === 0 ? "" : MARK[v] + " " + (allowed + some) + "/" + total + delta);
+            td.dataset.text = G[a] + " \u2192 " + G[b] + ": " + allowed + " " + WORD.a + (D.any ? ", " + some + " some ports" : "") + ", " + denied + " " + WORD.d + " of " + total + (delta ? "; " + changed[a * n + b] + " changed" : "") + (C > 0 ? " (Enter or click: the cells)" : "");
             row.appendChild(td);
           });
           body.appendChild(row);
@@ -240,8 +250,9 @@ enum HTMLPageAssets {
           row.appendChild(head(E[r][0], "row"));
           var html = "";
           for (var j = 0; j < cols.length; j++) {
-            var v = r === cols[j] ? "x" : entry(r, cols[j])[0];
-            html += '<td class="cell v-' + VERDICT[v] + (v === "x" ? " self" : "") + '">' + MARK[v] + "</td>";
+            var v = r === cols[j] ? "x" : entry(r, cols[j])[0], ch = CH[r * N + cols[j]];
+            var mark = !ch ? MARK[v] : D.any ? "\u25c6" : ch[2] ? "\u25b2" : "\u25bc";
+            html += '<td class="cell v-' + VERDICT[v] + (v === "x" ? " self" : "") + (ch ? " changed" : "") + '">' + mark + "</td>";
           }
           row.insertAdjacentHTML("beforeend", html);
           body.appendChild(row);
@@ -296,6 +307,8 @@ enum HTMLPageAssets {
         close.title = "close (Escape)";
         close.addEventListener("click", function () { trace.hidden = true; });
         trace.appendChild(close);
+        var ch = CH[r * N + c];
+        if (ch) trace.appendChild(el("div", "line t-h changed", "before the change: " + ch[3] + (ch[4] ? "  " + ch[4] : "")));
         if (D.any) {
           trace.appendChild(el("div", "line t-h", E[r][0] + " -> " + E[c][0] + "  any"));
           trace.appendChild(el("div", "line i1 t-" + en[0], r === c ? en[1] : "allowed: " + en[1]));

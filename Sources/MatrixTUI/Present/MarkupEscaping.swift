@@ -24,13 +24,15 @@ enum MarkupEscaping {
   }
 
   /// A double-quoted DOT string: quotes and backslashes escaped, so a name never ends the
-  /// string (a `"]; a -> b [` in a label stays text).
+  /// string (a `"]; a -> b [` in a label stays text) and `\N` or `\G` stay text; `&` as
+  /// `&amp;`, since Graphviz reads entities such as `&lt;` in labels.
   static func dot(_ text: String) -> String {
     var out = "\""
     for scalar in text.visible.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""
       case "\\": out += "\\\\"
+      case "&": out += "&amp;"
       default: out.unicodeScalars.append(scalar)
       }
     }

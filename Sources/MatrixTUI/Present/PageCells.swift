@@ -1,3 +1,4 @@
+import Dispatch
 import PolicyKit
 
 /// What a page carries about its cells: a list of distinct entries (a verdict with its reason,
@@ -20,54 +21,108 @@ struct PageCells {
   /// Per shown endpoint, the entry of its self cell.
   private(set) var selfCodes: [Int32] = []
   let hasTraces: Bool
-  private var index: [String: Int32] = [:]
 
   /// Whether `picture` is carried cell by cell.
   static func fits(_ picture: MatrixPicture) -> Bool {
     picture.classCount * picture.classCount <= pairLimit
   }
 
+  /// Works the cells out a band of class rows at a time, on every core, then numbers the
+  /// entries in row order.
   init(_ picture: MatrixPicture) {
     let count = picture.classCount
-    hasTraces = !picture.isAny && count * count <= Self.tracePairLimit
-    codes.reserveCapacity(count * count)
-    let evaluator = picture.text.evaluator
-    for a in 0..<count {
-      for b in 0..<count {
-        let members = (picture.members[a], picture.members[b])
-        let destination = a == b ? members.1.dropFirst().first : members.1[0]
-        guard let destination else {
-          codes.append(-1)
-          continue
+    let hasTraces = !picture.isAny && count * count <= Self.tracePairLimit
+    self.hasTraces = hasTraces
+    let bands = hasTraces ? 1 : max(1, min(count, 32))
+    let parts = (0..<bands).map { _ in Part() }
+    DispatchQueue.concurrentPerform(iterations: bands) { band in
+      var builder = Builder(picture: picture, hasTraces: hasTraces)
+      for a in (band * count / bands)..<((band + 1) * count / bands) {
+        for b in 0..<count {
+          let members = (picture.members[a], picture.members[b])
+          let destination = a == b ? members.1.dropFirst().first : members.1[0]
+          builder.codes.append(destination.map { builder.code(members.0[0], $0) } ?? -1)
         }
-        codes.append(code(entry(picture, members.0[0], destination, evaluator)))
       }
+      parts[band].codes = builder.codes
+      parts[band].entries = builder.entries
     }
-    for index in picture.shown {
-      selfCodes.append(code(entry(picture, index, index, evaluator)))
+    var builder = Builder(picture: picture, hasTraces: hasTraces)
+    codes.reserveCapacity(count * count)
+    for part in parts {
+      let numbers = part.entries.map { builder.code($0) }
+      codes += part.codes.map { $0 < 0 ? -1 : numbers[Int($0)] }
+      part.codes = []
     }
+    selfCodes = picture.shown.map { builder.code($0, $0) }
+    entries = builder.entries
   }
 
-  private mutating func code(_ entry: String) -> Int32 {
-    if let known = index[entry] { return known }
-    let code = Int32(entries.count)
-    index[entry] = code
-    entries.append(entry)
-    return code
+  /// One band's cells, handed from its thread.
+  private final class Part: @unchecked Sendable {
+    var codes: [Int32] = []
+    var entries: [String] = []
   }
 
-  private func entry(_ picture: MatrixPicture, _ source: Int, _ destination: Int, _ evaluator: Evaluator) -> String {
-    if let probe = picture.text.matrix?.probe {
-      let cell =
-        hasTraces
-        ? evaluator.trace(from: source, to: destination, probe: probe)
-        : evaluator.cell(from: source, to: destination, probe: probe)
-      return TraceTemplate.json(cell, evaluator: evaluator, lines: hasTraces)
+  /// Entries numbered as they are met, and the codes of cells.
+  private struct Builder {
+    let picture: MatrixPicture
+    let hasTraces: Bool
+    var entries: [String] = []
+    var codes: [Int32] = []
+    private var index: [String: Int32] = [:]
+    private var decisions: [Decision: Int32] = [:]
+
+    init(picture: MatrixPicture, hasTraces: Bool) {
+      self.picture = picture
+      self.hasTraces = hasTraces
     }
-    if source == destination { return #"["x","self: loopback never crosses policy"]"# }
-    let set = picture.text.connections?.connections(source, destination) ?? ConnectionSet()
-    let verdict = set.isAll ? "a" : set.isEmpty ? "d" : "s"
-    return "[\"\(verdict)\",\(MarkupEscaping.scriptJSON(set.description.visible))]"
+
+    /// What makes a cell's entry without its trace: the verdict, the deciding side and what
+    /// decided it, and the port probed (a port name resolves per destination).
+    private struct Decision: Hashable {
+      var outcome: Outcome
+      var direction: Direction
+      var verdict: Verdict
+      var decider: Decider
+      var port: Int?
+    }
+
+    mutating func code(_ entry: String) -> Int32 {
+      if let known = index[entry] { return known }
+      let code = Int32(entries.count)
+      index[entry] = code
+      entries.append(entry)
+      return code
+    }
+
+    /// The entry of the cell from endpoint `source` to `destination`; without traces, looked
+    /// up by its decision before any text is made.
+    mutating func code(_ source: Int, _ destination: Int) -> Int32 {
+      let evaluator = picture.text.evaluator
+      guard let probe = picture.text.matrix?.probe else { return code(connectionsEntry(source, destination)) }
+      if hasTraces || source == destination {
+        return code(
+          TraceTemplate.json(
+            evaluator.trace(from: source, to: destination, probe: probe), evaluator: evaluator, lines: hasTraces))
+      }
+      let cell = evaluator.cell(from: source, to: destination, probe: probe)
+      let side = cell.decidingSide
+      let decision = Decision(
+        outcome: cell.outcome, direction: side.direction, verdict: side.verdict, decider: side.decider,
+        port: cell.resolvedPort)
+      if let known = decisions[decision] { return known }
+      let code = code(TraceTemplate.json(cell, evaluator: evaluator, lines: false))
+      decisions[decision] = code
+      return code
+    }
+
+    private func connectionsEntry(_ source: Int, _ destination: Int) -> String {
+      if source == destination { return #"["x","self: loopback never crosses policy"]"# }
+      let set = picture.text.connections?.connections(source, destination) ?? ConnectionSet()
+      let verdict = set.isAll ? "a" : set.isEmpty ? "d" : "s"
+      return "[\"\(verdict)\",\(MarkupEscaping.scriptJSON(set.description.visible))]"
+    }
   }
 
   /// The digits of the codes: `width` characters each, from this 64-character alphabet.
