@@ -75,6 +75,7 @@ extension FileDecoder {
       id: PolicyID(kind: kind, namespace: namespace, name: name), tier: tier, order: order,
       subject: subject, location: object.location)
     if kind.isStaged { policy.stagedAction = stagedAction(spec, &context) }
+    policy.isPreDNAT = spec["preDNAT"].flatMap { $0.scalar == "true" } ?? false
     let scope: CalicoScope = namespace.map { .namespaced($0) } ?? .global
     policy.ingress = calicoRules(spec["ingress"], .ingress, scope, &context)
     policy.egress = calicoRules(spec["egress"], .egress, scope, &context)

@@ -1,0 +1,6 @@
+extension Cluster {
+  /// The cluster as the evaluation sees it.
+  func evaluationModel(after previous: Cluster?) -> Cluster {
+    self
+  }
+}
