@@ -52,7 +52,7 @@ public final class Evaluator: Sendable {
   /// indexes are kept, and unchanged policies keep their compiled rules; when only some
   /// endpoints changed, the classes grow.
   public convenience init(cluster: Cluster, view: PolicyView = .enforced, reusing previous: Evaluator? = nil) {
-    let model = cluster.evaluationModel(after: previous?.model)
+    let model = cluster.evaluationModel()
     let prepared = Self.prepare(model, view: view, after: previous)
     self.init(cluster: cluster, model: model, view: view, prepared)
   }
@@ -70,6 +70,10 @@ public final class Evaluator: Sendable {
     update = prepared.update
     token = UInt64.random(in: 1...UInt64.max)
   }
+
+  /// The endpoint at `index` as the evaluation sees it: a host-networked pod as the host it
+  /// stands for (its node's host endpoint, labels and all), any other as it is.
+  public func evaluatedEndpoint(_ index: Int) -> Endpoint { model.endpoints[index] }
 
   /// Endpoint ids to their index in `cluster.endpoints`.
   public var index: [String: Int] { endpoints.index }
@@ -183,6 +187,9 @@ public final class Evaluator: Sendable {
         egress: side(.egress, src.id, .allow, .loopback),
         ingress: side(.ingress, dst.id, .allow, .loopback))
     }
+    // A host-networked pod's traffic is its node's (the model has it stand in for its host).
+    if let hostNetwork = src.hostNetwork { egressSteps?.append(.note(hostNetwork.note)) }
+    if let hostNetwork = dst.hostNetwork { ingressSteps?.append(.note(hostNetwork.note)) }
     // 2. A port name resolves on the destination.
     let port: Int
     switch probe.port {
@@ -281,7 +288,8 @@ public final class Evaluator: Sendable {
 
   /// Evaluates the policy of one endpoint for a connection, per `check.go`'s `checkTiers`:
   ///
-  /// 1. Network sets have no policy: the side allows.
+  /// 1. Network sets have no policy: the side allows; nor does a host-networked pod on a node
+  ///    without a host endpoint (Calico polices no host interface there).
   /// 2. Host endpoints keep failsafe ports open whatever the policy.
   /// 3. Each tier with at least one policy selecting the endpoint, in order: the first rule
   ///    that matches decides (Allow, Deny), leaves the tier (Pass) or is noted (Log); if none
@@ -295,6 +303,7 @@ public final class Evaluator: Sendable {
     let endpoint = model.endpoints[endpointIndex]
     // 1.
     if endpoint.isNetworkSet { return (.allow, .external) }
+    if endpoint.isUnpolicedHost { return (.allow, .unpolicedHost(node: endpoint.node)) }
     // 2.
     if endpoint.isHost {
       let failsafes =

@@ -177,8 +177,8 @@ struct MatrixKernel {
     let count = classes.count
     var allowed = ClassBits(count: count)
     var undecided = ClassBits(count: count, filled: true)
-    // 1. Network sets have no policy.
-    if representatives[local].isNetworkSet { return undecided }
+    // 1. Network sets have no policy, nor hosts without a host endpoint.
+    if representatives[local].isNetworkSet || representatives[local].isUnpolicedHost { return undecided }
     // 2. Failsafe ports on host endpoints.
     if representatives[local].isHost {
       let felix = evaluator.model.felix

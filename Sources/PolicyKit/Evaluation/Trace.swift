@@ -31,6 +31,8 @@ public enum Decider: Hashable, Sendable {
   case failsafe(FailsafePort, Direction)
   /// A network set: an external endpoint with no policy of its own.
   case external
+  /// A host-networked pod on a node without a host endpoint: Calico polices nothing there.
+  case unpolicedHost(node: String?)
   /// Host to a pod on the same node, which Calico always allows.
   case hostToLocalWorkload
   /// A pod to its own host, settled by `defaultEndpointToHostAction`.

@@ -8,6 +8,8 @@ struct RawWorkload: Sendable {
   var podIP: IPAddress?
   var extraIPs: [IPAddress]
   var nodeName: String?
+  /// `spec.hostNetwork: true`: the pod's traffic is its node's.
+  var hostNetwork = false
   var namedPorts: [NamedPort]
   var owners: [(kind: String, name: String)]
   /// Why it makes no endpoint (a finished pod or Job, a pod without an address yet, a
@@ -145,7 +147,8 @@ extension Inventory {
       case (.policy, .policy), (.tier, .tier): return true
       case (.workload(let a), .workload(let b)):
         guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
-          a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
+          a.extraIPs == b.extraIPs, a.hostNetwork == b.hostNetwork, !(b.hostNetwork && a.nodeName != b.nodeName),
+          a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
           (a.leftOut == nil) == (b.leftOut == nil)
         else { return false }
         let same =
@@ -163,7 +166,11 @@ extension Inventory {
       case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): return a == b && x == y
       case (.endpoint(let a), .endpoint(let b)):
         if a == b { return true }
-        guard a.id == b.id, a.kind == b.kind, let position = endpoints.firstIndex(where: { $0.id == b.id }) else {
+        // (A host endpoint that moves to another node or interface changes which host the
+        // host-networked pods stand in for: everything is made again.)
+        guard a.id == b.id, a.kind == b.kind, a.node == b.node, a.interfaceName == b.interfaceName,
+          let position = endpoints.firstIndex(where: { $0.id == b.id })
+        else {
           return false
         }
         others[position] = b
@@ -200,7 +207,8 @@ extension Inventory {
           } else {
             // A new pod (one defined elsewhere, or twice here, is not).
             guard case .workload(let pod) = new.definitions[index].object, pod.kind == "Pod",
-              pod.leftOut == nil, positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
+              pod.leftOut == nil, !pod.hostNetwork,
+              positions[Self.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
             else { return nil }
             added.append(pod)
             continue
@@ -698,6 +706,7 @@ struct ModelBuilder {
     }
     diagnostics += built.diagnostics
     validatePolicyTiers()
+    warnPoliciesOnHostNetworkedPods()
     // Sort ids (or take the last load's order over when the same policies came in the same
     // order), then move each policy once (policies are large values).
     let ids = cluster.policies.indices.map { cluster.policies[$0].id }
@@ -823,6 +832,9 @@ struct ModelBuilder {
       var endpoint = Self.workloadEndpoint(kept[index], id: id, inherited: inherited)
       if let ip = kept[index].podIP {
         endpoint.addresses = [ip] + kept[index].extraIPs
+      } else if kept[index].hostNetwork, let addresses = nodeAddresses(kept[index].nodeName) {
+        // A host-networked pod has its node's addresses.
+        endpoint.addresses = addresses
       } else if pool.size > 0 {
         // A stable address from a hash of the id: adding a pod never moves another one.
         var offset = pool.first(id)
@@ -841,6 +853,13 @@ struct ModelBuilder {
     }
   }
 
+  /// The addresses of node `name`: its Node object's, else those of a host endpoint on it.
+  private func nodeAddresses(_ name: String?) -> [IPAddress]? {
+    guard let name else { return nil }
+    if let known = cluster.nodes[name], !known.addresses.isEmpty { return known.addresses }
+    return otherEndpoints.first { $0.isHost && $0.node == name && !$0.addresses.isEmpty }?.addresses
+  }
+
   /// A workload's endpoint, addresses aside: what it says about itself and the labels and
   /// profiles Calico gives it.
   static func workloadEndpoint(_ raw: RawWorkload, id: String, inherited: InheritedLabels) -> Endpoint {
@@ -849,6 +868,7 @@ struct ModelBuilder {
       labels: raw.labels, location: raw.location)
     endpoint.serviceAccount = raw.serviceAccount
     endpoint.node = raw.nodeName
+    if raw.hostNetwork { endpoint.hostNetwork = HostNetworking(node: raw.nodeName) }
     endpoint.namedPorts = raw.namedPorts
     // Calico's labels win; room for all of them made once.
     var labels = raw.labels
