@@ -175,7 +175,8 @@ struct TraceText {
   /// Why a rule did not match, in words.
   private func explain(_ mismatch: Mismatch?, _ rule: Rule, _ cell: CellTrace) -> String {
     guard let mismatch else { return "matches" }
-    let source = evaluated(cell.source)
+    // (After outgoing NAT, the destination's rules saw the source's node.)
+    let source = evaluated(cell.ingressSource ?? cell.source)
     let destination = evaluated(cell.destination)
     func end(_ side: Direction) -> (String, EntityMatch, Endpoint?) {
       side == .ingress ? ("source", rule.source, source) : ("destination", rule.destination, destination)

@@ -25,6 +25,7 @@ extension Evaluator {
     // Unless a policy that names CIDRs changed, they are the ones named before.
     let cidrs: [CIDR]
     if matching.inPlace, previous.model.profiles == cluster.profiles, previous.model.felix == cluster.felix,
+      previous.model.ipPools == cluster.ipPools,
       matching.changed.allSatisfy({ !policies[$0].namesCIDRs && !previous.policies[$0].namesCIDRs })
     {
       cidrs = previous.endpoints.cidrs
@@ -316,6 +317,7 @@ extension Evaluator {
   /// and profile rules depend on is unchanged, only policies and tiers may differ.
   private static func canReuse(_ previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> Bool {
     previous.endpoints.cidrs == cidrs && previous.model.felix == cluster.felix
+      && previous.model.ipPools == cluster.ipPools
       && previous.model.profiles == cluster.profiles
       && previous.model.namespaces == cluster.namespaces
       && previous.model.serviceAccountLabels == cluster.serviceAccountLabels
@@ -343,7 +345,8 @@ extension Evaluator {
   /// from `previous`'s, or when so many changed that working everything out again costs less.
   private static func changedEndpoints(since previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> EndpointEdit? {
     let before = previous.model
-    guard previous.endpoints.cidrs == cidrs, before.felix == cluster.felix, before.profiles == cluster.profiles,
+    guard previous.endpoints.cidrs == cidrs, before.felix == cluster.felix, before.ipPools == cluster.ipPools,
+      before.profiles == cluster.profiles,
       before.tiers == cluster.tiers, before.namespaces == cluster.namespaces,
       before.serviceAccountLabels == cluster.serviceAccountLabels
     else { return nil }

@@ -40,6 +40,9 @@ public final class Evaluator: Sendable {
   let profiles: [String: CompiledPolicy]
   /// Per class, per direction (ingress, egress): the tiers that apply.
   let applied: [[[AppliedTier]]]
+  /// Per node, the endpoint a masqueraded connection from the node is seen as
+  /// (`Evaluator+NAT.swift`); empty without a pool with `natOutgoing`.
+  let natIdentity: [String: Int]
   /// Identifies this evaluator to matrices built from it (see `EvaluationUpdate`).
   let token: UInt64
   /// What this evaluator took over from the evaluator of the cluster before an edit, and
@@ -61,6 +64,7 @@ public final class Evaluator: Sendable {
   private init(cluster: Cluster, model: Cluster, view: PolicyView, _ prepared: Prepared) {
     self.cluster = cluster
     self.model = model
+    natIdentity = Self.natIdentities(model)
     self.view = view
     policies = prepared.policies
     endpoints = prepared.endpoints
@@ -217,8 +221,13 @@ public final class Evaluator: Sendable {
       destinationClass: Int(classes.classOf[destination]), ipProtocol: probe.ipProtocol, port: port)
     let egress = evaluateSide(source, .egress, connection, &egressSteps)
     let ingress: (Verdict, Decider)
+    var ingressSource: String?
     if dst.isHost, src.isWorkload, let node = dst.node, node == src.node {
       ingress = endpointToHost(destination, connection, &ingressSteps)
+    } else if let pool = model.masqueradingPool(from: src, to: dst) {
+      let masked = maskedIngress(destination, connection, pool: pool, &ingressSteps)
+      ingress = masked.0
+      ingressSource = masked.1
     } else {
       ingress = evaluateSide(destination, .ingress, connection, &ingressSteps)
     }
@@ -226,7 +235,7 @@ public final class Evaluator: Sendable {
     return CellTrace(
       source: src.id, destination: dst.id, probe: probe, resolvedPort: port, outcome: outcome,
       egress: side(.egress, src.id, egress.0, egress.1),
-      ingress: side(.ingress, dst.id, ingress.0, ingress.1))
+      ingress: side(.ingress, dst.id, ingress.0, ingress.1), ingressSource: ingressSource)
   }
 
   // MARK: - A pod to its own node

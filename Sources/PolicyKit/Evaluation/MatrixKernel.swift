@@ -334,6 +334,7 @@ struct MatrixKernel {
           & resolved.words[offset]
       }
     }
+    applyOutgoingNAT(&rows, egress: egress, ingressBySource: ingressBySource)
     applyNodeCases(&rows, egress: egress, ingressBySource: ingressBySource)
     // Allowed pairs of different endpoints, weighting each class pair by its members.
     let sizes = classes.members.map(\.count)

@@ -97,6 +97,9 @@ public struct CellTrace: Hashable, Sendable {
   public var egress: SideTrace
   /// Ingress at the destination.
   public var ingress: SideTrace
+  /// The endpoint the destination's ingress policy saw the connection come from, when not the
+  /// source: after outgoing NAT, the source's node.
+  public var ingressSource: String? = nil
 
   /// The side that decided: the denying side when denied (egress first), otherwise the side
   /// a policy decided (ingress first), otherwise ingress.

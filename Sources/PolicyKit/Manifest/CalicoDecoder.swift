@@ -26,6 +26,7 @@ extension FileDecoder {
     case "NetworkSet", "GlobalNetworkSet": decodeNetworkSet(object, spec, &context)
     case "Profile": decodeProfile(object, spec, &context)
     case "FelixConfiguration": decodeFelixConfiguration(object, spec, &context)
+    case "IPPool": decodeIPPool(object, spec, &context)
     default: skip(kind: object.kind, apiVersion: object.apiVersion, at: object.location)
     }
   }
@@ -477,6 +478,7 @@ extension FileDecoder {
         context.error("unknown `defaultEndpointToHostAction` `\(text)` (expected Drop, Accept or Return)", at: node)
       }
     }
+    if let exclusions = natOutgoingExclusions(spec, &context) { settings.natOutgoingExclusions = exclusions }
     define("calico/FelixConfiguration//default", "FelixConfiguration `default`", at: object.location, .felix(settings))
   }
 

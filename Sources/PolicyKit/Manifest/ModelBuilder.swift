@@ -30,6 +30,7 @@ enum DecodedObject: Sendable {
   case endpoint(Endpoint)
   case profile(Profile)
   case felix(FelixSettings)
+  case ipPool(IPPool)
 }
 
 /// A decoded object with the key that makes it unique and where it was written.
@@ -110,6 +111,7 @@ public struct Inventory: Sendable {
   var leftOut: [LeftOutObject] = []
   var profiles: [String: Profile]
   var felix: FelixSettings
+  var ipPools: [IPPool] = []
   var diagnostics: [Diagnostic]
   /// Whether every workload is a pod (no templates that pods could stand in for).
   var onlyPods = false
@@ -177,6 +179,7 @@ extension Inventory {
         return true
       case (.profile(let a), .profile(let b)): return a == b
       case (.felix(let a), .felix(let b)): return a == b
+      case (.ipPool(let a), .ipPool(let b)): return a == b
       default: return false
       }
     }
@@ -653,6 +656,7 @@ struct ModelBuilder {
       case .endpoint(let endpoint): otherEndpoints.append(endpoint)
       case .profile(let profile): cluster.profiles[profile.name] = profile
       case .felix(let felix): cluster.felix = felix
+      case .ipPool(let pool): cluster.ipPools.append(pool)
       }
     }
   }
@@ -685,6 +689,7 @@ struct ModelBuilder {
       cluster.leftOut = inventory.leftOut
       cluster.profiles = inventory.profiles
       cluster.felix = inventory.felix
+      cluster.ipPools = inventory.ipPools
     } else {
       let before = diagnostics.count
       let undeclared = undeclaredReferences(declared: cluster.namespaces)
@@ -700,7 +705,9 @@ struct ModelBuilder {
         parts: parts, undeclared: undeclared, namespaces: cluster.namespaces, nodes: cluster.nodes,
         serviceAccountLabels: cluster.serviceAccountLabels, endpoints: cluster.endpoints,
         leftOut: cluster.leftOut, profiles: cluster.profiles, felix: cluster.felix,
+        ipPools: cluster.ipPools.sorted { $0.name < $1.name },
         diagnostics: inventoryDiagnostics + diagnostics[before...], onlyPods: onlyPods)
+      cluster.ipPools = built.ipPools
       cluster.endpointRevision = built.revision
       diagnostics.removeSubrange(before...)
     }

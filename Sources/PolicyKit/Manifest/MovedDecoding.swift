@@ -72,6 +72,9 @@ struct PlaceMove {
     case .felix(var felix):
       felix.location = self(felix.location)
       return .felix(felix)
+    case .ipPool(var pool):
+      pool.location = self(pool.location)
+      return .ipPool(pool)
     }
   }
 }

@@ -67,6 +67,8 @@ public struct FelixSettings: Hashable, Sendable {
   public var failsafeOutbound: [FailsafePort]
   /// `defaultEndpointToHostAction`.
   public var endpointToHostAction: EndpointToHostAction
+  /// `natOutgoingExclusions`.
+  public var natOutgoingExclusions: NATOutgoingExclusions = .ipPoolsOnly
   /// Where these came from (nil: defaults).
   public var location: SourceLocation?
 
@@ -138,6 +140,8 @@ public struct Cluster: Sendable {
   public var profiles: [String: Profile] = [:]
   /// Felix settings.
   public var felix: FelixSettings = .defaults
+  /// Calico IP pools, by name.
+  public var ipPools: [IPPool] = []
   /// Pods and workloads that make no endpoint, by namespace, name and kind.
   public var leftOut: [LeftOutObject] = []
 
