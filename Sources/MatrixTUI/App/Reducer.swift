@@ -156,7 +156,7 @@ extension AppState {
     self.evaluator = evaluator
     if !evaluator.sameEndpoints {
       // Other endpoints (otherwise the same ones, measured before).
-      longestEndpointID = evaluator.cluster.endpoints.lazy.map(\.rowLabel.count).max() ?? 0
+      longestEndpointID = evaluator.cluster.endpoints.lazy.map { $0.rowLabel().count }.max() ?? 0
     }
     self.matrix = matrix
     connections = isAnyProbe ? ConnectionMatrix(evaluator: evaluator, updating: previousConnections) : nil
