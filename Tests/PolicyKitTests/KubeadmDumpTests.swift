@@ -63,6 +63,55 @@ struct KubeadmDumpTests {
     }
   }
 
+  // Edits that change what a host-networked pod stands for (its node's host endpoint), the
+  // pod itself, or the pool: a reload with the cache gives the matrix a fresh load gives.
+  @Test("edits of host endpoints, host-networked pods and pools give fresh matrices")
+  func incrementalEdits() throws {
+    let originals = try Self.files()
+    func text(_ name: String) -> String {
+      originals.first { $0.path == name }.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+    }
+    func replaced(_ name: String, _ old: String, _ new: String) -> [SourceFile] {
+      originals.map {
+        $0.path == name ? SourceFile(path: name, text: text(name).replacingOccurrences(of: old, with: new)) : $0
+      }
+    }
+    let steps: [(String, [SourceFile])] = [
+      ("first", originals),
+      (
+        "a host endpoint leaves the firewall",
+        replaced(
+          "calico-hostendpoints.yaml",
+          "      projectcalico.org/created-by: calico-kube-controllers\n    name: kubeadm-worker-2-auto-hep",
+          "    name: kubeadm-worker-2-auto-hep")
+      ),
+      ("put back", originals),
+      ("a host-networked pod relabelled", replaced("pods.json", #""k8s-app":"kube-proxy""#, #""k8s-app":"proxy""#)),
+      ("no outgoing NAT", replaced("calico-ippools.yaml", "natOutgoing: true", "natOutgoing: false")),
+      ("put back again", originals),
+    ]
+    var cache = ManifestCache()
+    var evaluator: Evaluator?
+    var matrix: ConnectivityMatrix?
+    for (step, files) in steps {
+      let next = Evaluator(cluster: ManifestLoader.load(files, cache: &cache).cluster, reusing: evaluator)
+      let fresh = Evaluator(cluster: ManifestLoader.load(files).cluster)
+      for port in [10250, 8080] {
+        let updated = ConnectivityMatrix(
+          evaluator: next, probe: Probe(.tcp, port), updating: port == 10250 ? matrix : nil)
+        let expected = ConnectivityMatrix(evaluator: fresh, probe: Probe(.tcp, port))
+        for source in 0..<fresh.count {
+          for destination in 0..<fresh.count
+          where updated.outcome(source, destination) != expected.outcome(source, destination) {
+            Issue.record("\(step): \(fresh.ids[source]) -> \(fresh.ids[destination]) tcp/\(port)")
+          }
+        }
+        if port == 10250 { matrix = updated }
+      }
+      evaluator = next
+    }
+  }
+
   // Without natOutgoing the other node's firewall sees the pod, not a node, and denies it.
   @Test("the cells that rest on outgoing NAT are denied without it")
   func withoutNAT() throws {
