@@ -92,6 +92,21 @@ struct OutgoingNATTests {
     let trace = try #require(cell(result, "prod/web", "host/host-b"))
     #expect(fact(trace) == "deny by ingress GlobalNetworkPolicy/nodes-only ingress[1] (Deny) in tier default")
     #expect(trace.ingressSource == nil)
+    // The trace says why, when the manifests or Felix's settings are the reason.
+    let notes = trace.ingress.steps.compactMap { step -> String? in
+      if case .note(let text) = step { return text }
+      return nil
+    }
+    if pool == nil {
+      #expect(
+        notes == [
+          "no IPPool in the manifests: outgoing NAT is not assumed (with natOutgoing on the pod's pool, this host would see node node-a)"
+        ])
+    } else if felix != nil {
+      #expect(notes == ["not masqueraded: natOutgoingExclusions IPPoolsAndHostIPs leaves the hosts' addresses alone"])
+    } else {
+      #expect(notes.isEmpty)
+    }
   }
 
   // The pod's own node: delivered there, never masqueraded.

@@ -49,6 +49,25 @@ extension Evaluator {
   }
 }
 
+extension Cluster {
+  /// For a pod's connection to a host on another node that is not masqueraded, why not, when
+  /// the reason is what the manifests leave out or Felix's settings: no IPPool to tell, or
+  /// `natOutgoingExclusions: IPPoolsAndHostIPs`. Nil for other connections.
+  func unmaskedNote(from source: Endpoint, to destination: Endpoint) -> String? {
+    guard source.isWorkload, let node = source.node, destination.isHost, !destination.isUnpolicedHost,
+      destination.node != node
+    else { return nil }
+    if ipPools.isEmpty {
+      return
+        "no IPPool in the manifests: outgoing NAT is not assumed (with natOutgoing on the pod's pool, this host would see node \(node))"
+    }
+    if felix.natOutgoingExclusions == .ipPoolsAndHostIPs, let from = source.address, natPool(holding: from) != nil {
+      return "not masqueraded: natOutgoingExclusions IPPoolsAndHostIPs leaves the hosts' addresses alone"
+    }
+    return nil
+  }
+}
+
 extension MatrixKernel {
   /// The cells of masqueraded connections: the source's egress, and the destination's ingress
   /// as its policy sees the source's node (`Evaluator.maskedIngress`).

@@ -229,6 +229,7 @@ public final class Evaluator: Sendable {
       ingress = masked.0
       ingressSource = masked.1
     } else {
+      if ingressSteps != nil, let note = model.unmaskedNote(from: src, to: dst) { ingressSteps?.append(.note(note)) }
       ingress = evaluateSide(destination, .ingress, connection, &ingressSteps)
     }
     let outcome: Outcome = egress.0 == .allow && ingress.0 == .allow ? .allowed : .denied
