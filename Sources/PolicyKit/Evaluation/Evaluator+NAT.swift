@@ -58,8 +58,8 @@ extension Cluster {
       destination.node != node
     else { return nil }
     if ipPools.isEmpty {
-      return
-        "no IPPool in the manifests: outgoing NAT is not assumed (with natOutgoing on the pod's pool, this host would see node \(node))"
+      // (With a pool that masquerades, this host would see node `node`.)
+      return "no IPPool in the manifests, so no outgoing NAT is assumed"
     }
     if felix.natOutgoingExclusions == .ipPoolsAndHostIPs, let from = source.address, natPool(holding: from) != nil {
       return "not masqueraded: natOutgoingExclusions IPPoolsAndHostIPs leaves the hosts' addresses alone"
