@@ -21,14 +21,16 @@ import Testing
     return ManifestLoader.load(files).cluster
   }
 
-  /// The lesson on screen, against a baseline whose firewall leaves out the control plane.
+  /// The lesson on screen, against a baseline whose firewall leaves out the other nodes.
   static func state(width: Int = 120, height: Int = 40, baseline: Cluster? = nil) -> AppState {
     var state = AppState(paths: [lesson], isWatching: true)
     state.now = 100
     state.quizSeed = 1
     let old =
       baseline
-      ?? baselineCluster { $0.replacingOccurrences(of: widened, with: "selector: role == 'node' || has(k8s-app)") }
+      ?? baselineCluster {
+        $0.replacingOccurrences(of: widened, with: "selector: has(k8s-app) || tier == 'control-plane'")
+      }
     state.baseline = Baseline(label: "HEAD", cluster: old)
     _ = state.reduce(.resize(width: width, height: height))
     _ = state.reduce(.loaded(LoadedManifests.load([lesson]), Lesson.load([lesson])))

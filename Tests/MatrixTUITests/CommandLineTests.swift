@@ -201,6 +201,28 @@ private func pod(_ name: String) -> String {
 
   /// A dump as `kubectl get --raw /api/v1/pods` writes it: a typed list in JSON whose items
   /// name no kind, a dual-stack pod, a finished one and one not scheduled yet.
+  /// The dump of a kubeadm cluster: `endpoints` marks its host-networked pods, the explorer's
+  /// rows too, and `check` holds every cell of its expectations.
+  @Test func aKubeadmDumpMarksHostNetworkedPodsAndPassesItsChecks() throws {
+    let dump = AppFixtures.root.appendingPathComponent("Tests/PolicyKitTests/Scenarios/kubeadm-calico").path
+    let endpoints = try Subprocess.matrixTUI(["endpoints", dump])
+    #expect(endpoints.status == 0, "\(endpoints.stderr)")
+    let marked = endpoints.stdoutText.split(separator: "\n").filter { $0.contains("(host network)") }
+      .map { String($0.split(separator: "\t")[0]) }
+    #expect(marked.count == 8)
+    #expect(marked.contains("kube-system/kube-apiserver-kubeadm-cp"))
+    #expect(
+      endpoints.stdoutText.contains("kube-system/kube-proxy-c8v5r\t172.18.0.4\tkubeadm-worker-2 (host network)\t"))
+    #expect(endpoints.stdoutText.contains("  shop/migrate-9fz2c (Pod): finished (phase Succeeded)"))
+    let check = try Subprocess.matrixTUI(["check", dump])
+    #expect(check.status == 0, "\(check.stdoutText)")
+    #expect(check.stdoutText.hasSuffix("17 passed, 0 failed\n"))
+    let state = AppFixtures.state([dump], width: 120, height: 40)
+    let screen = Screen.render(state).plainText
+    #expect(screen.contains("9 ⌂ kube-system/etcd-kubeadm-cp "))
+    #expect(screen.contains("8 kube-system/coredns-674b8bbfcf-6qzxl "))
+  }
+
   @Test func endpointsOfATypedListListWhatIsLeftOutAndWhy() throws {
     let dir = try TempDirectory()
     defer { dir.remove() }

@@ -88,7 +88,7 @@ import Testing
     // A trap: the header counts the widened policy's cells.
     _ = state.reduce(.key(.char("t")))
     #expect(state.trap != nil)
-    #expect(state.markCounts.denied == denied - 4)
+    #expect(state.markCounts.denied == denied - 2)
     #expect(state.tracePaneLines.contains { $0.text.hasPrefix("trap: ") })
     Self.isUpToDate(state, "trap")
     _ = state.reduce(.key(.char("t")))

@@ -9,8 +9,8 @@ import Testing
   @Test func opensOnTheFirstCellBetweenTwoEndpoints() {
     let state = AppFixtures.state()
     #expect(AppFixtures.selected(state) == "host/node-control-plane -> host/node-worker")
-    #expect(state.matrix?.counts.allowed == 26)
-    #expect(state.matrix?.counts.denied == 4)
+    #expect(state.matrix?.counts.allowed == 28)
+    #expect(state.matrix?.counts.denied == 2)
   }
 
   @Test func arrowsAndVimKeysMoveAndStopAtTheEdges() {
@@ -48,7 +48,7 @@ import Testing
     #expect(state.selectedTrace?.outcome == .allowed)
     #expect(
       state.status?.text
-        == "trap: node-host-firewall ingress[0] source -> all(): 4 cells flipped: +4 allowed, +0 denied")
+        == "trap: node-host-firewall ingress[0] source -> all(): 2 cells flipped: +2 allowed, +0 denied")
     #expect(state.isFlipped(state.selectedCell!.source, state.selectedCell!.destination))
     _ = state.reduce(.key(.char("t")))
     #expect(state.trap == nil)
@@ -297,9 +297,10 @@ import Testing
     #expect(zoomed.groups.map(\.name) == ["hosts", "calico-system", "dev", "kube-system", "prod"])
     #expect(zoomed.groups[state.groupCursorRow].name == "prod")
     #expect(zoomed.groups[state.groupCursorColumn].name == "hosts")
-    // prod/backend -> each of the two hosts: both denied on tcp/80.
+    // prod/backend -> the two hosts on tcp/80: its own node's (defaultEndpointToHostAction
+    // Accept) allowed, the other one's denied.
     let cell = zoomed.cell(state.groupCursorRow, state.groupCursorColumn)
-    #expect(cell.allowed == 0 && cell.denied == 2)
+    #expect(cell.allowed == 1 && cell.denied == 1)
     // hosts -> hosts: two pairs, both allowed.
     #expect(zoomed.cell(0, 0).allowed == 2)
     // Every pair of different endpoints is counted once.
@@ -331,7 +332,7 @@ import Testing
     #expect(state.trap != nil)
     // The trap flips class pairs: the counts are adjusted, and equal counting afresh.
     let adjusted = try #require(state.groupMatrix)
-    #expect(state.status?.text.contains("4 cells flipped") == true)
+    #expect(state.status?.text.contains("2 cells flipped") == true)
     #expect(adjusted.cells == GroupMatrix(state: state).cells)
     #expect(adjusted.cells != before.cells)
   }
@@ -382,7 +383,7 @@ import Testing
     // prod/backend takes a label the host firewall lets in: a class of its own, cells flip.
     load(inventory.replacingOccurrences(of: "    app: backend\n", with: "    app: backend\n    tier: control-plane\n"))
     #expect(state.matrix?.isIncremental == true)
-    #expect(state.status?.text.contains("cells flipped") == true)
+    #expect(state.status?.text.contains("1 cell flipped") == true)
     let edited = try #require(state.groupMatrix)
     #expect(edited.cells == GroupMatrix(state: state).cells)
     #expect(edited.cells != before.cells)

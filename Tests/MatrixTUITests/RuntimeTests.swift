@@ -58,8 +58,8 @@ import Testing
     clock.advance(by: 0.2)
     runtime.dispatch(.tick(now: clock.now))
     #expect(loads == 2)
-    #expect(runtime.state.matrix?.counts.allowed == before - 4)
-    #expect(runtime.state.status?.text.contains("4 cells flipped") == true)
+    #expect(runtime.state.matrix?.counts.allowed == before - 2)
+    #expect(runtime.state.status?.text.contains("2 cells flipped") == true)
   }
 
   @Test func aSignalEndsTheLoopAndIsKeptForTheExitStatus() {

@@ -581,23 +581,20 @@ struct HostEndpointTests {
     }
   }
 
-  // Brief / Felix defaultEndpointToHostAction: pod -> its own host after the pod's egress:
-  // Drop denies, Accept allows without the host policy, Return (the engine's default) hands the
-  // packet to the host endpoint's ingress policy.
+  // SEMANTICS 3 (correction; felix/rules/static.go filterWorkloadToHostChain,
+  // felix/fv/ep_to_host_action_test.go): pod -> its own host runs the pod's egress, then
+  // defaultEndpointToHostAction; the host endpoint's normal policy never applies. Accept (the
+  // standard installs' value) is the default; Return hands the packet to the host's own INPUT
+  // chain, outside Calico, taken as accepted; Drop denies.
   @Test(
-    "a pod to its own host follows defaultEndpointToHostAction",
+    "a pod to its own host follows defaultEndpointToHostAction, never the host endpoint's policy",
     arguments: [
       EndpointToHostCase(
-        action: nil, hostDenies: true,
-        expected:
-          "deny by ingress GlobalNetworkPolicy/host-deny-all ingress[0] (Deny) in tier default"),
+        action: nil, hostDenies: true, expected: "allow by ingress defaultEndpointToHostAction Accept"),
       EndpointToHostCase(
-        action: nil, hostDenies: false,
-        expected: "allow by ingress profile projectcalico-default-allow ingress[0] (Allow)"),
+        action: nil, hostDenies: false, expected: "allow by ingress defaultEndpointToHostAction Accept"),
       EndpointToHostCase(
-        action: "Return", hostDenies: true,
-        expected:
-          "deny by ingress GlobalNetworkPolicy/host-deny-all ingress[0] (Deny) in tier default"),
+        action: "Return", hostDenies: true, expected: "allow by ingress defaultEndpointToHostAction Return"),
       EndpointToHostCase(
         action: "Drop", hostDenies: false,
         expected: "deny by ingress defaultEndpointToHostAction Drop"),
@@ -639,6 +636,48 @@ struct HostEndpointTests {
         defaultEndpointToHostAction: Drop
       """)
     #expect(verdict(result, "prod/client", "host/host-a") == .allow)
+  }
+
+  // SEMANTICS 3: pre-DNAT policy still applies on a pod's way to its own node (felix/rules/
+  // static.go: the mangle PREROUTING chain dispatches every packet to the host endpoints'
+  // pre-DNAT chains, the `*` one catching any interface, workload ones included), and it has
+  // no default deny: what it neither allows nor denies goes on to the endpoint-to-host action.
+  @Test(
+    "pre-DNAT policy on a wildcard host endpoint still stops a pod on its way to its own node",
+    arguments: [("Deny", Verdict.deny), ("Allow", Verdict.allow)])
+  func preDNATOnOwnNode(_ action: String, _ expected: Verdict) throws {
+    let result = hostInventory(profiles: ["projectcalico-default-allow"]).load(
+      """
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata:
+        name: nodeports
+      spec:
+        selector: role == 'node'
+        preDNAT: true
+        applyOnForward: true
+        types: [Ingress]
+        ingress:
+        - action: \(action)
+          protocol: TCP
+          destination:
+            ports: [80]
+      """)
+    let trace = try #require(cell(result, "prod/web", "host/host-a"))
+    #expect(trace.outcome.verdict == expected)
+    if expected == .deny {
+      #expect(fact(trace) == "deny by ingress GlobalNetworkPolicy/nodeports ingress[0] (Deny) in tier default")
+    } else {
+      #expect(fact(trace) == "allow by ingress defaultEndpointToHostAction Accept")
+    }
+    // Another port: the policy neither allows nor denies, and no default deny follows.
+    let other = try #require(cell(result, "prod/web", "host/host-a", "tcp/443"))
+    #expect(other.outcome == .allowed)
+    // The kernel agrees with the trace.
+    let evaluator = Evaluator(cluster: result.cluster)
+    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: probe("tcp/80"))
+    let (web, host) = (try #require(evaluator.index["prod/web"]), try #require(evaluator.index["host/host-a"]))
+    #expect(matrix.outcome(web, host) == trace.outcome)
   }
 
   // SEMANTICS 3: rules select a host endpoint by label only if it has expectedIPs.

@@ -84,6 +84,7 @@ extension AppState {
     case .noProfileMatched: "no policy or profile rule matched: the default"
     case .failsafe: "a failsafe port"
     case .external: "a network set, with no policy of its own"
+    case .unpolicedHost: "a node without a host endpoint, which Calico does not police"
     case .hostToLocalWorkload: "host to a local pod, always allowed"
     case .endpointToHost: "defaultEndpointToHostAction"
     case .unresolvedPortName(let name): "no port named \(name)"

@@ -153,7 +153,7 @@ extension AppState {
     let evaluator = update.snapshot.evaluator
     if !sameEndpoints {
       // Other endpoints (otherwise the same ones, measured before).
-      longestEndpointID = evaluator.ids.lazy.map(\.count).max() ?? 0
+      longestEndpointID = evaluator.cluster.endpoints.lazy.map { $0.rowLabel().count }.max() ?? 0
     }
     evaluationChanged()
     updateChecklist()

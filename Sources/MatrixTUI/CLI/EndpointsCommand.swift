@@ -26,8 +26,11 @@ struct EndpointsCommand: Subcommand {
       let labels = endpoint.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         .joined(separator: ",")
       lines.append(
-        [endpoint.id, address, endpoint.node ?? "-", labels.isEmpty ? "-" : labels]
-          .map(\.visible).joined(separator: "\t"))
+        [
+          endpoint.id, address, (endpoint.node ?? "-") + (endpoint.isHostNetworked ? " (host network)" : ""),
+          labels.isEmpty ? "-" : labels,
+        ]
+        .map(\.visible).joined(separator: "\t"))
     }
     if synthetic { lines.append("* address made up from the pod CIDR (the manifest has no status.podIP)") }
     lines += Self.leftOutLines(cluster.leftOut)

@@ -23,6 +23,8 @@ enum DecisionText {
       return "failsafe \(direction == .ingress ? "inbound" : "outbound") port \(port) (Felix keeps it open)"
     case .external:
       return "network set: outside the cluster, no policy of its own"
+    case .unpolicedHost(let node):
+      return "host-networked on node \(node ?? "-"), which has no host endpoint: Calico does not police it"
     case .hostToLocalWorkload:
       return "a host always reaches the pods on its own node"
     case .endpointToHost(let action):

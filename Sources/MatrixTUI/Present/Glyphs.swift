@@ -15,13 +15,15 @@ struct Glyphs: Hashable, Sendable {
   /// The header's sign for the count of cells that differ from the baseline.
   var delta = "Δ"
   var minus = "−"
+  /// Before the row label of a host-networked pod (whose traffic is its node's).
+  var hostNetwork = "⌂"
 
   /// Unicode marks.
   static let unicode = Glyphs(allowed: "✓", denied: "✗", selfCell: "·", some: "◐")
   /// ASCII marks for `--ascii` and dumb terminals.
   static let ascii = Glyphs(
     allowed: "+", denied: "x", selfCell: ".", some: "~", opened: "A", closed: "D", changed: "C",
-    delta: "changes", minus: "-")
+    delta: "changes", minus: "-", hostNetwork: "^")
 
   /// The mark of a cell that differs from the baseline.
   func mark(_ change: BaselineChange) -> String {

@@ -343,6 +343,7 @@ struct MatrixText {
     case .noProfileMatched: decision = "no-profile"
     case .failsafe: decision = "failsafe"
     case .external: decision = "external"
+    case .unpolicedHost: decision = "unpoliced-host"
     case .hostToLocalWorkload: decision = "host-to-local-pod"
     case .endpointToHost: decision = "endpoint-to-host"
     case .unresolvedPortName: decision = "port-name"

@@ -62,6 +62,11 @@ struct TraceText {
     evaluator.index[id].map { evaluator.cluster.endpoints[$0] }
   }
 
+  /// The endpoint as rules see it (a host-networked pod: the host it stands for).
+  private func evaluated(_ id: String) -> Endpoint? {
+    evaluator.index[id].map { evaluator.evaluatedEndpoint($0) }
+  }
+
   private func side(_ side: SideTrace, _ cell: CellTrace) -> [TraceLine] {
     let summary = endpoint(side.endpointID)?.summary ?? ""
     var lines = [
@@ -130,7 +135,7 @@ struct TraceText {
       return TraceLine(indent: 2, text: "profile \(name.visible)", tone: .normal, location: location)
     case .noProfiles:
       var text = "no profiles"
-      if endpoint(side.endpointID)?.isHost == true {
+      if evaluated(side.endpointID)?.isHost == true {
         // What a newcomer needs to know: a bare host endpoint denies what no policy allows.
         let kind = side.direction == .egress ? "an Egress" : "an Ingress"
         text +=
@@ -171,8 +176,9 @@ struct TraceText {
   /// Why a rule did not match, in words.
   private func explain(_ mismatch: Mismatch?, _ rule: Rule, _ cell: CellTrace) -> String {
     guard let mismatch else { return "matches" }
-    let source = endpoint(cell.source)
-    let destination = endpoint(cell.destination)
+    // (After outgoing NAT, the destination's rules saw the source's node.)
+    let source = evaluated(cell.ingressSource ?? cell.source)
+    let destination = evaluated(cell.destination)
     func end(_ side: Direction) -> (String, EntityMatch, Endpoint?) {
       side == .ingress ? ("source", rule.source, source) : ("destination", rule.destination, destination)
     }

@@ -52,7 +52,7 @@ enum MatrixView {
       var labelStyle = isCursorRow ? theme.highlightedLabel.reversed() : theme.label
       if endsGroup { labelStyle = labelStyle.underlined() }
       let number = String(position + 1).leftPadded(digits, with: " ")
-      let label = truncate("\(number) \(endpoint.id)", layout.labelWidth)
+      let label = truncate("\(number) \(endpoint.rowLabel(state.glyphs))", layout.labelWidth)
       canvas.draw(label.padded(layout.labelWidth), at: area.x, y: y, style: labelStyle, clip: area)
       for (slot, columnPosition) in (firstColumn..<lastColumn).enumerated() {
         let destination = state.columns[columnPosition]

@@ -371,7 +371,7 @@ public struct ConnectionMatrix: Sendable {
   static func signatures(
     _ evaluator: Evaluator, _ rules: [CompiledRule], pieces: [(IPProtocol, ClosedRange<Int>)]
   ) -> [[UInt8]] {
-    let cluster = evaluator.cluster
+    let cluster = evaluator.model
     // Protocol and port as one number: `protocol index << 16 | port`.
     func key(_ ipProtocol: IPProtocol, _ port: Int) -> Int {
       (IPProtocol.allCases.firstIndex(of: ipProtocol) ?? 0) << 16 | port
@@ -417,7 +417,7 @@ public struct ConnectionMatrix: Sendable {
       cuts[ipProtocol]?.insert(max(1, range.lowerBound))
       if range.upperBound < 65535 { cuts[ipProtocol]?.insert(range.upperBound + 1) }
     }
-    let cluster = evaluator.cluster
+    let cluster = evaluator.model
     // Named ports resolve to whatever numbers the endpoints give them.
     var namedNumbers: [String: [IPProtocol: Set<Int>]] = [:]
     for index in cluster.endpoints.indices {

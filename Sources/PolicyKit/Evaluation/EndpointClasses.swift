@@ -125,7 +125,8 @@ public struct EndpointClasses: Sendable {
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
   }
 
-  /// Every CIDR that can make two endpoints differ: rule nets, ipBlocks and failsafe nets.
+  /// Every CIDR that can make two endpoints differ: rule nets, ipBlocks, failsafe nets and,
+  /// when one masquerades, the IP pools.
   public static func cidrs(in cluster: Cluster, policies: [Policy]) -> [CIDR] {
     var found: Set<CIDR> = []
     // (By index: iterating copies each rule, and there are thousands.)
@@ -138,6 +139,10 @@ public struct EndpointClasses: Sendable {
     }
     for port in cluster.felix.failsafeInbound + cluster.felix.failsafeOutbound {
       if let net = port.net { found.insert(net) }
+    }
+    // Outgoing NAT depends on whether an address lies in a pool.
+    if cluster.ipPools.contains(where: \.natOutgoing) {
+      for pool in cluster.ipPools { found.insert(pool.cidr) }
     }
     return found.sorted { ($0.address, $0.prefix) < ($1.address, $1.prefix) }
   }

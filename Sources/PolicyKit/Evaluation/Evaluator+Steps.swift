@@ -24,7 +24,8 @@ extension Evaluator {
     let matching = PolicyMatching(policies, before: previous.policies)
     // Unless a policy that names CIDRs changed, they are the ones named before.
     let cidrs: [CIDR]
-    if matching.inPlace, previous.cluster.profiles == cluster.profiles, previous.cluster.felix == cluster.felix,
+    if matching.inPlace, previous.model.profiles == cluster.profiles, previous.model.felix == cluster.felix,
+      previous.model.ipPools == cluster.ipPools,
       matching.changed.allSatisfy({ !policies[$0].namesCIDRs && !previous.policies[$0].namesCIDRs })
     {
       cidrs = previous.endpoints.cidrs
@@ -73,7 +74,7 @@ extension Evaluator {
     let subjects = compiled.map(\.subjects)
     let tiers = sortedTiers(cluster)
     var touched: ClassBits?
-    if matching.inPlace, cluster.tiers == previous.cluster.tiers {
+    if matching.inPlace, cluster.tiers == previous.model.tiers {
       var classes = ClassBits(count: count)
       for policy in matching.changed {
         classes.formUnion(subjects[policy])
@@ -315,12 +316,13 @@ extension Evaluator {
   /// Whether an evaluator of `cluster` can take over `previous`'s classes: everything classes
   /// and profile rules depend on is unchanged, only policies and tiers may differ.
   private static func canReuse(_ previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> Bool {
-    previous.endpoints.cidrs == cidrs && previous.cluster.felix == cluster.felix
-      && previous.cluster.profiles == cluster.profiles
-      && previous.cluster.namespaces == cluster.namespaces
-      && previous.cluster.serviceAccountLabels == cluster.serviceAccountLabels
-      && (sameRevision(previous.cluster, cluster)
-        || (!madeFrom(previous.cluster, cluster) && previous.cluster.endpoints == cluster.endpoints))
+    previous.endpoints.cidrs == cidrs && previous.model.felix == cluster.felix
+      && previous.model.ipPools == cluster.ipPools
+      && previous.model.profiles == cluster.profiles
+      && previous.model.namespaces == cluster.namespaces
+      && previous.model.serviceAccountLabels == cluster.serviceAccountLabels
+      && (sameRevision(previous.model, cluster)
+        || (!madeFrom(previous.model, cluster) && previous.model.endpoints == cluster.endpoints))
   }
 
   /// Whether the loader made `b`'s endpoints from `a`'s, changing, adding or removing some.
@@ -342,8 +344,9 @@ extension Evaluator {
   /// endpoints are the same ones (ids, places, kinds) or the loader says how they were made
   /// from `previous`'s, or when so many changed that working everything out again costs less.
   private static func changedEndpoints(since previous: Evaluator, cluster: Cluster, cidrs: [CIDR]) -> EndpointEdit? {
-    let before = previous.cluster
-    guard previous.endpoints.cidrs == cidrs, before.felix == cluster.felix, before.profiles == cluster.profiles,
+    let before = previous.model
+    guard previous.endpoints.cidrs == cidrs, before.felix == cluster.felix, before.ipPools == cluster.ipPools,
+      before.profiles == cluster.profiles,
       before.tiers == cluster.tiers, before.namespaces == cluster.namespaces,
       before.serviceAccountLabels == cluster.serviceAccountLabels
     else { return nil }

@@ -23,8 +23,11 @@ struct AppliedTier: Sendable {
 /// dataplane does. After an edit, the evaluator of the cluster before it hands over what the
 /// edit cannot have changed (`Evaluator+Steps.swift`).
 public final class Evaluator: Sendable {
-  /// The cluster being evaluated (after any trap was applied).
+  /// The cluster being evaluated (after any trap was applied), its endpoints as shown.
   public let cluster: Cluster
+  /// The cluster as the evaluation sees it: each host-networked pod stands in for its node's
+  /// host (`Cluster.evaluationModel`); the same endpoints, in the same order, otherwise.
+  let model: Cluster
   /// The view.
   public let view: PolicyView
   /// The policies in force for this view.
@@ -37,6 +40,9 @@ public final class Evaluator: Sendable {
   let profiles: [String: CompiledPolicy]
   /// Per class, per direction (ingress, egress): the tiers that apply.
   let applied: [[[AppliedTier]]]
+  /// Per node, the endpoint a masqueraded connection from the node is seen as
+  /// (`Evaluator+NAT.swift`); empty without a pool with `natOutgoing`.
+  let natIdentity: [String: Int]
   /// Identifies this evaluator to matrices built from it (see `EvaluationUpdate`).
   let token: UInt64
   /// What this evaluator took over from the evaluator of the cluster before an edit, and
@@ -49,13 +55,16 @@ public final class Evaluator: Sendable {
   /// indexes are kept, and unchanged policies keep their compiled rules; when only some
   /// endpoints changed, the classes grow.
   public convenience init(cluster: Cluster, view: PolicyView = .enforced, reusing previous: Evaluator? = nil) {
-    let prepared = Self.prepare(cluster, view: view, after: previous)
-    self.init(cluster: cluster, view: view, prepared)
+    let model = cluster.evaluationModel()
+    let prepared = Self.prepare(model, view: view, after: previous)
+    self.init(cluster: cluster, model: model, view: view, prepared)
   }
 
   /// An evaluator with what one of the steps worked out.
-  private init(cluster: Cluster, view: PolicyView, _ prepared: Prepared) {
+  private init(cluster: Cluster, model: Cluster, view: PolicyView, _ prepared: Prepared) {
     self.cluster = cluster
+    self.model = model
+    natIdentity = Self.natIdentities(model)
     self.view = view
     policies = prepared.policies
     endpoints = prepared.endpoints
@@ -65,6 +74,10 @@ public final class Evaluator: Sendable {
     update = prepared.update
     token = UInt64.random(in: 1...UInt64.max)
   }
+
+  /// The endpoint at `index` as the evaluation sees it: a host-networked pod as the host it
+  /// stands for (its node's host endpoint, labels and all), any other as it is.
+  public func evaluatedEndpoint(_ index: Int) -> Endpoint { model.endpoints[index] }
 
   /// Endpoint ids to their index in `cluster.endpoints`.
   public var index: [String: Int] { endpoints.index }
@@ -164,8 +177,8 @@ public final class Evaluator: Sendable {
     _ source: Int, _ destination: Int, _ probe: Probe,
     _ egressSteps: inout [TraceStep]?, _ ingressSteps: inout [TraceStep]?
   ) -> CellTrace {
-    let src = cluster.endpoints[source]
-    let dst = cluster.endpoints[destination]
+    let src = model.endpoints[source]
+    let dst = model.endpoints[destination]
     func side(_ direction: Direction, _ id: String, _ verdict: Verdict, _ decider: Decider)
       -> SideTrace
     {
@@ -178,6 +191,9 @@ public final class Evaluator: Sendable {
         egress: side(.egress, src.id, .allow, .loopback),
         ingress: side(.ingress, dst.id, .allow, .loopback))
     }
+    // A host-networked pod's traffic is its node's (the model has it stand in for its host).
+    if let hostNetwork = src.hostNetwork { egressSteps?.append(.note(hostNetwork.note)) }
+    if let hostNetwork = dst.hostNetwork { ingressSteps?.append(.note(hostNetwork.note)) }
     // 2. A port name resolves on the destination.
     let port: Int
     switch probe.port {
@@ -204,27 +220,86 @@ public final class Evaluator: Sendable {
       source: src, destination: dst, sourceClass: Int(classes.classOf[source]),
       destinationClass: Int(classes.classOf[destination]), ipProtocol: probe.ipProtocol, port: port)
     let egress = evaluateSide(source, .egress, connection, &egressSteps)
-    var ingress: (Verdict, Decider)
-    if dst.isHost, src.isWorkload, let node = dst.node, node == src.node,
-      cluster.felix.endpointToHostAction != .return
-    {
-      let action = cluster.felix.endpointToHostAction
-      ingress = (action == .accept ? .allow : .deny, .endpointToHost(action))
+    let ingress: (Verdict, Decider)
+    var ingressSource: String?
+    if dst.isHost, src.isWorkload, let node = dst.node, node == src.node {
+      ingress = endpointToHost(destination, connection, &ingressSteps)
+    } else if let pool = model.masqueradingPool(from: src, to: dst) {
+      let masked = maskedIngress(destination, connection, pool: pool, &ingressSteps)
+      ingress = masked.0
+      ingressSource = masked.1
     } else {
+      if ingressSteps != nil, let note = model.unmaskedNote(from: src, to: dst) { ingressSteps?.append(.note(note)) }
       ingress = evaluateSide(destination, .ingress, connection, &ingressSteps)
     }
     let outcome: Outcome = egress.0 == .allow && ingress.0 == .allow ? .allowed : .denied
     return CellTrace(
       source: src.id, destination: dst.id, probe: probe, resolvedPort: port, outcome: outcome,
       egress: side(.egress, src.id, egress.0, egress.1),
-      ingress: side(.ingress, dst.id, ingress.0, ingress.1))
+      ingress: side(.ingress, dst.id, ingress.0, ingress.1), ingressSource: ingressSource)
+  }
+
+  // MARK: - A pod to its own node
+
+  /// The ingress side of traffic from a pod to its own node (`felix/rules/static.go`): the
+  /// packet meets the pre-DNAT policy of a host endpoint with `interfaceName: "*"` (a Deny
+  /// drops it), then the workload-to-host chain, which ran the pod's egress policy and ends
+  /// with `defaultEndpointToHostAction`. The host endpoint's normal policy never sees it.
+  func endpointToHost(
+    _ hostIndex: Int, _ connection: Connection, _ steps: inout [TraceStep]?
+  ) -> (Verdict, Decider) {
+    if let denied = preDNATDeny(hostIndex, connection, &steps) { return denied }
+    let action = cluster.felix.endpointToHostAction
+    switch action {
+    case .accept:
+      steps?.append(
+        .note("a pod to its own node: the host endpoint's policy does not apply; defaultEndpointToHostAction Accept"))
+    case .drop:
+      steps?.append(.note("a pod to its own node: defaultEndpointToHostAction Drop"))
+    case .return:
+      steps?.append(
+        .note(
+          "a pod to its own node: defaultEndpointToHostAction Return hands it to the host's INPUT chain, outside Calico; taken as accepted"
+        ))
+    }
+    return (action == .drop ? .deny : .allow, .endpointToHost(action))
+  }
+
+  /// The Deny of a pre-DNAT policy that stops traffic entering `hostIndex` (a host endpoint
+  /// with `interfaceName: "*"`), if one does; pre-DNAT policy has no default deny: what it
+  /// neither allows nor denies goes on.
+  func preDNATDeny(_ hostIndex: Int, _ connection: Connection, _ steps: inout [TraceStep]?) -> (Verdict, Decider)? {
+    guard model.endpoints[hostIndex].interfaceName == "*" else { return nil }
+    let tiers = applied[Int(classes.classOf[hostIndex])][0]
+    for applied in tiers {
+      tierLoop: for policyIndex in applied.policies where policies[policyIndex].isPreDNAT {
+        let policy = policies[policyIndex]
+        steps?.append(.policy(policy.id, order: policy.orderText, location: policy.location))
+        for compiledRule in compiled[policyIndex].rules(.ingress) {
+          let rule = compiledRule.rule
+          if let mismatch = mismatch(compiledRule, connection) {
+            steps?.append(.rule(rule, matched: false, mismatch: mismatch))
+            continue
+          }
+          steps?.append(.rule(rule, matched: true, mismatch: nil))
+          switch rule.action {
+          case .deny: return (.deny, .rule(policy: policy.id, tier: applied.tier.name, rule: rule))
+          case .allow: return nil
+          case .pass: break tierLoop
+          case .log: steps?.append(.logged(rule))
+          }
+        }
+      }
+    }
+    return nil
   }
 
   // MARK: - One side
 
   /// Evaluates the policy of one endpoint for a connection, per `check.go`'s `checkTiers`:
   ///
-  /// 1. Network sets have no policy: the side allows.
+  /// 1. Network sets have no policy: the side allows; nor does a host-networked pod on a node
+  ///    without a host endpoint (Calico polices no host interface there).
   /// 2. Host endpoints keep failsafe ports open whatever the policy.
   /// 3. Each tier with at least one policy selecting the endpoint, in order: the first rule
   ///    that matches decides (Allow, Deny), leaves the tier (Pass) or is noted (Log); if none
@@ -235,9 +310,10 @@ public final class Evaluator: Sendable {
     _ endpointIndex: Int, _ direction: Direction, _ connection: Connection,
     _ steps: inout [TraceStep]?
   ) -> (Verdict, Decider) {
-    let endpoint = cluster.endpoints[endpointIndex]
+    let endpoint = model.endpoints[endpointIndex]
     // 1.
     if endpoint.isNetworkSet { return (.allow, .external) }
+    if endpoint.isUnpolicedHost { return (.allow, .unpolicedHost(node: endpoint.node)) }
     // 2.
     if endpoint.isHost {
       let failsafes =

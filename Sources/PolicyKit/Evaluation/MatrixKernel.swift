@@ -177,11 +177,11 @@ struct MatrixKernel {
     let count = classes.count
     var allowed = ClassBits(count: count)
     var undecided = ClassBits(count: count, filled: true)
-    // 1. Network sets have no policy.
-    if representatives[local].isNetworkSet { return undecided }
+    // 1. Network sets have no policy, nor hosts without a host endpoint.
+    if representatives[local].isNetworkSet || representatives[local].isUnpolicedHost { return undecided }
     // 2. Failsafe ports on host endpoints.
     if representatives[local].isHost {
-      let felix = evaluator.cluster.felix
+      let felix = evaluator.model.felix
       let failsafes = direction == .ingress ? felix.failsafeInbound : felix.failsafeOutbound
       for failsafe in failsafes where failsafe.ipProtocol == probe.ipProtocol {
         for peer in 0..<count where undecided[peer] {
@@ -334,28 +334,8 @@ struct MatrixKernel {
           & resolved.words[offset]
       }
     }
-    // Host endpoints and their own node's pods.
-    let felix = evaluator.cluster.felix
-    let hostClasses = (0..<count).filter { representatives[$0].isHost }
-    func set(_ source: Int, _ destination: Int, _ value: Bool) {
-      let index = source * words + destination >> 6
-      let bit = UInt64(1) << UInt64(destination & 63)
-      rows[index] = value ? rows[index] | bit : rows[index] & ~bit
-    }
-    if !hostClasses.isEmpty {
-      for host in hostClasses {
-        guard let node = representatives[host].node else { continue }
-        for workload in 0..<count where representatives[workload].isWorkload && representatives[workload].node == node {
-          // A host always reaches its own pods.
-          if probe.portAt[workload] != nil { set(host, workload, true) }
-          // A pod to its own host: the endpoint-to-host action, unless it hands over (Return).
-          if felix.endpointToHostAction != .return, probe.portAt[host] != nil {
-            let egressAllows = egress[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
-            set(workload, host, egressAllows && felix.endpointToHostAction == .accept)
-          }
-        }
-      }
-    }
+    applyOutgoingNAT(&rows, egress: egress, ingressBySource: ingressBySource)
+    applyNodeCases(&rows, egress: egress, ingressBySource: ingressBySource)
     // Allowed pairs of different endpoints, weighting each class pair by its members.
     let sizes = classes.members.map(\.count)
     var allowed = 0
@@ -372,6 +352,43 @@ struct MatrixKernel {
       allowed += rowWeight * sizes[source]
     }
     return (rows, words, allowed)
+  }
+
+  /// Host endpoints and their own node's pods: a host always reaches them, and a pod reaches
+  /// its own host by its egress and the endpoint-to-host action.
+  private func applyNodeCases(_ rows: inout [UInt64], egress: [UInt64], ingressBySource: [UInt64]) {
+    let count = classes.count
+    let words = (count + 63) / 64
+    let felix = evaluator.model.felix
+    let hostClasses = (0..<count).filter { representatives[$0].isHost }
+    func set(_ source: Int, _ destination: Int, _ value: Bool) {
+      let index = source * words + destination >> 6
+      let bit = UInt64(1) << UInt64(destination & 63)
+      rows[index] = value ? rows[index] | bit : rows[index] & ~bit
+    }
+    // Pre-DNAT policy can stop a pod on its way to its own node: those cells follow the
+    // reference evaluator.
+    let preDNAT = evaluator.policies.contains(where: \.isPreDNAT)
+    if !hostClasses.isEmpty {
+      for host in hostClasses {
+        guard let node = representatives[host].node else { continue }
+        for workload in 0..<count where representatives[workload].isWorkload && representatives[workload].node == node {
+          // A host always reaches its own pods.
+          if probe.portAt[workload] != nil { set(host, workload, true) }
+          // A pod to its own host: its egress, then the endpoint-to-host action; the host
+          // endpoint's policy does not apply.
+          guard probe.portAt[host] != nil else { continue }
+          if preDNAT {
+            let outcome = evaluator.outcome(
+              from: classes.members[workload][0], to: classes.members[host][0], probe: probe.probe)
+            set(workload, host, outcome != .denied)
+          } else {
+            let egressAllows = egress[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
+            set(workload, host, egressAllows && felix.endpointToHostAction != .drop)
+          }
+        }
+      }
+    }
   }
 }
 

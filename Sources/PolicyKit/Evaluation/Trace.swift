@@ -31,6 +31,8 @@ public enum Decider: Hashable, Sendable {
   case failsafe(FailsafePort, Direction)
   /// A network set: an external endpoint with no policy of its own.
   case external
+  /// A host-networked pod on a node without a host endpoint: Calico polices nothing there.
+  case unpolicedHost(node: String?)
   /// Host to a pod on the same node, which Calico always allows.
   case hostToLocalWorkload
   /// A pod to its own host, settled by `defaultEndpointToHostAction`.
@@ -95,6 +97,9 @@ public struct CellTrace: Hashable, Sendable {
   public var egress: SideTrace
   /// Ingress at the destination.
   public var ingress: SideTrace
+  /// The endpoint the destination's ingress policy saw the connection come from, when not the
+  /// source: after outgoing NAT, the source's node.
+  public var ingressSource: String? = nil
 
   /// The side that decided: the denying side when denied (egress first), otherwise the side
   /// a policy decided (ingress first), otherwise ingress.

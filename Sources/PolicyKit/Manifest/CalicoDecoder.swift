@@ -26,6 +26,7 @@ extension FileDecoder {
     case "NetworkSet", "GlobalNetworkSet": decodeNetworkSet(object, spec, &context)
     case "Profile": decodeProfile(object, spec, &context)
     case "FelixConfiguration": decodeFelixConfiguration(object, spec, &context)
+    case "IPPool": decodeIPPool(object, spec, &context)
     default: skip(kind: object.kind, apiVersion: object.apiVersion, at: object.location)
     }
   }
@@ -77,6 +78,7 @@ extension FileDecoder {
     policy.tierLocation = spec["tier"].map(context.location)
     policy.orderLocation = spec["order"].map(context.location)
     if kind.isStaged { policy.stagedAction = stagedAction(spec, &context) }
+    policy.isPreDNAT = spec["preDNAT"].flatMap { $0.scalar == "true" } ?? false
     let scope: CalicoScope = namespace.map { .namespaced($0) } ?? .global
     policy.ingress = calicoRules(spec["ingress"], .ingress, scope, &context)
     policy.egress = calicoRules(spec["egress"], .egress, scope, &context)
@@ -476,6 +478,7 @@ extension FileDecoder {
         context.error("unknown `defaultEndpointToHostAction` `\(text)` (expected Drop, Accept or Return)", at: node)
       }
     }
+    if let exclusions = natOutgoingExclusions(spec, &context) { settings.natOutgoingExclusions = exclusions }
     define("calico/FelixConfiguration//default", "FelixConfiguration `default`", at: object.location, .felix(settings))
   }
 

@@ -65,7 +65,7 @@ struct InventoryPatch {
   /// A definition that is new: only a new pod can be patched in (not one defined elsewhere, or
   /// twice here).
   private mutating func takeNew(_ definition: Definition) -> Bool {
-    guard case .workload(let pod) = definition.object, pod.kind == "Pod", pod.leftOut == nil,
+    guard case .workload(let pod) = definition.object, pod.kind == "Pod", pod.leftOut == nil, !pod.hostNetwork,
       positions[Inventory.workloadKey(pod.kind, pod.namespace, pod.name)] == nil
     else { return false }
     added.append(pod)
@@ -83,20 +83,26 @@ struct InventoryPatch {
     case (.serviceAccount(let a, let x), .serviceAccount(let b, let y)): return a == b && x == y
     case (.endpoint(let a), .endpoint(let b)):
       if a == b { return true }
-      guard a.id == b.id, a.kind == b.kind, let position = endpoints.firstIndex(where: { $0.id == b.id }) else {
+      // (A host endpoint that moves to another node or interface changes which host the
+      // host-networked pods stand in for: everything is made again.)
+      guard a.id == b.id, a.kind == b.kind, a.node == b.node, a.interfaceName == b.interfaceName,
+        let position = endpoints.firstIndex(where: { $0.id == b.id })
+      else {
         return false
       }
       others[position] = b
       return true
     case (.profile(let a), .profile(let b)): return a == b
     case (.felix(let a), .felix(let b)): return a == b
+    case (.ipPool(let a), .ipPool(let b)): return a == b
     default: return false
     }
   }
 
   private mutating func compareWorkloads(_ a: RawWorkload, _ b: RawWorkload) -> Bool {
     guard a.kind == b.kind, a.name == b.name, a.namespace == b.namespace, a.podIP == b.podIP,
-      a.extraIPs == b.extraIPs, a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
+      a.extraIPs == b.extraIPs, a.hostNetwork == b.hostNetwork, !(b.hostNetwork && a.nodeName != b.nodeName),
+      a.owners.elementsEqual(b.owners, by: { $0 == $1 }),
       (a.leftOut == nil) == (b.leftOut == nil)
     else { return false }
     let same =

@@ -8,6 +8,8 @@ struct RawWorkload: Sendable {
   var podIP: IPAddress?
   var extraIPs: [IPAddress]
   var nodeName: String?
+  /// `spec.hostNetwork: true`: the pod's traffic is its node's.
+  var hostNetwork = false
   var namedPorts: [NamedPort]
   var owners: [(kind: String, name: String)]
   /// Why it makes no endpoint (a finished pod or Job, a pod without an address yet, a
@@ -30,6 +32,7 @@ enum DecodedObject: Sendable {
   case felix(FelixSettings)
   case service(RawService)
   case endpointSlice(RawEndpointSlice)
+  case ipPool(IPPool)
 }
 
 /// A decoded object with the key that makes it unique and where it was written.
@@ -110,6 +113,7 @@ public struct Inventory: Sendable {
   var leftOut: [LeftOutObject] = []
   var profiles: [String: Profile]
   var felix: FelixSettings
+  var ipPools: [IPPool] = []
   var diagnostics: [Diagnostic]
   /// Whether every workload is a pod (no templates that pods could stand in for).
   var onlyPods = false
@@ -481,6 +485,7 @@ struct ModelBuilder {
       case .felix(let felix): cluster.felix = felix
       case .service(let service): services.append(service)
       case .endpointSlice(let slice): endpointSlices.append(slice)
+      case .ipPool(let pool): cluster.ipPools.append(pool)
       }
     }
   }
@@ -513,6 +518,7 @@ struct ModelBuilder {
       cluster.leftOut = inventory.leftOut
       cluster.profiles = inventory.profiles
       cluster.felix = inventory.felix
+      cluster.ipPools = inventory.ipPools
     } else {
       let before = diagnostics.count
       let undeclared = undeclaredReferences(declared: cluster.namespaces)
@@ -528,7 +534,9 @@ struct ModelBuilder {
         parts: parts, undeclared: undeclared, namespaces: cluster.namespaces, nodes: cluster.nodes,
         serviceAccountLabels: cluster.serviceAccountLabels, endpoints: cluster.endpoints,
         leftOut: cluster.leftOut, profiles: cluster.profiles, felix: cluster.felix,
+        ipPools: cluster.ipPools.sorted { $0.name < $1.name },
         diagnostics: inventoryDiagnostics + diagnostics[before...], onlyPods: onlyPods)
+      cluster.ipPools = built.ipPools
       cluster.endpointRevision = built.revision
       diagnostics.removeSubrange(before...)
     }
@@ -537,6 +545,7 @@ struct ModelBuilder {
     cluster.services = ServiceCatalog.services(services, slices: endpointSlices, endpoints: cluster.endpoints)
     diagnostics += PolicyReferences.resolve(&cluster)
     diagnostics += PolicyReferences.samePriorityWarnings(cluster.policies)
+    warnPoliciesOnHostNetworkedPods()
     // Sort ids (or take the last load's order over when the same policies came in the same
     // order), then move each policy once (policies are large values).
     let ids = cluster.policies.indices.map { cluster.policies[$0].id }
@@ -662,6 +671,9 @@ struct ModelBuilder {
       var endpoint = Self.workloadEndpoint(kept[index], id: id, inherited: inherited)
       if let ip = kept[index].podIP {
         endpoint.addresses = [ip] + kept[index].extraIPs
+      } else if kept[index].hostNetwork, let addresses = nodeAddresses(kept[index].nodeName) {
+        // A host-networked pod has its node's addresses.
+        endpoint.addresses = addresses
       } else if pool.size > 0 {
         // A stable address from a hash of the id: adding a pod never moves another one.
         var offset = pool.first(id)
@@ -680,6 +692,13 @@ struct ModelBuilder {
     }
   }
 
+  /// The addresses of node `name`: its Node object's, else those of a host endpoint on it.
+  private func nodeAddresses(_ name: String?) -> [IPAddress]? {
+    guard let name else { return nil }
+    if let known = cluster.nodes[name], !known.addresses.isEmpty { return known.addresses }
+    return otherEndpoints.first { $0.isHost && $0.node == name && !$0.addresses.isEmpty }?.addresses
+  }
+
   /// A workload's endpoint, addresses aside: what it says about itself and the labels and
   /// profiles Calico gives it.
   static func workloadEndpoint(_ raw: RawWorkload, id: String, inherited: InheritedLabels) -> Endpoint {
@@ -688,6 +707,7 @@ struct ModelBuilder {
       labels: raw.labels, location: raw.location)
     endpoint.serviceAccount = raw.serviceAccount
     endpoint.node = raw.nodeName
+    if raw.hostNetwork { endpoint.hostNetwork = HostNetworking(node: raw.nodeName) }
     endpoint.namedPorts = raw.namedPorts
     // Calico's labels win; room for all of them made once.
     var labels = raw.labels

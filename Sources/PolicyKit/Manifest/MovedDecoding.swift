@@ -80,6 +80,9 @@ struct PlaceMove {
     case .endpointSlice(var slice):
       slice.location = self(slice.location)
       return .endpointSlice(slice)
+    case .ipPool(var pool):
+      pool.location = self(pool.location)
+      return .ipPool(pool)
     }
   }
 }

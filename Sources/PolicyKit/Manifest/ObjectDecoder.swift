@@ -140,8 +140,9 @@ extension FileDecoder {
     let workload = RawWorkload(
       kind: object.kind, name: object.name, namespace: namespace, labels: labels,
       serviceAccount: serviceAccount, podIP: podIP, extraIPs: extraIPs,
-      nodeName: spec?["nodeName"]?.scalar, namedPorts: namedPorts, owners: owners,
-      leftOut: Lifecycle.leftOutReason(object, &context), location: object.location)
+      nodeName: spec?["nodeName"]?.scalar, hostNetwork: context.bool(spec?["hostNetwork"], "hostNetwork") == true,
+      namedPorts: namedPorts, owners: owners, leftOut: Lifecycle.leftOutReason(object, &context),
+      location: object.location)
     define(
       object.key("workload"), "\(object.kind) `\(namespace)/\(object.name)`", at: object.location,
       .workload(workload))

@@ -45,13 +45,17 @@ public struct FailsafePort: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// What Felix does with traffic from a pod to its own node, after the pod's egress policy.
+/// What Felix does with traffic from a pod to its own node, after the pod's egress policy
+/// (`felix/rules/static.go`: the INPUT chain sends packets from workload interfaces to the
+/// workload-to-host chain, which ends with this action, before any host endpoint policy).
+/// The host endpoint's normal policy never sees such traffic, whatever the action.
 public enum EndpointToHostAction: String, Hashable, Sendable {
   /// Drop it.
   case drop = "Drop"
-  /// Accept it, without the host endpoint's policy.
+  /// Accept it.
   case accept = "Accept"
-  /// Hand it to the host endpoint's ingress policy.
+  /// Hand it back to the host's own INPUT chain, outside Calico (taken to accept, the
+  /// kernel's default when nothing else is installed there).
   case `return` = "Return"
 }
 
@@ -63,13 +67,14 @@ public struct FelixSettings: Hashable, Sendable {
   public var failsafeOutbound: [FailsafePort]
   /// `defaultEndpointToHostAction`.
   public var endpointToHostAction: EndpointToHostAction
+  /// `natOutgoingExclusions`.
+  public var natOutgoingExclusions: NATOutgoingExclusions = .ipPoolsOnly
   /// Where these came from (nil: defaults).
   public var location: SourceLocation?
 
-  /// Felix's failsafe defaults (`config_params.go`), and `Return` for pod-to-own-host traffic,
-  /// so that a host endpoint with `interfaceName: "*"` polices its own pods' traffic too.
-  /// (Felix's built-in value is `Drop` and many installs set `Accept`; a FelixConfiguration
-  /// `defaultEndpointToHostAction` selects either.)
+  /// Felix's failsafe defaults (`config_params.go`), and `Accept` for pod-to-own-host traffic:
+  /// Felix's built-in value is `Drop`, but the standard installs (the manifests and the
+  /// operator) set `Accept`; a FelixConfiguration `defaultEndpointToHostAction` says otherwise.
   public static let defaults = FelixSettings(
     failsafeInbound: [
       .init(.tcp, 22), .init(.udp, 68), .init(.tcp, 179), .init(.tcp, 2379), .init(.tcp, 2380),
@@ -79,7 +84,7 @@ public struct FelixSettings: Hashable, Sendable {
       .init(.udp, 53), .init(.udp, 67), .init(.tcp, 179), .init(.tcp, 2379), .init(.tcp, 2380),
       .init(.tcp, 5473), .init(.tcp, 6443), .init(.tcp, 6666), .init(.tcp, 6667),
     ],
-    endpointToHostAction: .return,
+    endpointToHostAction: .accept,
     location: nil)
 }
 
@@ -135,6 +140,8 @@ public struct Cluster: Sendable {
   public var profiles: [String: Profile] = [:]
   /// Felix settings.
   public var felix: FelixSettings = .defaults
+  /// Calico IP pools, by name.
+  public var ipPools: [IPPool] = []
   /// Pods and workloads that make no endpoint, by namespace, name and kind.
   public var leftOut: [LeftOutObject] = []
   /// Services by `namespace/name`, with their endpoints (for Calico `services` matches).

@@ -69,6 +69,9 @@ public struct Endpoint: Hashable, Sendable, Identifiable {
   public var hasExpectedIPs: Bool
   /// Host endpoints only: the interface (`*` for all).
   public var interfaceName: String?
+  /// Pods with `spec.hostNetwork: true` (and, in the evaluation's model, the host each stands
+  /// for): their traffic is their node's.
+  public var hostNetwork: HostNetworking?
   /// Where the object was defined.
   public var location: SourceLocation
 
@@ -92,6 +95,7 @@ public struct Endpoint: Hashable, Sendable, Identifiable {
     self.profiles = []
     self.hasExpectedIPs = false
     self.interfaceName = nil
+    self.hostNetwork = nil
     self.location = location
   }
 
@@ -118,6 +122,9 @@ public struct Endpoint: Hashable, Sendable, Identifiable {
     switch kind {
     case .workload(let kind):
       let what = kind == "Pod" ? "pod" : kind
+      if let hostNetwork {
+        return "host-networked \(what), namespace \(namespace ?? "-"), node \(hostNetwork.node ?? "-")"
+      }
       return "\(what), namespace \(namespace ?? "-")"
     case .host:
       return "host endpoint, node \(node ?? "-")"

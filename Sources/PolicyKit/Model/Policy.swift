@@ -99,6 +99,9 @@ public struct Policy: Hashable, Sendable, Identifiable {
   public var stagedAction: StagedAction
   /// The name Calico sorts by on equal order (`knp.default.<name>` for Kubernetes policies).
   public var sortName: String
+  /// Calico `preDNAT: true`: host endpoint ingress policy applied before DNAT, to every packet
+  /// that arrives through the host endpoint (with `interfaceName: "*"`, the pods' own too).
+  public var isPreDNAT = false
   /// Where it was written.
   public var location: SourceLocation
   /// Where its tier was named (nil: the default tier, or a tier its kind implies).

@@ -85,11 +85,13 @@ struct Inventory {
   /// A running Pod, `namespace/name`. `ports` are named container ports `(name, port, protocol)`.
   func pod(
     _ id: String, labels: [String: String] = [:], ip: String? = nil,
-    ports: [(String, Int, String)] = [], node: String? = nil, serviceAccount: String? = nil
+    ports: [(String, Int, String)] = [], node: String? = nil, serviceAccount: String? = nil,
+    hostNetwork: Bool = false
   ) -> Inventory {
     let (namespace, name) = split(id)
     var spec = ["spec:"]
     if let node { spec.append("  nodeName: \(node)") }
+    if hostNetwork { spec.append("  hostNetwork: true") }
     if let serviceAccount { spec.append("  serviceAccountName: \(serviceAccount)") }
     spec.append("  containers:")
     spec.append("  - name: main")
@@ -208,6 +210,7 @@ func summary(_ decider: Decider) -> String {
   case .failsafe(let port, let direction):
     return "failsafe \(direction == .ingress ? "inbound" : "outbound") \(port)"
   case .external: return "network set, no policy of its own"
+  case .unpolicedHost(let node): return "node \(node ?? "-") without a host endpoint"
   case .hostToLocalWorkload: return "host to a pod on its own node"
   case .endpointToHost(let action): return "defaultEndpointToHostAction \(action.rawValue)"
   case .unresolvedPortName(let name): return "the destination has no port named \(name)"
