@@ -195,3 +195,10 @@ public struct Cluster: Sendable {
     return text == "NetworkPolicy" && kind == .calicoNetworkPolicy
   }
 }
+
+extension LeftOutObject {
+  /// The order `Cluster.leftOut` is in: by namespace, name and kind.
+  static func precedes(_ a: LeftOutObject, _ b: LeftOutObject) -> Bool {
+    (a.namespace, a.name, a.kind) < (b.namespace, b.name, b.kind)
+  }
+}
