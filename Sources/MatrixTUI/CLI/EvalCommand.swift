@@ -37,6 +37,13 @@ struct EvalCommand: Subcommand {
   }
 
   func run() throws {
+    let out = ByteWriter.standardOutput()
+    try write(to: out)
+    out.flush()
+  }
+
+  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made.
+  func write(to out: ByteWriter) throws {
     let prepared = try PreparedEvaluation.prepare(options)
     let evaluator = prepared.evaluator
     var text: MatrixText
@@ -58,14 +65,11 @@ struct EvalCommand: Subcommand {
       }
     }
     switch format {
-    case .table, .text: writeOut(text.table())
-    case .json:
-      let out = ByteWriter.standardOutput()
-      text.json(trap: prepared.trap, to: out)
-      out.flush()
-    case .csv: writeOut(text.csv())
-    case .markdown: writeOut(text.markdown())
-    case .summary: writeOut(text.summary())
+    case .table, .text: text.table(to: out)
+    case .json: text.json(trap: prepared.trap, to: out)
+    case .csv: text.csv(to: out)
+    case .markdown: text.markdown(to: out)
+    case .summary: text.summary(to: out)
     }
   }
 }
@@ -143,6 +147,13 @@ struct EndpointsCommand: Subcommand {
   }
 
   func run() throws {
+    let out = ByteWriter.standardOutput()
+    try write(to: out)
+    out.flush()
+  }
+
+  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made.
+  func write(to out: ByteWriter) throws {
     let prepared = try PreparedEvaluation.prepare(options)
     var lines: [String] = []
     var synthetic = false
