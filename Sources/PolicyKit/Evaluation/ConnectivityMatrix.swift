@@ -13,8 +13,8 @@ public struct ConnectivityMatrix: Sendable {
   /// The number of endpoint classes.
   public let classCount: Int
   /// Bit rows: class `s` may connect to class `d`.
-  private let rows: [UInt64]
-  private let wordsPerRow: Int
+  let rows: [UInt64]
+  let wordsPerRow: Int
   private let allowedPairs: Int
   /// What each side's policy allows, kept so an edit redoes only the classes it changed.
   private let sides: MatrixKernel.Sides

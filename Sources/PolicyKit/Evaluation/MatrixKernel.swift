@@ -357,19 +357,19 @@ struct MatrixKernel {
       }
     }
     // Allowed pairs of different endpoints, weighting each class pair by its members.
+    // (A population count of each row, weighted by the classes' sizes a binary digit at a time.)
     let sizes = classes.members.map(\.count)
+    let planes = WeightPlanes(sizes, wordsPerRow: words)
     var allowed = 0
-    for source in 0..<count {
-      var rowWeight = 0
-      for offset in 0..<words {
-        var rest = rows[source * words + offset]
-        while rest != 0 {
-          let destination = offset * 64 + rest.trailingZeroBitCount
-          rowWeight += destination == source ? sizes[source] - 1 : sizes[destination]
-          rest &= rest - 1
+    planes.withCounter { counter in
+      rows.withUnsafeBufferPointer { bits in
+        for source in 0..<count where sizes[source] > 0 {
+          let row = bits.baseAddress! + source * words
+          var rowWeight = counter.count(row, from: 0, to: count)
+          if row[source >> 6] & (UInt64(1) << UInt64(source & 63)) != 0 { rowWeight -= 1 }
+          allowed += rowWeight * sizes[source]
         }
       }
-      allowed += rowWeight * sizes[source]
     }
     return (rows, words, allowed)
   }
