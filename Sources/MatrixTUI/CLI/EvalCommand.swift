@@ -50,7 +50,8 @@ struct EvalCommand: Subcommand {
     if options.isAnyProbe {
       text = MatrixText(evaluator: evaluator, connections: ConnectionMatrix(evaluator: evaluator))
     } else {
-      text = MatrixText(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: prepared.probe))
+      let matrix = ConnectivityMatrix(evaluator: evaluator, probe: prepared.probe, keepingSides: false)
+      text = MatrixText(evaluator: evaluator, matrix: matrix)
     }
     if ascii { text.glyphs = .ascii }
     text.trap = prepared.trap

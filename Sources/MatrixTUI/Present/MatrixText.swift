@@ -201,7 +201,13 @@ struct MatrixText {
 
   /// Counts over the shown cells (self cells left out).
   func counts() -> Tally {
-    tallies { _ in 0 }.total
+    // The whole matrix: the counts it made with its rows.
+    let whole = Array(endpoints.indices)
+    if rows.count == whole.count, columns.count == whole.count, rows == whole, columns == whole {
+      if let counts = matrix?.counts { return Tally(allowed: counts.allowed, some: 0, denied: counts.denied) }
+      if let counts = connections?.counts { return Tally(allowed: counts.all, some: counts.some, denied: counts.none) }
+    }
+    return tallies { _ in 0 }.total
   }
 
   /// One header line: probe, view and counts.

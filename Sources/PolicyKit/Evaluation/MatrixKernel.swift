@@ -307,56 +307,65 @@ struct MatrixKernel {
   /// Both sides' rows made into verdicts: both must allow, a port name must resolve, and
   /// host endpoints and their own node's pods follow their special cases.
   func combine(egress: [UInt64], ingress: [UInt64]) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    var rows = egress
+    return combine(rows: &rows, ingress: ingress)
+  }
+
+  /// `combine(egress:ingress:)` with the egress rows made into the verdicts where they are
+  /// (`rows` comes in as the egress rows): no other matrix-sized array is made when the caller
+  /// holds no other reference to them.
+  func combine(rows: inout [UInt64], ingress: [UInt64]) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
     let count = classes.count
     let words = (count + 63) / 64
-    // Ingress rows are indexed by destination; turn them into rows by source.
-    var ingressBySource = [UInt64](repeating: 0, count: count * words)
-    for destination in 0..<count {
-      let word = destination >> 6
-      let bit = UInt64(1) << UInt64(destination & 63)
-      for offset in 0..<words {
-        var rest = ingress[destination * words + offset]
-        while rest != 0 {
-          let source = offset * 64 + rest.trailingZeroBitCount
-          ingressBySource[source * words + word] |= bit
-          rest &= rest - 1
-        }
-      }
+    // What the special cases below read of the egress rows, before they become verdicts.
+    let ownHosts = ownHostPairs()
+    let egressToOwnHost = ownHosts.map { workload, host in
+      rows[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
     }
     // Destinations where a port name does not resolve are denied.
     var resolved = ClassBits(count: count)
     for (index, port) in probe.portAt.enumerated() where port != nil { resolved[index] = true }
-    var rows = [UInt64](repeating: 0, count: count * words)
-    for source in 0..<count {
-      for offset in 0..<words {
-        rows[source * words + offset] =
-          egress[source * words + offset] & ingressBySource[source * words + offset]
-          & resolved.words[offset]
+    // Ingress rows are indexed by destination: each 64-by-64 block is turned over and laid on
+    // the egress rows of its sources (both cores, a column of blocks each).
+    rows.withUnsafeMutableBufferPointer { rowBuffer in
+      ingress.withUnsafeBufferPointer { ingressBuffer in
+        resolved.words.withUnsafeBufferPointer { resolvedBuffer in
+          let shared = UncheckedSendable(
+            (rowBuffer.baseAddress!, ingressBuffer.baseAddress!, resolvedBuffer.baseAddress!))
+          DispatchQueue.concurrentPerform(iterations: words) { blockRow in
+            let (rows, ingress, resolved) = shared.value
+            var block = [UInt64](repeating: 0, count: 64)
+            for blockColumn in 0..<words {
+              for i in 0..<64 {
+                let destination = blockRow * 64 + i
+                block[i] = destination < count ? ingress[destination * words + blockColumn] : 0
+              }
+              Self.transpose(&block)
+              for j in 0..<64 {
+                let source = blockColumn * 64 + j
+                guard source < count else { break }
+                rows[source * words + blockRow] &= block[j] & resolved[blockRow]
+              }
+            }
+          }
+        }
       }
     }
     // Host endpoints and their own node's pods.
     let felix = evaluator.cluster.felix
-    let hostClasses = (0..<count).filter { representatives[$0].isHost }
     func set(_ source: Int, _ destination: Int, _ value: Bool) {
       let index = source * words + destination >> 6
       let bit = UInt64(1) << UInt64(destination & 63)
       rows[index] = value ? rows[index] | bit : rows[index] & ~bit
     }
-    if !hostClasses.isEmpty {
-      for host in hostClasses {
-        guard let node = representatives[host].node else { continue }
-        for workload in 0..<count where representatives[workload].isWorkload && representatives[workload].node == node {
-          // A host always reaches its own pods.
-          if probe.portAt[workload] != nil { set(host, workload, true) }
-          // A pod to its own host: the endpoint-to-host action, unless it hands over (Return).
-          if felix.endpointToHostAction != .return, probe.portAt[host] != nil {
-            let egressAllows = egress[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
-            set(workload, host, egressAllows && felix.endpointToHostAction == .accept)
-          }
-        }
+    for (index, (workload, host)) in ownHosts.enumerated() {
+      // A host always reaches its own pods.
+      if probe.portAt[workload] != nil { set(host, workload, true) }
+      // A pod to its own host: the endpoint-to-host action, unless it hands over (Return).
+      if felix.endpointToHostAction != .return, probe.portAt[host] != nil {
+        set(workload, host, egressToOwnHost[index] && felix.endpointToHostAction == .accept)
       }
     }
-    // Allowed pairs of different endpoints, weighting each class pair by its members.
     // (A population count of each row, weighted by the classes' sizes a binary digit at a time.)
     let sizes = classes.members.map(\.count)
     let planes = WeightPlanes(sizes, wordsPerRow: words)
@@ -372,6 +381,43 @@ struct MatrixKernel {
       }
     }
     return (rows, words, allowed)
+  }
+
+  /// Each workload class with each host class on its node, as (workload, host), hosts in order.
+  private func ownHostPairs() -> [(workload: Int, host: Int)] {
+    let count = classes.count
+    let hostClasses = (0..<count).filter { representatives[$0].isHost }
+    guard !hostClasses.isEmpty else { return [] }
+    var workloadsOn: [String: [Int]] = [:]
+    for workload in 0..<count where representatives[workload].isWorkload {
+      if let node = representatives[workload].node { workloadsOn[node, default: []].append(workload) }
+    }
+    var pairs: [(workload: Int, host: Int)] = []
+    for host in hostClasses {
+      guard let node = representatives[host].node else { continue }
+      for workload in workloadsOn[node] ?? [] { pairs.append((workload, host)) }
+    }
+    return pairs
+  }
+
+  /// Turns a 64-by-64 block of bits over its diagonal: bit `j` of word `i` becomes bit `i` of
+  /// word `j` (swapping ever smaller off-diagonal blocks, as in Hacker's Delight).
+  static func transpose(_ block: inout [UInt64]) {
+    block.withUnsafeMutableBufferPointer { a in
+      var width = 32
+      var mask: UInt64 = 0x0000_0000_FFFF_FFFF
+      while width != 0 {
+        var k = 0
+        while k < 64 {
+          let t = ((a[k] >> UInt64(width)) ^ a[k + width]) & mask
+          a[k] ^= t << UInt64(width)
+          a[k + width] ^= t
+          k = (k + width + 1) & ~width
+        }
+        width >>= 1
+        mask ^= mask << UInt64(width)
+      }
+    }
   }
 }
 
