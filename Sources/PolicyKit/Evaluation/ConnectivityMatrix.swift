@@ -50,6 +50,16 @@ public struct ConnectivityMatrix: Sendable {
       previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) && previous.keptSides
         ? previous.sides : nil
     }
+    if !keepingSides, before == nil {
+      // Each destination's ingress row is worked out when its band of 64 is combined.
+      let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
+      var egress = kernel.egressRows()
+      (sides, keptSides, rules, isIncremental, recomputedClasses) = (([], []), false, nil, false, classes.count)
+      (rows, wordsPerRow, allowedPairs) = kernel.combine(rows: &egress) { destination, target in
+        for (offset, word) in kernel.row(destination, .ingress).words.enumerated() { target[offset] = word }
+      }
+      return
+    }
     var (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before, rules: previous?.rules)
     self.sides = keepingSides ? sides : ([], [])
     keptSides = keepingSides

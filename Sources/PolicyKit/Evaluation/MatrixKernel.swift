@@ -315,6 +315,33 @@ struct MatrixKernel {
   /// (`rows` comes in as the egress rows): no other matrix-sized array is made when the caller
   /// holds no other reference to them.
   func combine(rows: inout [UInt64], ingress: [UInt64]) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    let words = (classes.count + 63) / 64
+    return combine(rows: &rows) { destination, target in
+      ingress.withUnsafeBufferPointer { target.update(from: $0.baseAddress! + destination * words, count: words) }
+    }
+  }
+
+  /// Every class's egress row (`egress[s * words + d / 64]`), on every core.
+  func egressRows() -> [UInt64] {
+    let count = classes.count
+    let words = (count + 63) / 64
+    var egress = [UInt64](repeating: 0, count: count * words)
+    egress.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: count) { local in
+        let bits = row(local, .egress)
+        for (offset, word) in bits.words.enumerated() { out.value[local * words + offset] = word }
+      }
+    }
+    return egress
+  }
+
+  /// `combine(rows:ingress:)` with each destination's ingress row written by `ingressRow` into
+  /// the words it is given when needed, 64 destinations at a time: the ingress rows need not
+  /// all be held at once.
+  func combine(
+    rows: inout [UInt64], ingressRow: @Sendable (_ destination: Int, _ into: UnsafeMutablePointer<UInt64>) -> Void
+  ) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
     let count = classes.count
     let words = (count + 63) / 64
     // What the special cases below read of the egress rows, before they become verdicts.
@@ -328,18 +355,20 @@ struct MatrixKernel {
     // Ingress rows are indexed by destination: each 64-by-64 block is turned over and laid on
     // the egress rows of its sources (both cores, a column of blocks each).
     rows.withUnsafeMutableBufferPointer { rowBuffer in
-      ingress.withUnsafeBufferPointer { ingressBuffer in
+      do {
         resolved.words.withUnsafeBufferPointer { resolvedBuffer in
-          let shared = UncheckedSendable(
-            (rowBuffer.baseAddress!, ingressBuffer.baseAddress!, resolvedBuffer.baseAddress!))
+          let shared = UncheckedSendable((rowBuffer.baseAddress!, resolvedBuffer.baseAddress!))
           DispatchQueue.concurrentPerform(iterations: words) { blockRow in
-            let (rows, ingress, resolved) = shared.value
+            let (rows, resolved) = shared.value
             var block = [UInt64](repeating: 0, count: 64)
-            for blockColumn in 0..<words {
-              for i in 0..<64 {
-                let destination = blockRow * 64 + i
-                block[i] = destination < count ? ingress[destination * words + blockColumn] : 0
+            var band = [UInt64](repeating: 0, count: 64 * words)
+            band.withUnsafeMutableBufferPointer { band in
+              for i in 0..<64 where blockRow * 64 + i < count {
+                ingressRow(blockRow * 64 + i, band.baseAddress! + i * words)
               }
+            }
+            for blockColumn in 0..<words {
+              for i in 0..<64 { block[i] = band[i * words + blockColumn] }
               Self.transpose(&block)
               for j in 0..<64 {
                 let source = blockColumn * 64 + j
