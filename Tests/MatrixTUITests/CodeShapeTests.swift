@@ -33,7 +33,16 @@ import Testing
         if code.components(separatedBy: "\"\"\"").count % 2 == 0 { inString.toggle() }
         if inString && !code.contains("\"\"\"") { continue }
         var quoted = false
+        var escaped = false
         for character in code {
+          if quoted && escaped {
+            escaped = false
+            continue
+          }
+          if quoted && character == "\\" {
+            escaped = true
+            continue
+          }
           if character == "\"" { quoted.toggle() }
           guard !quoted else { continue }
           if character == "{" {
@@ -53,7 +62,7 @@ import Testing
   }
 
   @Test func theCheckFindsALongFunctionAndOnlyIt() {
-    let body = (1...Self.longest).map { "  let x\($0) = \"{\" // }" }.joined(separator: "\n")
+    let body = (1...Self.longest).map { "  let x\($0) = \"{\\\"\" // }" }.joined(separator: "\n")
     let text = "func short() {\n}\n\nfunc long() {\n\(body)\n}\n"
     #expect(Self.longFunctions(in: text, file: "a.swift") == ["a.swift:4: func long (\(Self.longest + 2) lines)"])
   }

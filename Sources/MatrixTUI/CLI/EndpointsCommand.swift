@@ -14,6 +14,13 @@ struct EndpointsCommand: Subcommand {
   }
 
   func run() throws {
+    let out = ByteWriter.standardOutput()
+    try write(to: out)
+    out.flush()
+  }
+
+  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made.
+  func write(to out: ByteWriter) throws {
     let prepared = try PreparedEvaluation.prepare(options)
     var lines: [String] = []
     var synthetic = false

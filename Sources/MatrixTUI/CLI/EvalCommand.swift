@@ -38,13 +38,21 @@ struct EvalCommand: Subcommand {
   }
 
   func run() throws {
+    let out = ByteWriter.standardOutput()
+    try write(to: out)
+    out.flush()
+  }
+
+  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made.
+  func write(to out: ByteWriter) throws {
     let prepared = try PreparedEvaluation.prepare(options)
     let evaluator = prepared.evaluator
     var text: MatrixText
     if options.isAnyProbe {
       text = MatrixText(evaluator: evaluator, connections: ConnectionMatrix(evaluator: evaluator))
     } else {
-      text = MatrixText(evaluator: evaluator, matrix: ConnectivityMatrix(evaluator: evaluator, probe: prepared.probe))
+      let matrix = ConnectivityMatrix(evaluator: evaluator, probe: prepared.probe, keepingSides: false)
+      text = MatrixText(evaluator: evaluator, matrix: matrix)
     }
     if ascii { text.glyphs = .ascii }
     text.trap = prepared.trap
@@ -59,24 +67,22 @@ struct EvalCommand: Subcommand {
       }
     }
     switch format {
-    case .table, .text: writeOut(text.table())
-    case .json:
-      let out = ByteWriter.standardOutput()
-      text.json(trap: prepared.trap, to: out)
-      out.flush()
-    case .csv: writeOut(text.csv())
-    case .markdown: writeOut(text.markdown())
-    case .summary: writeOut(text.summary())
-    case .html, .svg, .dot: writePicture(text, probe: options.isAnyProbe ? nil : prepared.probe)
+    case .table, .text: text.table(to: out)
+    case .json: text.json(trap: prepared.trap, to: out)
+    case .csv: text.csv(to: out)
+    case .markdown: text.markdown(to: out)
+    case .summary: text.summary(to: out)
+    case .html, .svg, .dot: writePicture(text, probe: options.isAnyProbe ? nil : prepared.probe, to: out)
     }
     if !options.isAnyProbe {
+      // (The note goes to standard error: what was written so far goes out first.)
+      out.flush()
       MadeUpAddressNote.print(evaluator, prepared.probe, rows: text.rows, columns: text.columns)
     }
   }
 
   /// The page, the SVG or the graph, written as it is made.
-  private func writePicture(_ text: MatrixText, probe: Probe?) {
-    let out = ByteWriter.standardOutput()
+  private func writePicture(_ text: MatrixText, probe: Probe?, to out: ByteWriter) {
     let picture = MatrixPicture(text)
     switch format {
     case .svg: SVGPicture(picture: picture).write(to: out)
@@ -84,6 +90,5 @@ struct EvalCommand: Subcommand {
     default:
       HTMLPage(picture: picture, traceArguments: HTMLPage.traceArguments(probe: probe, options: options)).write(to: out)
     }
-    out.flush()
   }
 }

@@ -42,6 +42,25 @@ final class ByteWriter {
     text.withUTF8(write)
   }
 
+  /// Writes `value` in decimal, as `String(value)` would, without making a string.
+  func write(decimal value: Int) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var at = buffer.count
+      var rest = value.magnitude
+      repeat {
+        at -= 1
+        buffer[at] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      } while rest > 0
+      if value < 0 {
+        at -= 1
+        buffer[at] = UInt8(ascii: "-")
+      }
+      write(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[at...]))
+    }
+  }
+
   /// Hands what is gathered to the sink.
   func flush() {
     guard used > 0 else { return }

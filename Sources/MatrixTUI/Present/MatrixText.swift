@@ -162,12 +162,20 @@ struct MatrixText {
       }
     }
     if let matrix {
-      count { matrix.classAllows($0, $1) ? .allowed : .denied }
+      // From the bit rows, by population counts.
+      let counts = matrix.groupCounts(
+        groups: groups, classGroup: classGroup, rowWeight: rowCount, columnWeight: columnCount, bothWeight: both)
+      for (index, count) in counts.enumerated() {
+        tallies[index].allowed = count.allowed
+        tallies[index].denied = count.denied
+      }
     } else if let connections {
-      count { a, b in
-        let set = connections.classConnections(a, b)
+      // Each distinct set looked at once.
+      let verdicts = (0..<connections.setCount).map { number -> Verdict in
+        let set = connections.set(number: number)
         return set.isAll ? .allowed : set.isEmpty ? .denied : .someAllowed
       }
+      count { verdicts[connections.classSetNumber($0, $1)] }
     }
     return GroupTallies(keys: keys, tallies: tallies)
   }
@@ -193,7 +201,13 @@ struct MatrixText {
 
   /// Counts over the shown cells (self cells left out).
   func counts() -> Tally {
-    tallies { _ in 0 }.total
+    // The whole matrix: the counts it made with its rows.
+    let whole = Array(endpoints.indices)
+    if rows.count == whole.count, columns.count == whole.count, rows == whole, columns == whole {
+      if let counts = matrix?.counts { return Tally(allowed: counts.allowed, some: 0, denied: counts.denied) }
+      if let counts = connections?.counts { return Tally(allowed: counts.all, some: counts.some, denied: counts.none) }
+    }
+    return tallies { _ in 0 }.total
   }
 
   /// One header line: probe, view and counts.
@@ -214,11 +228,18 @@ struct MatrixText {
   /// A grid: numbered rows, numbered columns (the same numbers when rows and columns are the
   /// same endpoints; otherwise a list of columns follows).
   func table() -> String {
+    ByteWriter.collect(table)
+  }
+
+  /// The grid, written to `out` a row at a time.
+  func table(to out: ByteWriter) {
     let sameAxes = rows == columns
     let width = String(max(rows.count, columns.count, 1)).count
     let labels = rows.map { endpoints[$0].id.visible }
     let labelWidth = min(48, labels.map(\.count).max() ?? 0)
-    var lines = [headline + "  " + legend + (sameAxes ? "; column n is row n" : "")] + whatIfLines + [""]
+    for line in [headline + "  " + legend + (sameAxes ? "; column n is row n" : "")] + whatIfLines + [""] {
+      out.write(line + "\n")
+    }
     let prefix = String(repeating: " ", count: width + 2 + labelWidth + 1)
     for digit in 0..<width where !columns.isEmpty {
       var line = prefix
@@ -226,23 +247,74 @@ struct MatrixText {
         let text = String(column).leftPadded(width, with: " ")
         line += String(Array(text)[digit]) + " "
       }
-      lines.append(line.trimmingTrailingSpaces)
+      out.write(line.trimmingTrailingSpaces + "\n")
     }
+    let marks = MarkRow(self, separator: " ")
     for (position, row) in rows.enumerated() {
-      var line =
+      let line =
         String(position + 1).leftPadded(width, with: " ") + "  "
         + truncate(labels[position], labelWidth).padded(labelWidth) + " "
-      for column in columns { line += mark(row, column) + " " }
-      lines.append(line.trimmingTrailingSpaces)
+      if columns.isEmpty {
+        out.write(line.trimmingTrailingSpaces + "\n")
+        continue
+      }
+      out.write(line)
+      marks.write(row, to: out)
+      out.write("\n")
     }
     if !sameAxes {
-      lines.append("")
-      lines.append("columns:")
+      out.write("\ncolumns:\n")
       for (position, column) in columns.enumerated() {
-        lines.append(String(position + 1).leftPadded(width, with: " ") + "  " + endpoints[column].id.visible)
+        out.write(String(position + 1).leftPadded(width, with: " ") + "  " + endpoints[column].id.visible + "\n")
       }
     }
-    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The marks of a row of cells, each as bytes made once.
+  private struct MarkRow {
+    let text: MatrixText
+    let separator: [UInt8]
+    /// allowed, denied, self, some, unknown.
+    let marks: [[UInt8]]
+    /// With `any`, per distinct connection set: its mark.
+    let setKinds: [Int]
+
+    init(_ text: MatrixText, separator: String) {
+      self.text = text
+      self.separator = Array(separator.utf8)
+      let glyphs = text.glyphs
+      marks = [glyphs.allowed, glyphs.denied, glyphs.selfCell, glyphs.some, "?"].map { Array($0.utf8) }
+      setKinds =
+        text.connections.map { connections in
+          (0..<connections.setCount).map { number in
+            let set = connections.set(number: number)
+            return set.isAll ? 0 : (set.isEmpty ? 1 : 3)
+          }
+        } ?? []
+    }
+
+    /// Writes the marks of `row` over the columns, separated.
+    func write(_ row: Int, to out: ByteWriter) {
+      var line: [UInt8] = []
+      line.reserveCapacity(text.columns.count * (separator.count + 3))
+      func append(_ position: Int, _ kind: Int) {
+        if position > 0 { line.append(contentsOf: separator) }
+        line.append(contentsOf: marks[kind])
+      }
+      if let matrix = text.matrix {
+        let rowClass = Int(matrix.classOf[row])
+        for (position, column) in text.columns.enumerated() {
+          append(position, row == column ? 2 : matrix.classAllows(rowClass, Int(matrix.classOf[column])) ? 0 : 1)
+        }
+      } else if let connections = text.connections {
+        for (position, column) in text.columns.enumerated() {
+          append(position, connections.setNumber(row, column).map { setKinds[$0] } ?? 2)
+        }
+      } else {
+        for position in text.columns.indices { append(position, 4) }
+      }
+      out.write(line)
+    }
   }
 
   /// `{"probe": ..., "view": ..., "endpoints": [...], "cells": [...]}`.
@@ -271,17 +343,9 @@ struct MatrixText {
     head.removeLast()
     out.write(head)
     out.write(#","cells":["#)
-    let comma = [UInt8(ascii: ",")]
-    var first = true
     if let matrix {
-      let cache = CellCache(evaluator: evaluator, probe: matrix.probe)
-      for row in rows {
-        for column in columns {
-          if !first { out.write(comma) }
-          first = false
-          out.write(Self.cellJSON(cache.cell(row, column)).text)
-        }
-      }
+      var cells = DecisionCellsText(evaluator: evaluator, probe: matrix.probe, style: .json)
+      cells.write(rows: rows, columns: columns, to: out)
     } else if let connections {
       ConnectionCellsJSON(connections, ids: endpoints.map(\.id)).write(rows: rows, columns: columns, to: out)
     }
@@ -360,58 +424,33 @@ struct MatrixText {
 
   /// `from,to,verdict,reason` (single probe) or `from,to,allowed` (any), one row per pair.
   func csv() -> String {
-    // Comment lines first (a reader that takes `#` comments skips them).
-    var lines = whatIfLines.map { "# " + $0 }
-    if let matrix {
-      lines.append("from,to,verdict,reason")
-      // A reason per class pair, named after the deciding side's endpoint for each cell
-      // (`DecisionText.reason`, which the cells of a pair of classes share but for that id).
-      let classes = evaluator.classes
-      var decisions: [Int: (verdict: String, direction: Direction, text: String)] = [:]
-      let ids = endpoints.map { $0.id.visible }
-      let fields = endpoints.map { Self.csvField($0.id) }
-      for row in rows {
-        for column in columns {
-          if row == column {
-            let cell = evaluator.cell(from: row, to: column, probe: matrix.probe)
-            lines.append(
-              [ids[row], ids[column], cell.outcome.verdict.rawValue, DecisionText.reason(cell)]
-                .map(Self.csvField).joined(separator: ","))
-            continue
-          }
-          let key = Int(classes.classOf[row]) * classes.count + Int(classes.classOf[column])
-          let decision: (verdict: String, direction: Direction, text: String)
-          if let known = decisions[key] {
-            decision = known
-          } else {
-            let cell = evaluator.cell(from: row, to: column, probe: matrix.probe)
-            let side = cell.decidingSide
-            decision = (
-              cell.outcome.verdict.rawValue, side.direction,
-              DecisionText.describe(side.decider, verdict: side.verdict)
-            )
-            decisions[key] = decision
-          }
-          let at = decision.direction == .egress ? ids[row] : ids[column]
-          lines.append(
-            fields[row] + "," + fields[column] + "," + decision.verdict + ","
-              + Self.csvField("\(decision.direction.rawValue) at \(at): \(decision.text)"))
-        }
-      }
-    } else if let connections {
-      lines.append("from,to,allowed")
-      for row in rows {
-        for column in columns {
-          let set = connections.connections(row, column)
-          lines.append(
-            [endpoints[row].id, endpoints[column].id, set.description].map(Self.csvField).joined(separator: ","))
-        }
-      }
-    }
-    return lines.joined(separator: "\n") + "\n"
+    ByteWriter.collect(csv)
   }
 
-  private static func csvField(_ text: String) -> String {
+  /// The CSV text, written to `out` as it is made.
+  func csv(to out: ByteWriter) {
+    // Comment lines first (a reader that takes `#` comments skips them).
+    for line in whatIfLines { out.write("# " + line + "\n") }
+    if let matrix {
+      out.write("from,to,verdict,reason\n")
+      var cells = DecisionCellsText(evaluator: evaluator, probe: matrix.probe, style: .csv)
+      cells.write(rows: rows, columns: columns, to: out)
+    } else if let connections {
+      out.write("from,to,allowed\n")
+      var grid = PieceGrid()
+      let fields = endpoints.map { grid.add(Self.csvField($0.id) + ",") }
+      let sets = (0..<connections.setCount).map {
+        grid.add(Self.csvField(connections.set(number: $0).description) + "\n")
+      }
+      let all = grid.add(Self.csvField(ConnectionSet.all.description) + "\n")
+      var started = false
+      grid.write(rows: rows, columns: columns, between: nil, started: &started, to: out) { row, column in
+        (fields[row], fields[column], connections.setNumber(row, column).map { sets[$0] } ?? all, -1, -1)
+      }
+    }
+  }
+
+  static func csvField(_ text: String) -> String {
     var value = text.visible
     // A leading =, +, - or @ would be read as a formula by spreadsheets.
     if let first = value.utf8.first,
@@ -425,22 +464,28 @@ struct MatrixText {
 
   /// A Markdown table: a row per source, a numbered column per destination.
   func markdown() -> String {
-    var lines =
+    ByteWriter.collect(markdown)
+  }
+
+  /// The Markdown table, written to `out` a row at a time.
+  func markdown(to out: ByteWriter) {
+    let lines =
       ["**\(headline)**", ""] + whatIfLines.map { "> \($0)" } + (whatIfLines.isEmpty ? [] : [""]) + [legend, ""]
-    lines.append("| # | source \\ destination | " + columns.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |")
-    lines.append("|---|---|" + String(repeating: "---|", count: columns.count))
+    for line in lines { out.write(line + "\n") }
+    out.write("| # | source \\ destination | " + columns.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |\n")
+    out.write("|---|---|" + String(repeating: "---|", count: columns.count) + "\n")
+    let marks = MarkRow(self, separator: " | ")
     for (position, row) in rows.enumerated() {
-      let marks = columns.map { mark(row, $0) }
-      lines.append(
-        "| \(position + 1) | `\(Self.markdownEscaped(endpoints[row].id))` | " + marks.joined(separator: " | ") + " |")
+      out.write("| \(position + 1) | `\(Self.markdownEscaped(endpoints[row].id))` | ")
+      marks.write(row, to: out)
+      out.write(" |\n")
     }
     if rows != columns {
-      lines.append("")
+      out.write("\n")
       for (position, column) in columns.enumerated() {
-        lines.append("\(position + 1). `\(Self.markdownEscaped(endpoints[column].id))`")
+        out.write("\(position + 1). `\(Self.markdownEscaped(endpoints[column].id))`\n")
       }
     }
-    return lines.joined(separator: "\n") + "\n"
   }
 
   private static func markdownEscaped(_ text: String) -> String {
@@ -449,26 +494,41 @@ struct MatrixText {
 
   /// Counts per pair of groups (namespaces, `hosts`, `networks`) and in total.
   func summary() -> String {
+    ByteWriter.collect(summary)
+  }
+
+  /// The counts, written to `out`.
+  func summary(to out: ByteWriter) {
     let tallies = tallies(by: EndpointGroup.init)
     let isAny = connections != nil
-    var text = ([headline] + whatIfLines).joined(separator: "\n") + "\n\n"
-    text += isAny ? "source -> destination\tall\tsome\tdenied\n" : "source -> destination\tallowed\tdenied\n"
+    out.write(([headline] + whatIfLines).joined(separator: "\n") + "\n\n")
+    out.write(isAny ? "source -> destination\tall\tsome\tdenied\n" : "source -> destination\tallowed\tdenied\n")
     let order = tallies.keys.indices.sorted { tallies.keys[$0] < tallies.keys[$1] }
-    let names = tallies.keys.map { $0.name.visible }
+    // (A line per pair of groups, a million at 1,000 namespaces: written as bytes.)
+    let names = tallies.keys.map { Array($0.name.visible.utf8) }
+    let arrow = Array(" -> ".utf8)
     for a in order {
-      let source = names[a] + " -> "
       for b in order {
         let tally = tallies.tally(a, b)
         guard tally.total > 0 else { continue }
-        text += source
-        text += names[b]
-        text += isAny ? "\t\(tally.allowed)\t\(tally.some)\t\(tally.denied)\n" : "\t\(tally.allowed)\t\(tally.denied)\n"
+        out.write(names[a])
+        out.write(arrow)
+        out.write(names[b])
+        out.write("\t")
+        out.write(decimal: tally.allowed)
+        if isAny {
+          out.write("\t")
+          out.write(decimal: tally.some)
+        }
+        out.write("\t")
+        out.write(decimal: tally.denied)
+        out.write("\n")
       }
     }
     let total = tallies.total
-    text +=
+    out.write(
       isAny ? "total\t\(total.allowed)\t\(total.some)\t\(total.denied)\n" : "total\t\(total.allowed)\t\(total.denied)\n"
-    return text
+    )
   }
 
   private func truncate(_ text: String, _ width: Int) -> String {

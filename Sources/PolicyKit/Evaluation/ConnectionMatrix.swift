@@ -360,6 +360,12 @@ public struct ConnectionMatrix: Sendable {
     }
   }
 
+  /// Which of the distinct sets class `source` to class `destination` has (two different
+  /// endpoints).
+  public func classSetNumber(_ source: Int, _ destination: Int) -> Int {
+    Int(cells[source * classCount + destination])
+  }
+
   /// The connections from class `source` to class `destination` (two different endpoints).
   public func classConnections(_ source: Int, _ destination: Int) -> ConnectionSet {
     sets[Int(cells[source * classCount + destination])]

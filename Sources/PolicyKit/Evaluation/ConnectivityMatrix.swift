@@ -13,11 +13,13 @@ public struct ConnectivityMatrix: Sendable {
   /// The number of endpoint classes.
   public let classCount: Int
   /// Bit rows: class `s` may connect to class `d`.
-  private let rows: [UInt64]
-  private let wordsPerRow: Int
+  let rows: [UInt64]
+  let wordsPerRow: Int
   private let allowedPairs: Int
   /// What each side's policy allows, kept so an edit redoes only the classes it changed.
   private let sides: MatrixKernel.Sides
+  /// Whether `sides` and `rules` were kept for an update.
+  private let keptSides: Bool
   /// The evaluator the matrix was computed with.
   private let evaluatorToken: UInt64
   /// Every policy's rules for the probe, kept so an edit works out only those it changed.
@@ -30,7 +32,13 @@ public struct ConnectivityMatrix: Sendable {
   /// only the classes whose policy changed (`Evaluator.changedClasses`) are worked out again,
   /// with the rules of the policies the edit left alone taken over; after an edit of
   /// endpoints that added classes, every row gains their columns.
-  public init(evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil) {
+  ///
+  /// Without `keepingSides`, what an update would take over (each side's rows, the rules) is
+  /// not kept: the egress rows become the verdicts where they are, and the matrix holds a
+  /// third of the memory (for one evaluation that is not updated, as `eval`'s).
+  public init(
+    evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil, keepingSides: Bool = true
+  ) {
     let classes = evaluator.classes
     self.endpoints = evaluator.ids
     self.probe = probe
@@ -39,14 +47,29 @@ public struct ConnectivityMatrix: Sendable {
     self.classCount = classes.count
     evaluatorToken = evaluator.token
     let before = previous.flatMap { previous in
-      previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) ? previous.sides : nil
+      previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) && previous.keptSides
+        ? previous.sides : nil
     }
-    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before, rules: previous?.rules)
-    self.sides = sides
-    rules = kernel.rules
+    if !keepingSides, before == nil {
+      // Each destination's ingress row is worked out when its band of 64 is combined.
+      let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
+      var egress = kernel.egressRows()
+      (sides, keptSides, rules, isIncremental, recomputedClasses) = (([], []), false, nil, false, classes.count)
+      (rows, wordsPerRow, allowedPairs) = kernel.combine(rows: &egress) { destination, target in
+        for (offset, word) in kernel.row(destination, .ingress).words.enumerated() { target[offset] = word }
+      }
+      return
+    }
+    var (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before, rules: previous?.rules)
+    self.sides = keepingSides ? sides : ([], [])
+    keptSides = keepingSides
+    rules = keepingSides ? kernel.rules : nil
     isIncremental = before != nil
     recomputedClasses = redone
-    (rows, wordsPerRow, allowedPairs) = kernel.combine(egress: sides.egress, ingress: sides.ingress)
+    var egress = sides.egress
+    let ingress = sides.ingress
+    sides = ([], [])
+    (rows, wordsPerRow, allowedPairs) = kernel.combine(rows: &egress, ingress: ingress)
   }
 
   /// Whether the matrix was updated from a previous one rather than computed whole.

@@ -71,15 +71,14 @@ extension Cluster {
 extension MatrixKernel {
   /// The cells of masqueraded connections: the source's egress, and the destination's ingress
   /// as its policy sees the source's node (`Evaluator.maskedIngress`).
-  func applyOutgoingNAT(_ rows: inout [UInt64], egress: [UInt64], ingressBySource: [UInt64]) {
+  func applyOutgoingNAT(
+    _ rows: inout [UInt64], egress: (_ source: Int, _ host: Int) -> Bool, ingress: (_ source: Int, _ host: Int) -> Bool
+  ) {
     let identities = evaluator.natIdentity
     guard !identities.isEmpty else { return }
     let model = evaluator.model
     let count = classes.count
     let words = (count + 63) / 64
-    func bit(_ row: [UInt64], _ source: Int, _ destination: Int) -> Bool {
-      row[source * words + destination >> 6] & (UInt64(1) << UInt64(destination & 63)) != 0
-    }
     let hosts = (0..<count).filter { representatives[$0].isHost && probe.portAt[$0] != nil }
     guard !hosts.isEmpty else { return }
     for source in 0..<count where representatives[source].isWorkload {
@@ -87,7 +86,7 @@ extension MatrixKernel {
       let seen = Int(classes.classOf[identity])
       for destination in hosts
       where model.masqueradingPool(from: representatives[source], to: representatives[destination]) != nil {
-        let allowed = bit(egress, source, destination) && bit(ingressBySource, seen, destination)
+        let allowed = egress(source, destination) && ingress(seen, destination)
         let index = source * words + destination >> 6
         let mask = UInt64(1) << UInt64(destination & 63)
         rows[index] = allowed ? rows[index] | mask : rows[index] & ~mask

@@ -307,60 +307,122 @@ struct MatrixKernel {
   /// Both sides' rows made into verdicts: both must allow, a port name must resolve, and
   /// host endpoints and their own node's pods follow their special cases.
   func combine(egress: [UInt64], ingress: [UInt64]) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    var rows = egress
+    return combine(rows: &rows, ingress: ingress)
+  }
+
+  /// `combine(egress:ingress:)` with the egress rows made into the verdicts where they are
+  /// (`rows` comes in as the egress rows): no other matrix-sized array is made when the caller
+  /// holds no other reference to them.
+  func combine(rows: inout [UInt64], ingress: [UInt64]) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    let words = (classes.count + 63) / 64
+    return combine(rows: &rows) { destination, target in
+      ingress.withUnsafeBufferPointer { target.update(from: $0.baseAddress! + destination * words, count: words) }
+    }
+  }
+
+  /// Every class's egress row (`egress[s * words + d / 64]`), on every core.
+  func egressRows() -> [UInt64] {
     let count = classes.count
     let words = (count + 63) / 64
-    // Ingress rows are indexed by destination; turn them into rows by source.
-    var ingressBySource = [UInt64](repeating: 0, count: count * words)
-    for destination in 0..<count {
-      let word = destination >> 6
-      let bit = UInt64(1) << UInt64(destination & 63)
-      for offset in 0..<words {
-        var rest = ingress[destination * words + offset]
-        while rest != 0 {
-          let source = offset * 64 + rest.trailingZeroBitCount
-          ingressBySource[source * words + word] |= bit
-          rest &= rest - 1
-        }
+    var egress = [UInt64](repeating: 0, count: count * words)
+    egress.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedSendable(buffer)
+      DispatchQueue.concurrentPerform(iterations: count) { local in
+        let bits = row(local, .egress)
+        for (offset, word) in bits.words.enumerated() { out.value[local * words + offset] = word }
       }
     }
+    return egress
+  }
+
+  /// `combine(rows:ingress:)` with each destination's ingress row written by `ingressRow` into
+  /// the words it is given when needed, 64 destinations at a time: the ingress rows need not
+  /// all be held at once.
+  func combine(
+    rows: inout [UInt64], ingressRow: @Sendable (_ destination: Int, _ into: UnsafeMutablePointer<UInt64>) -> Void
+  ) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    let count = classes.count
+    let words = (count + 63) / 64
+    // What the special cases below read of the egress rows, before they become verdicts: the
+    // egress of every class toward each host class.
+    let hostClasses = (0..<count).filter { representatives[$0].isHost }
+    let egressToHost = Dictionary(
+      uniqueKeysWithValues: hostClasses.map { host in
+        let mask = UInt64(1) << UInt64(host & 63)
+        var column = ClassBits(count: count)
+        for source in 0..<count where rows[source * words + host >> 6] & mask != 0 { column[source] = true }
+        return (host, column)
+      })
     // Destinations where a port name does not resolve are denied.
     var resolved = ClassBits(count: count)
     for (index, port) in probe.portAt.enumerated() where port != nil { resolved[index] = true }
-    var rows = [UInt64](repeating: 0, count: count * words)
-    for source in 0..<count {
-      for offset in 0..<words {
-        rows[source * words + offset] =
-          egress[source * words + offset] & ingressBySource[source * words + offset]
-          & resolved.words[offset]
-      }
-    }
-    applyOutgoingNAT(&rows, egress: egress, ingressBySource: ingressBySource)
-    applyNodeCases(&rows, egress: egress, ingressBySource: ingressBySource)
-    // Allowed pairs of different endpoints, weighting each class pair by its members.
-    let sizes = classes.members.map(\.count)
-    var allowed = 0
-    for source in 0..<count {
-      var rowWeight = 0
-      for offset in 0..<words {
-        var rest = rows[source * words + offset]
-        while rest != 0 {
-          let destination = offset * 64 + rest.trailingZeroBitCount
-          rowWeight += destination == source ? sizes[source] - 1 : sizes[destination]
-          rest &= rest - 1
+    // Ingress rows are indexed by destination: each 64-by-64 block is turned over and laid on
+    // the egress rows of its sources (both cores, a column of blocks each).
+    rows.withUnsafeMutableBufferPointer { rowBuffer in
+      do {
+        resolved.words.withUnsafeBufferPointer { resolvedBuffer in
+          let shared = UncheckedSendable((rowBuffer.baseAddress!, resolvedBuffer.baseAddress!))
+          DispatchQueue.concurrentPerform(iterations: words) { blockRow in
+            let (rows, resolved) = shared.value
+            var block = [UInt64](repeating: 0, count: 64)
+            var band = [UInt64](repeating: 0, count: 64 * words)
+            band.withUnsafeMutableBufferPointer { band in
+              for i in 0..<64 where blockRow * 64 + i < count {
+                ingressRow(blockRow * 64 + i, band.baseAddress! + i * words)
+              }
+            }
+            for blockColumn in 0..<words {
+              for i in 0..<64 { block[i] = band[i * words + blockColumn] }
+              Self.transpose(&block)
+              for j in 0..<64 {
+                let source = blockColumn * 64 + j
+                guard source < count else { break }
+                rows[source * words + blockRow] &= block[j] & resolved[blockRow]
+              }
+            }
+          }
         }
       }
-      allowed += rowWeight * sizes[source]
+    }
+    // The destinations the outgoing NAT cases read the ingress of: the host classes.
+    var ingressOfHost: [Int: [UInt64]] = [:]
+    for host in hostClasses {
+      var row = [UInt64](repeating: 0, count: words)
+      row.withUnsafeMutableBufferPointer { ingressRow(host, $0.baseAddress!) }
+      ingressOfHost[host] = row
+    }
+    let egress = { (source: Int, host: Int) in egressToHost[host]?[source] ?? false }
+    let ingress = { (source: Int, host: Int) in
+      (ingressOfHost[host]?[source >> 6] ?? 0) & (UInt64(1) << UInt64(source & 63)) != 0
+    }
+    applyOutgoingNAT(&rows, egress: egress, ingress: ingress)
+    applyNodeCases(&rows, hostClasses: hostClasses, egress: egress)
+    // (A population count of each row, weighted by the classes' sizes a binary digit at a time.)
+    let sizes = classes.members.map(\.count)
+    let planes = WeightPlanes(sizes, wordsPerRow: words)
+    var allowed = 0
+    planes.withCounter { counter in
+      rows.withUnsafeBufferPointer { bits in
+        for source in 0..<count where sizes[source] > 0 {
+          let row = bits.baseAddress! + source * words
+          var rowWeight = counter.count(row, from: 0, to: count)
+          if row[source >> 6] & (UInt64(1) << UInt64(source & 63)) != 0 { rowWeight -= 1 }
+          allowed += rowWeight * sizes[source]
+        }
+      }
     }
     return (rows, words, allowed)
   }
 
   /// Host endpoints and their own node's pods: a host always reaches them, and a pod reaches
   /// its own host by its egress and the endpoint-to-host action.
-  private func applyNodeCases(_ rows: inout [UInt64], egress: [UInt64], ingressBySource: [UInt64]) {
+  private func applyNodeCases(
+    _ rows: inout [UInt64], hostClasses: [Int], egress: (_ source: Int, _ host: Int) -> Bool
+  ) {
     let count = classes.count
     let words = (count + 63) / 64
     let felix = evaluator.model.felix
-    let hostClasses = (0..<count).filter { representatives[$0].isHost }
     func set(_ source: Int, _ destination: Int, _ value: Bool) {
       let index = source * words + destination >> 6
       let bit = UInt64(1) << UInt64(destination & 63)
@@ -383,10 +445,29 @@ struct MatrixKernel {
               from: classes.members[workload][0], to: classes.members[host][0], probe: probe.probe)
             set(workload, host, outcome != .denied)
           } else {
-            let egressAllows = egress[workload * words + host >> 6] & (UInt64(1) << UInt64(host & 63)) != 0
-            set(workload, host, egressAllows && felix.endpointToHostAction != .drop)
+            set(workload, host, egress(workload, host) && felix.endpointToHostAction != .drop)
           }
         }
+      }
+    }
+  }
+
+  /// Turns a 64-by-64 block of bits over its diagonal: bit `j` of word `i` becomes bit `i` of
+  /// word `j` (swapping ever smaller off-diagonal blocks, as in Hacker's Delight).
+  static func transpose(_ block: inout [UInt64]) {
+    block.withUnsafeMutableBufferPointer { a in
+      var width = 32
+      var mask: UInt64 = 0x0000_0000_FFFF_FFFF
+      while width != 0 {
+        var k = 0
+        while k < 64 {
+          let t = ((a[k] >> UInt64(width)) ^ a[k + width]) & mask
+          a[k] ^= t << UInt64(width)
+          a[k + width] ^= t
+          k = (k + width + 1) & ~width
+        }
+        width >>= 1
+        mask ^= mask << UInt64(width)
       }
     }
   }
