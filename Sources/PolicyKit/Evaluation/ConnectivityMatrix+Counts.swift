@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Counting cells from the bit rows: a population count over the words of a row, weighted by how
 /// many endpoints each class has, never a walk over cells or pairs of classes.
 ///
@@ -102,29 +104,40 @@ extension ConnectivityMatrix {
     }
     let digits = planes.digits
     var counts = [(allowed: Int, denied: Int)](repeating: (0, 0), count: groups * groups)
-    var perRun = [Int](repeating: 0, count: runs.count)
-    rows.withUnsafeBufferPointer { bits in
-      for source in 0..<classCount where rowWeight[source] > 0 {
-        let row = bits.baseAddress! + source * wordsPerRow
-        for (index, segment) in segments.enumerated() {
-          let word = row[segment.word]
-          var allowed = 0
-          for digit in 0..<digits { allowed += (word & masks[index * digits + digit]).nonzeroBitCount << digit }
-          perRun[segment.run] += allowed
-        }
-        let base = classGroup[source] * groups
-        let weight = rowWeight[source]
-        for (index, run) in runs.enumerated() {
-          counts[base + run.group].allowed += weight * perRun[index]
-          counts[base + run.group].denied += weight * (run.total - perRun[index])
-          perRun[index] = 0
-        }
-        let both = bothWeight[source]
-        if both > 0 {
-          if classAllows(source, source) {
-            counts[base + classGroup[source]].allowed -= both
-          } else {
-            counts[base + classGroup[source]].denied -= both
+    // The classes of a group write only that group's row of counts: groups are counted on
+    // every core.
+    var sourcesOf = [[Int]](repeating: [], count: groups)
+    for source in 0..<classCount where rowWeight[source] > 0 { sourcesOf[classGroup[source]].append(source) }
+    let (runList, segmentList, maskList, sources) = (runs, segments, masks, sourcesOf)
+    counts.withUnsafeMutableBufferPointer { countBuffer in
+      rows.withUnsafeBufferPointer { bits in
+        let shared = UncheckedSendable((countBuffer.baseAddress!, bits.baseAddress!))
+        DispatchQueue.concurrentPerform(iterations: groups) { group in
+          let (counts, bits) = shared.value
+          var perRun = [Int](repeating: 0, count: runList.count)
+          let base = group * groups
+          for source in sources[group] {
+            let row = bits + source * wordsPerRow
+            for (index, segment) in segmentList.enumerated() {
+              let word = row[segment.word]
+              var allowed = 0
+              for digit in 0..<digits { allowed += (word & maskList[index * digits + digit]).nonzeroBitCount << digit }
+              perRun[segment.run] += allowed
+            }
+            let weight = rowWeight[source]
+            for (index, run) in runList.enumerated() {
+              counts[base + run.group].allowed += weight * perRun[index]
+              counts[base + run.group].denied += weight * (run.total - perRun[index])
+              perRun[index] = 0
+            }
+            let both = bothWeight[source]
+            if both > 0 {
+              if classAllows(source, source) {
+                counts[base + group].allowed -= both
+              } else {
+                counts[base + group].denied -= both
+              }
+            }
           }
         }
       }
