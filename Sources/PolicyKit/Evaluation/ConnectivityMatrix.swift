@@ -48,28 +48,67 @@ public struct ConnectivityMatrix: Sendable {
     evaluatorToken = evaluator.token
     let before = previous.flatMap { previous in
       previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) && previous.keptSides
-        ? previous.sides : nil
+        ? previous : nil
     }
-    if !keepingSides, before == nil {
-      // Each destination's ingress row is worked out when its band of 64 is combined.
-      let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
-      var egress = kernel.egressRows()
-      (sides, keptSides, rules, isIncremental, recomputedClasses) = (([], []), false, nil, false, classes.count)
-      (rows, wordsPerRow, allowedPairs) = kernel.combine(rows: &egress) { destination, target in
-        for (offset, word) in kernel.row(destination, .ingress).words.enumerated() { target[offset] = word }
+    let computed =
+      if let before {
+        Self.updated(before, evaluator, probe, keepingSides: keepingSides)
+      } else if keepingSides {
+        Self.fresh(evaluator, probe)
+      } else {
+        Self.freshWithoutSides(evaluator, probe)
       }
-      return
-    }
-    var (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: before, rules: previous?.rules)
-    self.sides = keepingSides ? sides : ([], [])
+    (rows, wordsPerRow, allowedPairs) = computed.cells
+    sides = computed.sides
     keptSides = keepingSides
-    rules = keepingSides ? kernel.rules : nil
+    rules = computed.rules
     isIncremental = before != nil
-    recomputedClasses = redone
-    var egress = sides.egress
-    let ingress = sides.ingress
-    sides = ([], [])
-    (rows, wordsPerRow, allowedPairs) = kernel.combine(rows: &egress, ingress: ingress)
+    recomputedClasses = computed.redone
+  }
+
+  /// What one of the steps below worked out.
+  private struct Computed {
+    var cells: (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int)
+    var sides: MatrixKernel.Sides = ([], [])
+    var rules: MatrixKernel.Rules?
+    var redone: Int
+  }
+
+  /// Every cell worked out, with each side's rows and the rules kept for an update.
+  private static func fresh(_ evaluator: Evaluator, _ probe: Probe) -> Computed {
+    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: nil)
+    return Computed(
+      cells: kernel.combine(egress: sides.egress, ingress: sides.ingress), sides: sides, rules: kernel.rules,
+      redone: redone)
+  }
+
+  /// Every cell worked out, keeping nothing for an update: each destination's ingress row is
+  /// worked out when its band of 64 is combined, and the egress rows become the verdicts.
+  private static func freshWithoutSides(_ evaluator: Evaluator, _ probe: Probe) -> Computed {
+    let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
+    var egress = kernel.egressRows()
+    let cells = kernel.combine(rows: &egress) { destination, target in
+      for (offset, word) in kernel.row(destination, .ingress).words.enumerated() { target[offset] = word }
+    }
+    return Computed(cells: cells, redone: evaluator.classes.count)
+  }
+
+  /// `previous` brought up to date: only the classes the edit changed are worked out again;
+  /// with the same classes, only their rows and columns of the verdicts are redone.
+  private static func updated(
+    _ previous: ConnectivityMatrix, _ evaluator: Evaluator, _ probe: Probe, keepingSides: Bool
+  ) -> Computed {
+    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: previous.sides, rules: previous.rules)
+    let cells: (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int)
+    if let changed = evaluator.changedClasses?.members, previous.classCount == evaluator.classes.count,
+      previous.rows.count == sides.egress.count
+    {
+      cells = kernel.patch(previous.rows, egress: sides.egress, ingress: sides.ingress, changed: changed)
+    } else {
+      cells = kernel.combine(egress: sides.egress, ingress: sides.ingress)
+    }
+    return Computed(
+      cells: cells, sides: keepingSides ? sides : ([], []), rules: keepingSides ? kernel.rules : nil, redone: redone)
   }
 
   /// Whether the matrix was updated from a previous one rather than computed whole.

@@ -392,13 +392,68 @@ struct MatrixKernel {
       row.withUnsafeMutableBufferPointer { ingressRow(host, $0.baseAddress!) }
       ingressOfHost[host] = row
     }
+    applyHostCases(&rows, hostClasses: hostClasses, egressToHost: egressToHost, ingressOfHost: ingressOfHost)
+    return (rows, words, allowedCount(rows))
+  }
+
+  /// `previous`, the verdicts of the same classes before an edit, with the rows and columns of
+  /// the classes in `changed` worked out again from the side rows, and the host cases again:
+  /// the work grows with the classes the edit changed, not with the square of all of them.
+  func patch(
+    _ previous: [UInt64], egress: [UInt64], ingress: [UInt64], changed: [Int]
+  ) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    let count = classes.count
+    let words = (count + 63) / 64
+    var rows = previous
+    func bit(_ row: [UInt64], _ from: Int, _ to: Int) -> Bool {
+      row[from * words + to >> 6] & (UInt64(1) << UInt64(to & 63)) != 0
+    }
+    func set(_ source: Int, _ destination: Int) {
+      let allowed =
+        probe.portAt[destination] != nil && bit(egress, source, destination) && bit(ingress, destination, source)
+      let index = source * words + destination >> 6
+      let mask = UInt64(1) << UInt64(destination & 63)
+      rows[index] = allowed ? rows[index] | mask : rows[index] & ~mask
+    }
+    for class_ in changed {
+      for other in 0..<count {
+        set(class_, other)
+        set(other, class_)
+      }
+    }
+    let hostClasses = (0..<count).filter { representatives[$0].isHost }
+    var egressToHost: [Int: ClassBits] = [:]
+    var ingressOfHost: [Int: [UInt64]] = [:]
+    for host in hostClasses {
+      var column = ClassBits(count: count)
+      for source in 0..<count where bit(egress, source, host) { column[source] = true }
+      egressToHost[host] = column
+      ingressOfHost[host] = Array(ingress[host * words..<(host + 1) * words])
+    }
+    applyHostCases(&rows, hostClasses: hostClasses, egressToHost: egressToHost, ingressOfHost: ingressOfHost)
+    return (rows, words, allowedCount(rows))
+  }
+
+  /// The cells host endpoints decide apart from the two sides' policies: outgoing NAT (the
+  /// destination host sees the source's node) and a node with its own pods. `egressToHost`
+  /// holds, per host class, the classes whose egress lets traffic out to it; `ingressOfHost`
+  /// its ingress row.
+  private func applyHostCases(
+    _ rows: inout [UInt64], hostClasses: [Int], egressToHost: [Int: ClassBits], ingressOfHost: [Int: [UInt64]]
+  ) {
     let egress = { (source: Int, host: Int) in egressToHost[host]?[source] ?? false }
     let ingress = { (source: Int, host: Int) in
       (ingressOfHost[host]?[source >> 6] ?? 0) & (UInt64(1) << UInt64(source & 63)) != 0
     }
     applyOutgoingNAT(&rows, egress: egress, ingress: ingress)
     applyNodeCases(&rows, hostClasses: hostClasses, egress: egress)
-    // (A population count of each row, weighted by the classes' sizes a binary digit at a time.)
+  }
+
+  /// The allowed pairs of different endpoints: a population count of each row, weighted by
+  /// the classes' sizes a binary digit at a time.
+  private func allowedCount(_ rows: [UInt64]) -> Int {
+    let count = classes.count
+    let words = (count + 63) / 64
     let sizes = classes.members.map(\.count)
     let planes = WeightPlanes(sizes, wordsPerRow: words)
     var allowed = 0
@@ -412,7 +467,7 @@ struct MatrixKernel {
         }
       }
     }
-    return (rows, words, allowed)
+    return allowed
   }
 
   /// Host endpoints and their own node's pods: a host always reaches them, and a pod reaches
