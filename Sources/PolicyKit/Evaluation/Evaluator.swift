@@ -275,18 +275,11 @@ public final class Evaluator: Sendable {
       tierLoop: for policyIndex in applied.policies where policies[policyIndex].isPreDNAT {
         let policy = policies[policyIndex]
         steps?.append(.policy(policy.id, order: policy.orderText, location: policy.location))
-        for compiledRule in compiled[policyIndex].rules(.ingress) {
-          let rule = compiledRule.rule
-          if let mismatch = mismatch(compiledRule, connection) {
-            steps?.append(.rule(rule, matched: false, mismatch: mismatch))
-            continue
-          }
-          steps?.append(.rule(rule, matched: true, mismatch: nil))
+        if let rule = firstDecidingRule(compiled[policyIndex].rules(.ingress), connection, &steps) {
           switch rule.action {
           case .deny: return (.deny, .rule(policy: policy.id, tier: applied.tier.name, rule: rule))
           case .allow: return nil
-          case .pass: break tierLoop
-          case .log: steps?.append(.logged(rule))
+          case .pass, .log: break tierLoop
           }
         }
       }
@@ -337,21 +330,13 @@ public final class Evaluator: Sendable {
         let policy = policies[policyIndex]
         last = policy.id
         steps?.append(.policy(policy.id, order: policy.orderText, location: policy.location))
-        for compiledRule in compiled[policyIndex].rules(direction) {
-          let rule = compiledRule.rule
-          if let mismatch = mismatch(compiledRule, connection) {
-            steps?.append(.rule(rule, matched: false, mismatch: mismatch))
-            continue
-          }
-          steps?.append(.rule(rule, matched: true, mismatch: nil))
+        if let rule = firstDecidingRule(compiled[policyIndex].rules(direction), connection, &steps) {
           switch rule.action {
           case .allow: return (.allow, .rule(policy: policy.id, tier: applied.tier.name, rule: rule))
           case .deny: return (.deny, .rule(policy: policy.id, tier: applied.tier.name, rule: rule))
-          case .pass:
+          case .pass, .log:
             steps?.append(.passed(tier: applied.tier.name))
             continue tierLoop
-          case .log:
-            steps?.append(.logged(rule))
           }
         }
       }
@@ -368,24 +353,32 @@ public final class Evaluator: Sendable {
         continue
       }
       steps?.append(.profile(name: name, location: profile.location))
-      for compiledRule in compiledProfile.rules(direction) {
-        let rule = compiledRule.rule
-        if let mismatch = mismatch(compiledRule, connection) {
-          steps?.append(.rule(rule, matched: false, mismatch: mismatch))
-          continue
-        }
-        steps?.append(.rule(rule, matched: true, mismatch: nil))
-        switch rule.action {
-        case .allow: return (.allow, .profile(name: name, rule: rule))
-        case .deny, .pass: return (.deny, .profile(name: name, rule: rule))
-        case .log: steps?.append(.logged(rule))
-        }
+      if let rule = firstDecidingRule(compiledProfile.rules(direction), connection, &steps) {
+        return (rule.action == .allow ? .allow : .deny, .profile(name: name, rule: rule))
       }
     }
     return (.deny, .noProfileMatched(profiles: endpoint.profiles))
   }
 
   // MARK: - Rules
+
+  /// The first of `rules` that matches `connection` and decides (Allow, Deny or Pass; a Log
+  /// rule is noted and evaluation goes on), with a step for every rule looked at.
+  private func firstDecidingRule(
+    _ rules: [CompiledRule], _ connection: Connection, _ steps: inout [TraceStep]?
+  ) -> Rule? {
+    for compiledRule in rules {
+      let rule = compiledRule.rule
+      if let mismatch = mismatch(compiledRule, connection) {
+        steps?.append(.rule(rule, matched: false, mismatch: mismatch))
+        continue
+      }
+      steps?.append(.rule(rule, matched: true, mismatch: nil))
+      guard rule.action == .log else { return rule }
+      steps?.append(.logged(rule))
+    }
+    return nil
+  }
 
   /// Why `rule` does not match `connection`, or nil when it matches.
   func mismatch(_ rule: CompiledRule, _ connection: Connection) -> Mismatch? {
