@@ -19,7 +19,7 @@ struct EndpointsCommand: Subcommand {
     out.flush()
   }
 
-  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made.
+  /// Writes the endpoints, a line each, and what was left out, to `out`.
   func write(to out: ByteWriter) throws {
     let prepared = try PreparedEvaluation.prepare(options)
     var lines: [String] = []
@@ -41,7 +41,7 @@ struct EndpointsCommand: Subcommand {
     }
     if synthetic { lines.append("* address made up from the pod CIDR (the manifest has no status.podIP)") }
     lines += Self.leftOutLines(cluster.leftOut)
-    writeOut(lines.joined(separator: "\n") + "\n")
+    out.write(lines.joined(separator: "\n") + "\n")
   }
 
   /// `left out:` and a line per pod or workload that makes no endpoint: what, why, and where
