@@ -134,23 +134,25 @@ private func pod(_ name: String) -> String {
     let result = try Subprocess.matrixTUI(["bench", dir.path, "--incremental", "--repetitions", "1"])
     #expect(result.status == 0, "\(result.stderr)")
     let text = String(decoding: result.stdout, as: UTF8.self)
-    // The port changes from 80 to 81 and back: db -> web (TCP/80) flips each time.
+    // The port changes from 80 to 81 and back: db -> web (TCP/80) flips each time, and the
+    // verdicts are changed where they are.
     #expect(
       text.contains(
-        "edit: a policy's first `port: N` in \(dir.at("10-policy.yaml")) (decoded 1 file and 1 file; rows redone for 1 and 1 of 2 classes; 1 and 1 cells flipped)"
+        "edit: a policy's first `port: N` in \(dir.at("10-policy.yaml")) (decoded 1 file and 1 file; rows redone for 1 and 1 of 2 classes; 1 and 1 cells flipped; verdicts updated in place: yes and yes)"
       ), "\(text)")
     // web's label changes: only the deny-all selects it now. Its new labels make a class of
     // their own (every row gains its column: 3 rows); back as it was, it rejoins its old
-    // class, whose rows were kept (none redone).
+    // class, whose rows were kept (none redone). Either way the endpoints' classes changed, so
+    // the verdicts are updated in a copy, to compare with the ones before.
     #expect(
       text.contains(
-        "pod-edit: a pod's first label value in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 3 and 0 of 3 classes; 1 and 1 cells flipped)"
+        "pod-edit: a pod's first label value in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 3 and 0 of 3 classes; 1 and 1 cells flipped; verdicts updated in place: no and no)"
       ), "\(text)")
     // A copy of web added, then removed: it joins web's class, no row is worked out again, and
     // the cells of the pods there were stay as they were.
     #expect(
       text.contains(
-        "pod-add: a copy of the first pod added at the end in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 0 and 0 of 3 classes; 0 and 0 cells flipped)"
+        "pod-add: a copy of the first pod added at the end in \(dir.at("00-pods.yaml")) (decoded 1 file and 1 file; rows redone for 0 and 0 of 3 classes; 0 and 0 cells flipped; verdicts updated in place: no and no)"
       ), "\(text)")
   }
 

@@ -223,6 +223,9 @@ private func denyAll(_ name: String = "deny-all") -> String {
     edit.settle()
     #expect(edit.state.matrix?.isIncremental == true)
     #expect(edit.state.matrix?.recomputedClasses == 2)
+    // Nothing but the session held the matrix on screen: its rows were changed where they
+    // were, not copied.
+    #expect(edit.state.matrix?.updatedInPlace == true)
     #expect(edit.state.matrix?.counts.allowed == 1)
     #expect(edit.state.status?.text == "reload: 1 cell flipped: +1 allowed, +0 denied")
     #expect(edit.state.endpoints.map(\.id) == ["prod/db", "prod/web"])

@@ -438,7 +438,8 @@ import Testing
           let before = ConnectivityMatrix(evaluator: base, probe: probe)
           for (what, edited) in Self.edits(of: cluster) {
             let reused = Evaluator(cluster: edited, view: view, reusing: base)
-            let updated = ConnectivityMatrix(evaluator: reused, probe: probe, updating: before)
+            let updated = ConnectivityMatrix(
+              evaluator: reused, probe: probe, updating: before, reportingChanges: true)
             let freshEvaluator = Evaluator(cluster: edited, view: view)
             let fresh = ConnectivityMatrix(evaluator: freshEvaluator, probe: probe)
             // The tiers and policies that apply, whether worked out again for the classes the
@@ -458,6 +459,17 @@ import Testing
                 Self.expand(pairs, updated.classOf, updated.endpoints)
                   == Set(changes.map { "\($0.source) -> \($0.destination)" }), "\(name) \(what)")
             }
+            // The cells the update itself reports flipped (from the rows and columns it redid,
+            // or by comparing) are those that differ cell by cell.
+            let reported = try #require(updated.changesSincePrevious, "\(name) \(what)")
+            #expect(
+              Set(
+                reported.endpointPairs().map {
+                  "\(updated.endpoints[$0.source]) -> \(updated.endpoints[$0.destination])"
+                })
+                == Set(changes.map { "\($0.source) -> \($0.destination)" }), "\(name) \(view) \(text) \(what)")
+            // `before` is still held here: its rows were copied, not changed.
+            #expect(!updated.updatedInPlace)
           }
         }
       }

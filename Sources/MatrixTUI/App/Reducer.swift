@@ -138,8 +138,11 @@ extension AppState {
     let selected = selectedCell.map { (endpoints[$0.source].id, endpoints[$0.destination].id) }
     let question = Question(view: view, probe: probe, everyConnection: isAnyProbe, trap: trap?.reference)
     baseline?.evaluate(question)
+    let hadSnapshot = snapshot != nil
     // What the edit cannot have changed is taken over from the last evaluation (or, at
-    // first, from the baseline: the version on screen is an edit of it).
+    // first, from the baseline: the version on screen is an edit of it). The session is
+    // left the only holder of that evaluation, so that it can update its rows in place.
+    snapshot = nil
     guard let update = session.update(cluster: cluster, question: question, startingFrom: baseline?.snapshot)
     else { return }
     if let error = update.trapError {
@@ -148,7 +151,7 @@ extension AppState {
     } else if let report = update.snapshot.trapReport {
       trap?.report = report
     }
-    let sameEndpoints = snapshot != nil && update.snapshot.evaluator.sameEndpoints
+    let sameEndpoints = hadSnapshot && update.snapshot.evaluator.sameEndpoints
     snapshot = update.snapshot
     let evaluator = update.snapshot.evaluator
     if !sameEndpoints {

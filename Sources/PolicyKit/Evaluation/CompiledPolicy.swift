@@ -40,6 +40,11 @@ struct CompiledPolicy: Sendable {
     self.rules = rules
   }
 
+  /// The policy with its sets shared with equal ones `shared` has seen.
+  func sharingSets(_ shared: inout SharedClassBits) -> CompiledPolicy {
+    CompiledPolicy(subjects: shared.share(subjects), rules: rules.map { $0.map { $0.sharingSets(&shared) } })
+  }
+
   /// The rules for `direction`.
   func rules(_ direction: Direction) -> [CompiledRule] {
     rules[direction == .ingress ? 0 : 1]

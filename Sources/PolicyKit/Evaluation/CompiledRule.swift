@@ -149,6 +149,14 @@ final class CompiledRule: Sendable {
       peers: peers.appending(other.peers), locals: locals.appending(other.locals))
   }
 
+  /// The rule with its sets shared with equal ones `shared` has seen.
+  func sharingSets(_ shared: inout SharedClassBits) -> CompiledRule {
+    CompiledRule(
+      rule: rule, acceptedProtocols: acceptedProtocols, portEntries: portEntries, namesPorts: namesPorts,
+      versionSources: shared.share(versionSources), source: source.sharingSets(&shared),
+      destination: destination.sharingSets(&shared), peers: shared.share(peers), locals: shared.share(locals))
+  }
+
   /// What the rule does when it matches.
   var action: RuleAction { rule.action }
 
@@ -307,6 +315,13 @@ struct CompiledEnd: Sendable {
     return CompiledEnd(
       peers: join(peers, other.peers), nets: join(nets, other.nets), notNets: join(notNets, other.notNets),
       notSelector: join(notSelector, other.notSelector), accepted: accepted.appending(other.accepted))
+  }
+
+  /// These criteria with their sets shared with equal ones `shared` has seen.
+  func sharingSets(_ shared: inout SharedClassBits) -> CompiledEnd {
+    CompiledEnd(
+      peers: shared.share(peers), nets: shared.share(nets), notNets: shared.share(notNets),
+      notSelector: shared.share(notSelector), accepted: shared.share(accepted))
   }
 
   /// The first criterion class `cls` fails, or nil; `side` names the end in the result

@@ -142,8 +142,8 @@ public struct ConnectionMatrix: Sendable {
     var redone = 0
     let results = runPieces.map { members in
       let piece = pieces[members[0]]
-      let before = reusable?.sides(at: piece.0, piece.1.lowerBound)
-      let (kernel, sides, count) = MatrixKernel.rows(evaluator, Probe(piece.0, piece.1.lowerBound), before: before)
+      var before = reusable?.sides(at: piece.0, piece.1.lowerBound)
+      let (kernel, sides, count) = MatrixKernel.rows(evaluator, Probe(piece.0, piece.1.lowerBound), before: &before)
       redone = max(redone, count)
       runSides.append(sides)
       return kernel.combine(egress: sides.egress, ingress: sides.ingress)

@@ -13,11 +13,11 @@ public struct ConnectivityMatrix: Sendable {
   /// The number of endpoint classes.
   public let classCount: Int
   /// Bit rows: class `s` may connect to class `d`.
-  let rows: [UInt64]
+  private(set) var rows: [UInt64]
   let wordsPerRow: Int
   private let allowedPairs: Int
   /// What each side's policy allows, kept so an edit redoes only the classes it changed.
-  private let sides: MatrixKernel.Sides
+  private var sides: MatrixKernel.Sides
   /// Whether `sides` and `rules` were kept for an update.
   private let keptSides: Bool
   /// The evaluator the matrix was computed with.
@@ -36,8 +36,32 @@ public struct ConnectivityMatrix: Sendable {
   /// Without `keepingSides`, what an update would take over (each side's rows, the rules) is
   /// not kept: the egress rows become the verdicts where they are, and the matrix holds a
   /// third of the memory (for one evaluation that is not updated, as `eval`'s).
+  ///
+  /// With `reportingChanges`, an update also finds the cells whose verdict differs from
+  /// `previous`'s (`changesSincePrevious`).
   public init(
-    evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil, keepingSides: Bool = true
+    evaluator: Evaluator, probe: Probe, updating previous: ConnectivityMatrix? = nil,
+    keepingSides: Bool = true, reportingChanges: Bool = false
+  ) {
+    var previous = previous
+    self.init(evaluator, probe, &previous, keepingSides: keepingSides, reportingChanges: reportingChanges)
+  }
+
+  /// `init(evaluator:probe:updating:keepingSides:reportingChanges:)`, with the previous matrix
+  /// handed over: `previous` is taken (left nil), and when nothing else holds it, an edit of
+  /// policies updates its rows where they are instead of copying them (hundreds of megabytes
+  /// at 50,000 classes).
+  public init(
+    evaluator: Evaluator, probe: Probe, handingOver previous: inout ConnectivityMatrix?,
+    reportingChanges: Bool = false
+  ) {
+    var taken = previous.take()
+    self.init(evaluator, probe, &taken, keepingSides: true, reportingChanges: reportingChanges)
+  }
+
+  private init(
+    _ evaluator: Evaluator, _ probe: Probe, _ previous: inout ConnectivityMatrix?, keepingSides: Bool,
+    reportingChanges: Bool
   ) {
     let classes = evaluator.classes
     self.endpoints = evaluator.ids
@@ -46,24 +70,30 @@ public struct ConnectivityMatrix: Sendable {
     self.classOf = classes.classOf
     self.classCount = classes.count
     evaluatorToken = evaluator.token
-    let before = previous.flatMap { previous in
-      previous.probe == probe && evaluator.canUpdate(from: previous.evaluatorToken) && previous.keptSides
-        ? previous : nil
+    let canUpdate =
+      previous.map { $0.probe == probe && evaluator.canUpdate(from: $0.evaluatorToken) && $0.keptSides } ?? false
+    let computed: Computed
+    if canUpdate {
+      computed = Self.updated(&previous!, evaluator, probe, keepingSides: keepingSides)
+    } else if keepingSides {
+      computed = Self.fresh(evaluator, probe)
+    } else {
+      computed = Self.freshWithoutSides(evaluator, probe)
     }
-    let computed =
-      if let before {
-        Self.updated(before, evaluator, probe, keepingSides: keepingSides)
-      } else if keepingSides {
-        Self.fresh(evaluator, probe)
-      } else {
-        Self.freshWithoutSides(evaluator, probe)
-      }
-    (rows, wordsPerRow, allowedPairs) = computed.cells
+    rows = computed.cells.rows
+    wordsPerRow = computed.cells.wordsPerRow
+    allowedPairs = computed.cells.allowedPairs
     sides = computed.sides
     keptSides = keepingSides
     rules = computed.rules
-    isIncremental = before != nil
+    isIncremental = canUpdate
     recomputedClasses = computed.redone
+    updatedInPlace = computed.inPlace
+    changesSincePrevious = nil
+    if reportingChanges, let previous {
+      changesSincePrevious =
+        computed.flipped.map { ChangedCells(classPairs: $0, classOf: classOf) } ?? changedCells(from: previous)
+    }
   }
 
   /// What one of the steps below worked out.
@@ -72,11 +102,16 @@ public struct ConnectivityMatrix: Sendable {
     var sides: MatrixKernel.Sides = ([], [])
     var rules: MatrixKernel.Rules?
     var redone: Int
+    /// After a patch: the class pairs that flipped.
+    var flipped: ClassPairBits?
+    /// Whether the previous matrix's rows were updated where they are.
+    var inPlace = false
   }
 
   /// Every cell worked out, with each side's rows and the rules kept for an update.
   private static func fresh(_ evaluator: Evaluator, _ probe: Probe) -> Computed {
-    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: nil)
+    var none: MatrixKernel.Sides?
+    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: &none)
     return Computed(
       cells: kernel.combine(egress: sides.egress, ingress: sides.ingress), sides: sides, rules: kernel.rules,
       redone: redone)
@@ -94,22 +129,56 @@ public struct ConnectivityMatrix: Sendable {
   }
 
   /// `previous` brought up to date: only the classes the edit changed are worked out again;
-  /// with the same classes, only their rows and columns of the verdicts are redone.
+  /// with the same classes, only their rows and columns of the verdicts are redone, in
+  /// `previous`'s rows (which it gives up: it keeps its cells only when they were shared).
   private static func updated(
-    _ previous: ConnectivityMatrix, _ evaluator: Evaluator, _ probe: Probe, keepingSides: Bool
+    _ previous: inout ConnectivityMatrix, _ evaluator: Evaluator, _ probe: Probe, keepingSides: Bool
   ) -> Computed {
-    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: previous.sides, rules: previous.rules)
-    let cells: (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int)
-    if let changed = evaluator.changedClasses?.members, previous.classCount == evaluator.classes.count,
+    var before: MatrixKernel.Sides? = previous.takeSides()
+    let (kernel, sides, redone) = MatrixKernel.rows(evaluator, probe, before: &before, rules: previous.rules)
+    guard let changed = evaluator.changedClasses?.members, previous.classCount == evaluator.classes.count,
       previous.rows.count == sides.egress.count
-    {
-      cells = kernel.patch(previous.rows, egress: sides.egress, ingress: sides.ingress, changed: changed)
-    } else {
-      cells = kernel.combine(egress: sides.egress, ingress: sides.ingress)
+    else {
+      return Computed(
+        cells: kernel.combine(egress: sides.egress, ingress: sides.ingress), sides: keepingSides ? sides : ([], []),
+        rules: keepingSides ? kernel.rules : nil, redone: redone)
     }
+    // With the same endpoints in the same classes, the pairs that flipped are the cells that
+    // changed, and `previous` is not needed to find them: its rows are taken over. Otherwise
+    // (endpoints edited) it is left whole, to compare with.
+    let sameCells = previous.endpoints == evaluator.ids && previous.classOf == evaluator.classes.classOf
+    var rows = sameCells ? previous.takeRows() : previous.rows
+    let address = rows.withUnsafeBufferPointer { $0.baseAddress }
+    let (flipped, allowed) = kernel.patch(
+      &rows, allowedBefore: sameCells ? previous.allowedPairs : nil, egress: sides.egress, ingress: sides.ingress,
+      changed: changed)
+    // The rows were copied if anything else held them.
+    let inPlace = rows.withUnsafeBufferPointer { $0.baseAddress } == address
     return Computed(
-      cells: cells, sides: keepingSides ? sides : ([], []), rules: keepingSides ? kernel.rules : nil, redone: redone)
+      cells: (rows, previous.wordsPerRow, allowed), sides: keepingSides ? sides : ([], []),
+      rules: keepingSides ? kernel.rules : nil, redone: redone, flipped: sameCells ? flipped : nil, inPlace: inPlace)
   }
+
+  /// Takes each side's rows out, leaving none: what holds them then holds them alone.
+  private mutating func takeSides() -> MatrixKernel.Sides {
+    var taken: MatrixKernel.Sides = ([], [])
+    swap(&taken, &sides)
+    return taken
+  }
+
+  /// Takes the verdicts out, leaving none (the matrix is spent).
+  private mutating func takeRows() -> [UInt64] {
+    var taken: [UInt64] = []
+    swap(&taken, &rows)
+    return taken
+  }
+
+  /// After an update that took over a previous matrix's rows: whether they were changed where
+  /// they were (nothing else held them) rather than copied.
+  public let updatedInPlace: Bool
+  /// With `reportingChanges`, after an update: the cells whose verdict differs from the
+  /// previous matrix's.
+  public private(set) var changesSincePrevious: ChangedCells?
 
   /// Whether the matrix was updated from a previous one rather than computed whole.
   public let isIncremental: Bool
@@ -143,9 +212,9 @@ public struct ConnectivityMatrix: Sendable {
   public func changedClassPairs(from other: ConnectivityMatrix) -> ClassPairBits? {
     guard other.classCount == classCount, other.endpoints == endpoints, other.classOf == classOf
     else { return nil }
-    var bits = [UInt64](repeating: 0, count: rows.count)
-    for index in rows.indices { bits[index] = rows[index] ^ other.rows[index] }
-    return ClassPairBits(classCount: classCount, words: bits)
+    var pairs = ClassPairBits(classCount: classCount)
+    for index in rows.indices { pairs.insert(word: rows[index] ^ other.rows[index], at: index) }
+    return pairs
   }
 
   /// The cells whose verdict differs from `other`'s, among those both matrices have.
@@ -279,38 +348,40 @@ public struct ChangedCells: Sendable {
   }
 }
 
-/// A set of ordered pairs of endpoint classes, as bit rows.
+/// A set of ordered pairs of endpoint classes, as the words of bit rows that have a bit set
+/// (`source * wordsPerRow + destination / 64`, bit `destination % 64`): an edit flips a few
+/// rows and columns of 50,000 classes, not the 300 MB of all their pairs.
 public struct ClassPairBits: Sendable, Equatable {
   /// The number of classes.
   public let classCount: Int
-  /// `words[s * wordsPerRow + d / 64]`, bit `d % 64`.
-  public var words: [UInt64]
+  /// The words with a bit set, by their place in the rows.
+  private var words: [Int: UInt64] = [:]
 
   /// An empty set.
   public init(classCount: Int) {
     self.classCount = classCount
-    words = [UInt64](repeating: 0, count: classCount * ((classCount + 63) / 64))
-  }
-
-  init(classCount: Int, words: [UInt64]) {
-    self.classCount = classCount
-    self.words = words
   }
 
   private var wordsPerRow: Int { (classCount + 63) / 64 }
 
   /// Whether the pair is in.
   public func contains(_ source: Int, _ destination: Int) -> Bool {
-    words[source * wordsPerRow + destination >> 6] & (UInt64(1) << UInt64(destination & 63)) != 0
+    (words[source * wordsPerRow + destination >> 6] ?? 0) & (UInt64(1) << UInt64(destination & 63)) != 0
   }
 
   /// Adds the pair.
   public mutating func insert(_ source: Int, _ destination: Int) {
-    words[source * wordsPerRow + destination >> 6] |= UInt64(1) << UInt64(destination & 63)
+    insert(word: UInt64(1) << UInt64(destination & 63), at: source * wordsPerRow + destination >> 6)
+  }
+
+  /// Adds the pairs of `word`'s bits, the word at `index` of the rows.
+  mutating func insert(word: UInt64, at index: Int) {
+    guard word != 0 else { return }
+    words[index, default: 0] |= word
   }
 
   /// Whether no pair is in.
-  public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+  public var isEmpty: Bool { words.isEmpty }
 
   /// The ordered pairs of different endpoints in the set's class pairs, with `classOf`
   /// giving each endpoint's class (-1: in none).
@@ -326,16 +397,15 @@ public struct ClassPairBits: Sendable, Equatable {
     return result
   }
 
-  /// Every pair in the set.
+  /// Every pair in the set, by source and then destination.
   public var pairs: [(source: Int, destination: Int)] {
     var result: [(Int, Int)] = []
-    for source in 0..<classCount {
-      for offset in 0..<wordsPerRow {
-        var rest = words[source * wordsPerRow + offset]
-        while rest != 0 {
-          result.append((source, offset * 64 + rest.trailingZeroBitCount))
-          rest &= rest - 1
-        }
+    for index in words.keys.sorted() {
+      var rest = words[index] ?? 0
+      let (source, offset) = index.quotientAndRemainder(dividingBy: wordsPerRow)
+      while rest != 0 {
+        result.append((source, offset * 64 + rest.trailingZeroBitCount))
+        rest &= rest - 1
       }
     }
     return result

@@ -139,7 +139,9 @@ extension Evaluator {
       update: update)
   }
 
-  /// Every policy compiled against `classIndex`, but for those `kept` already has.
+  /// Every policy compiled against `classIndex`, but for those `kept` already has. The
+  /// policies compiled here share their equal sets (`SharedClassBits`): at 50,000 classes
+  /// that is hundreds of megabytes.
   private static func compile(
     _ policies: [Policy], _ classIndex: ClassIndex, keeping kept: [CompiledPolicy?]
   ) -> [CompiledPolicy] {
@@ -149,6 +151,10 @@ extension Evaluator {
       DispatchQueue.concurrentPerform(iterations: policies.count) { index in
         if out.value[index] == nil { out.value[index] = CompiledPolicy(policies[index], classIndex) }
       }
+    }
+    var shared = SharedClassBits()
+    for index in result.indices where kept[index] == nil {
+      result[index] = result[index]?.sharingSets(&shared)
     }
     return result.compactMap { $0 }
   }

@@ -254,10 +254,13 @@ struct MatrixKernel {
   ///
   /// After an edit of endpoints that added classes, every row is walked again (each gains
   /// the new classes' columns), with the rules of `previous` taken over.
+  ///
+  /// `before`'s rows are taken (it is left nil) and updated where they are when nothing else
+  /// holds them.
   static func rows(
-    _ evaluator: Evaluator, _ probe: Probe, before: Sides?, rules previous: Rules? = nil
+    _ evaluator: Evaluator, _ probe: Probe, before: inout Sides?, rules previous: Rules? = nil
   ) -> (kernel: MatrixKernel, sides: Sides, redone: Int) {
-    guard let before, let changed = evaluator.changedClasses?.members else {
+    guard before != nil, let changed = evaluator.changedClasses?.members else {
       let kernel = MatrixKernel(evaluator: evaluator, probe: probe)
       return (kernel, kernel.sideRows(), evaluator.classes.count)
     }
@@ -268,23 +271,29 @@ struct MatrixKernel {
     let kernel = MatrixKernel(
       evaluator: evaluator, probe: probe, onlyPolicies: evaluator.update?.changedClassPolicies, onlyClasses: changed,
       reusing: previous)
-    let sides = changed.isEmpty ? before : kernel.sideRows(starting: before, locals: changed)
+    // Taken out, not copied: the rows stay the only reference to their words.
+    var sides = before.take()!
+    kernel.redoSideRows(&sides, locals: changed)
     return (kernel, sides, changed.count)
   }
 
   /// Every class's egress and ingress row (`egress[s * words + d / 64]`: class `s` lets
-  /// traffic out to `d`; `ingress[d * words + s / 64]`: class `d` lets it in from `s`), or,
-  /// given `starting` rows and `locals`, those rows with only the classes in `locals` redone.
-  func sideRows(
-    starting: (egress: [UInt64], ingress: [UInt64])? = nil, locals: [Int]? = nil
-  ) -> (egress: [UInt64], ingress: [UInt64]) {
-    let count = classes.count
-    let words = (count + 63) / 64
-    var egress = starting?.egress ?? [UInt64](repeating: 0, count: count * words)
-    var ingress = starting?.ingress ?? [UInt64](repeating: 0, count: count * words)
-    let locals = locals ?? Array(0..<count)
-    egress.withUnsafeMutableBufferPointer { egressBuffer in
-      ingress.withUnsafeMutableBufferPointer { ingressBuffer in
+  /// traffic out to `d`; `ingress[d * words + s / 64]`: class `d` lets it in from `s`).
+  func sideRows() -> Sides {
+    let words = (classes.count + 63) / 64
+    var sides = (
+      egress: [UInt64](repeating: 0, count: classes.count * words),
+      ingress: [UInt64](repeating: 0, count: classes.count * words)
+    )
+    redoSideRows(&sides, locals: Array(0..<classes.count))
+    return sides
+  }
+
+  /// `sides` with the rows of the classes in `locals` worked out again, where they are.
+  func redoSideRows(_ sides: inout Sides, locals: [Int]) {
+    let words = (classes.count + 63) / 64
+    sides.egress.withUnsafeMutableBufferPointer { egressBuffer in
+      sides.ingress.withUnsafeMutableBufferPointer { ingressBuffer in
         let out = UncheckedSendable((egressBuffer, ingressBuffer))
         DispatchQueue.concurrentPerform(iterations: locals.count * 2) { job in
           let local = locals[job / 2]
@@ -294,7 +303,6 @@ struct MatrixKernel {
         }
       }
     }
-    return (egress, ingress)
   }
 
   /// Every class pair's verdict as bit rows (`rows[s * wordsPerRow + d / 64]`, bit `d % 64`
@@ -396,29 +404,41 @@ struct MatrixKernel {
     return (rows, words, allowedCount(rows))
   }
 
-  /// `previous`, the verdicts of the same classes before an edit, with the rows and columns of
-  /// the classes in `changed` worked out again from the side rows, and the host cases again:
-  /// the work grows with the classes the edit changed, not with the square of all of them.
+  /// `rows`, the verdicts of the same classes before an edit, brought up to date where they are: the rows and columns of the classes in
+  /// `changed` are worked out again from the side rows, and the host cases again. Only those
+  /// rows and columns can flip, so they are saved first and compared after: the work, the
+  /// flipped pairs and the new count grow with the classes the edit changed, not with the
+  /// square of all of them. With `allowedBefore` (the allowed pairs before, when every class
+  /// kept its endpoints), the new count is that one adjusted by the flipped pairs; otherwise
+  /// the rows are counted.
   func patch(
-    _ previous: [UInt64], egress: [UInt64], ingress: [UInt64], changed: [Int]
-  ) -> (rows: [UInt64], wordsPerRow: Int, allowedPairs: Int) {
+    _ rows: inout [UInt64], allowedBefore: Int?, egress: [UInt64], ingress: [UInt64], changed: [Int]
+  ) -> (flipped: ClassPairBits, allowedPairs: Int) {
     let count = classes.count
     let words = (count + 63) / 64
-    var rows = previous
-    func bit(_ row: [UInt64], _ from: Int, _ to: Int) -> Bool {
-      row[from * words + to >> 6] & (UInt64(1) << UInt64(to & 63)) != 0
-    }
-    func set(_ source: Int, _ destination: Int) {
-      let allowed =
-        probe.portAt[destination] != nil && bit(egress, source, destination) && bit(ingress, destination, source)
-      let index = source * words + destination >> 6
-      let mask = UInt64(1) << UInt64(destination & 63)
-      rows[index] = allowed ? rows[index] | mask : rows[index] & ~mask
-    }
-    for class_ in changed {
-      for other in 0..<count {
-        set(class_, other)
-        set(other, class_)
+    let region = PatchRegion(changed: changed, count: count, words: words)
+    let before = region.save(rows)
+    rows.withUnsafeMutableBufferPointer { rows in
+      egress.withUnsafeBufferPointer { egress in
+        ingress.withUnsafeBufferPointer { ingress in
+          func bit(_ bits: UnsafeBufferPointer<UInt64>, _ from: Int, _ to: Int) -> Bool {
+            bits[from * words + to >> 6] & (UInt64(1) << UInt64(to & 63)) != 0
+          }
+          func set(_ source: Int, _ destination: Int) {
+            let allowed =
+              probe.portAt[destination] != nil && bit(egress, source, destination)
+              && bit(ingress, destination, source)
+            let index = source * words + destination >> 6
+            let mask = UInt64(1) << UInt64(destination & 63)
+            rows[index] = allowed ? rows[index] | mask : rows[index] & ~mask
+          }
+          for class_ in changed {
+            for other in 0..<count {
+              set(class_, other)
+              set(other, class_)
+            }
+          }
+        }
       }
     }
     let hostClasses = (0..<count).filter { representatives[$0].isHost }
@@ -426,12 +446,24 @@ struct MatrixKernel {
     var ingressOfHost: [Int: [UInt64]] = [:]
     for host in hostClasses {
       var column = ClassBits(count: count)
-      for source in 0..<count where bit(egress, source, host) { column[source] = true }
+      let mask = UInt64(1) << UInt64(host & 63)
+      for source in 0..<count where egress[source * words + host >> 6] & mask != 0 { column[source] = true }
       egressToHost[host] = column
       ingressOfHost[host] = Array(ingress[host * words..<(host + 1) * words])
     }
+    // The host cases are worked out for every cell again; outside the changed rows and
+    // columns they come out as they were.
     applyHostCases(&rows, hostClasses: hostClasses, egressToHost: egressToHost, ingressOfHost: ingressOfHost)
-    return (rows, words, allowedCount(rows))
+    let flipped = region.flips(before, rows)
+    guard var allowed = allowedBefore else { return (flipped, allowedCount(rows)) }
+    // Each flipped pair adds or takes away its endpoints' pairs.
+    let sizes = classes.members.map(\.count)
+    for (source, destination) in flipped.pairs {
+      let pairs = sizes[source] * (sizes[destination] - (source == destination ? 1 : 0))
+      let isAllowed = rows[source * words + destination >> 6] & (UInt64(1) << UInt64(destination & 63)) != 0
+      allowed += isAllowed ? pairs : -pairs
+    }
+    return (flipped, allowed)
   }
 
   /// The cells host endpoints decide apart from the two sides' policies: outgoing NAT (the
@@ -555,4 +587,55 @@ struct ProbeAtClasses {
 
   /// The probe's protocol.
   var ipProtocol: IPProtocol { probe.ipProtocol }
+}
+
+/// The rows and columns of the classes an edit changed, in bit rows of `count` classes: the
+/// only cells a patch can flip (`MatrixKernel.patch`).
+private struct PatchRegion {
+  /// The changed classes, each a row of the region.
+  let changed: [Int]
+  /// The words that hold the changed classes' columns, with the changed classes' bits of each.
+  let columns: [(word: Int, mask: UInt64)]
+  let count: Int
+  let words: Int
+
+  init(changed: [Int], count: Int, words: Int) {
+    self.changed = changed
+    var masks: [Int: UInt64] = [:]
+    for class_ in changed { masks[class_ >> 6, default: 0] |= UInt64(1) << UInt64(class_ & 63) }
+    columns = masks.sorted { $0.key < $1.key }.map { (word: $0.key, mask: $0.value) }
+    self.count = count
+    self.words = words
+  }
+
+  /// The region's words of `rows`: the changed rows, then each column word of every row.
+  func save(_ rows: [UInt64]) -> [UInt64] {
+    var saved: [UInt64] = []
+    saved.reserveCapacity(changed.count * words + columns.count * count)
+    for class_ in changed { saved += rows[class_ * words..<(class_ + 1) * words] }
+    for (word, _) in columns {
+      for source in 0..<count { saved.append(rows[source * words + word]) }
+    }
+    return saved
+  }
+
+  /// The pairs whose bit differs between `saved` (from `save`) and `rows`.
+  func flips(_ saved: [UInt64], _ rows: [UInt64]) -> ClassPairBits {
+    var flipped = ClassPairBits(classCount: count)
+    var position = 0
+    for class_ in changed {
+      for offset in 0..<words {
+        flipped.insert(word: saved[position] ^ rows[class_ * words + offset], at: class_ * words + offset)
+        position += 1
+      }
+    }
+    for (word, mask) in columns {
+      for source in 0..<count {
+        let index = source * words + word
+        flipped.insert(word: (saved[position] ^ rows[index]) & mask, at: index)
+        position += 1
+      }
+    }
+    return flipped
+  }
 }

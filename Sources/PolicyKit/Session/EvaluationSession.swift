@@ -98,37 +98,61 @@ public struct EvaluationSession: Sendable {
         question.trap = nil
       }
     }
-    let before = snapshot
-    let earlier = before ?? startingFrom
-    // The matrices check for themselves what of the earlier evaluation they can take over
-    // (the same evaluator lineage, the same probe).
-    let evaluator = Evaluator(cluster: evaluated, view: question.view, reusing: earlier?.evaluator)
-    let matrix = ConnectivityMatrix(evaluator: evaluator, probe: question.probe, updating: earlier?.matrix)
+    // The snapshot is handed over to the update: when nothing else holds its matrices, an
+    // edit of policies changes their rows where they are (the update keeps what it needs of
+    // the snapshot; the caller should not hold on to it either).
+    var before = snapshot
+    snapshot = nil
+    let earlierEvaluator = (before ?? startingFrom)?.evaluator
+    let reporting = before.map { $0.asks(sameCellsAs: question) } ?? false
+    var earlierMatrix = before?.matrix ?? startingFrom?.matrix
+    var earlierEnforced = before?.enforced
+    let earlierConnections = before?.connections
+    before = nil
+    let evaluator = Evaluator(cluster: evaluated, view: question.view, reusing: earlierEvaluator)
+    let matrix = ConnectivityMatrix(
+      evaluator: evaluator, probe: question.probe, handingOver: &earlierMatrix,
+      reportingChanges: reporting && !question.everyConnection)
     let connections =
-      question.everyConnection ? ConnectionMatrix(evaluator: evaluator, updating: before?.connections) : nil
+      question.everyConnection ? ConnectionMatrix(evaluator: evaluator, updating: earlierConnections) : nil
     var enforced: (evaluator: Evaluator, matrix: ConnectivityMatrix)?
     if question.view == .pending {
-      let enforcedEvaluator = Evaluator(cluster: evaluated, view: .enforced, reusing: before?.enforced?.evaluator)
+      let enforcedEvaluator = Evaluator(cluster: evaluated, view: .enforced, reusing: earlierEnforced?.evaluator)
+      var earlier = earlierEnforced?.matrix
+      earlierEnforced = nil
       enforced = (
         enforcedEvaluator,
-        ConnectivityMatrix(evaluator: enforcedEvaluator, probe: question.probe, updating: before?.enforced?.matrix)
+        ConnectivityMatrix(evaluator: enforcedEvaluator, probe: question.probe, handingOver: &earlier)
       )
     }
     let now = Snapshot(
       question: question, evaluator: evaluator, matrix: matrix, connections: connections, enforced: enforced,
       trapReport: trapReport)
     snapshot = now
-    return SessionUpdate(snapshot: now, changed: before.flatMap { now.changedCells(from: $0) }, trapError: trapError)
+    var changed: ChangedCells?
+    if reporting {
+      if let connections, let earlierConnections {
+        changed = connections.changedCells(from: earlierConnections)
+      } else {
+        changed = matrix.changesSincePrevious
+      }
+    }
+    return SessionUpdate(snapshot: now, changed: changed, trapError: trapError)
   }
 }
 
 extension Snapshot {
+  /// Whether the cells of this snapshot and of one answering `question` are about the same
+  /// connections (the trap aside: a trap set or removed changes cells, which is what it is for).
+  func asks(sameCellsAs other: Question) -> Bool {
+    question.view == other.view && question.probe == other.probe
+      && question.everyConnection == other.everyConnection
+  }
+
   /// The cells that changed since `earlier`, when it answers the same question (the trap
-  /// aside: a trap set or removed changes cells, which is what it is for).
+  /// aside).
   public func changedCells(from earlier: Snapshot) -> ChangedCells? {
-    guard earlier.question.view == question.view, earlier.question.probe == question.probe,
-      earlier.question.everyConnection == question.everyConnection
-    else { return nil }
+    guard earlier.asks(sameCellsAs: question) else { return nil }
     if let connections, let older = earlier.connections { return connections.changedCells(from: older) }
     return matrix.changedCells(from: earlier.matrix)
   }
