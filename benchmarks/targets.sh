@@ -11,6 +11,10 @@
 #   (3) 50,000 pods split by CIDR rules (--pods 50000 --namespaces 1000 --policies 5000
 #       --label-sets 5000 --tiers --hosts 50 --cidr-rules --seed 3): `eval --format summary`
 #       over the scan (aim: at most 15) and its peak RSS (aim: under 1 GiB).
+#   (4) the explorer on that cluster, in process (`matrix-tui bench --frames --incremental`):
+#       its first frame after the evaluation (aim: within 1 s), a key (aim: under 16 ms), and
+#       a one-policy save over a full evaluation (aim: under 10 %). `benchmarks/tui_bench.sh`
+#       measures the same from outside, through tmux, up to 10,000 endpoints.
 #
 #   benchmarks/targets.sh [PATH-TO-matrix-tui]        (default .build/release/matrix-tui)
 #   REPS=5 SKIP_50K=1 benchmarks/targets.sh
@@ -82,4 +86,10 @@ if [ -z "${SKIP_50K:-}" ]; then
   gen --pods 50000 --namespaces 1000 --policies 5000 --label-sets 5000 --tiers --hosts 50 --cidr-rules --seed 3 \
     --out "$work/c50k.yaml"
   whole "(3) 50,000 pods, CIDR rules" "$work/c50k.yaml"
+  # (4) The explorer on the same cluster, in process (no terminal): what it works out and draws
+  # for its first frame once the evaluation is done, a key, and a save of one policy file.
+  echo "(4) the explorer on it: matrix-tui bench c50k.yaml --probe tcp/80 --frames --incremental --repetitions $REPS"
+  "$bin" bench "$work/c50k.yaml" --probe tcp/80 --frames --incremental --repetitions "$REPS" >"$work/explorer"
+  grep -E '^(load|prepare|matrix|first-frame|first-frame-evaluated|edit-(read|load|prepare|matrix)|edit) ' "$work/explorer" | sed 's/^/    /'
+  grep -E '^(first frame after|edit:|edit \(|resident:|peak RSS)' "$work/explorer" | sed 's/^/    /'
 fi
