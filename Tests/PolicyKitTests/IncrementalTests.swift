@@ -572,6 +572,17 @@ import Testing
         #expect(changed.cellCount == verdicts.count, "\(name) \(what)")
         #expect(
           Set(after.changes(from: before).map { "\($0.source) -> \($0.destination)" }) == verdicts, "\(name) \(what)")
+        // The same edit taken as the explorer takes it: the classes keep their numbers, and
+        // the update reports the cells that changed.
+        let base = Evaluator(cluster: cluster)
+        let reused = ConnectivityMatrix(
+          evaluator: Evaluator(cluster: edited, reusing: base), probe: Probe(.tcp, 80),
+          updating: ConnectivityMatrix(evaluator: base, probe: Probe(.tcp, 80)), reportingChanges: true)
+        let reported = try #require(reused.changesSincePrevious, "\(name) \(what)")
+        #expect(
+          Set(reported.endpointPairs().map { "\(reused.endpoints[$0.source]) -> \(reused.endpoints[$0.destination])" })
+            == verdicts, "\(name) \(what): reported by the update")
+        #expect(reported.cellCount == verdicts.count, "\(name) \(what)")
         let changedSets = afterSets.changedCells(from: beforeSets)
         #expect(
           Set(changedSets.endpointPairs().map { "\(after.endpoints[$0.source]) -> \(after.endpoints[$0.destination])" })

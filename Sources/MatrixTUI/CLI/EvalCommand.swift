@@ -39,12 +39,14 @@ struct EvalCommand: Subcommand {
 
   func run() throws {
     let out = ByteWriter.standardOutput()
-    try write(to: out)
+    try write(to: out, keepingUntilExit: true)
     out.flush()
   }
 
-  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made.
-  func write(to out: ByteWriter) throws {
+  /// Evaluates and writes the matrix in the chosen format to `out`, as it is made; with
+  /// `keepingUntilExit` (the command's own run), the evaluation is left for the process's exit
+  /// to take back (`KeptUntilExit`).
+  func write(to out: ByteWriter, keepingUntilExit: Bool = false) throws {
     let prepared = try PreparedEvaluation.prepare(options)
     let evaluator = prepared.evaluator
     var text: MatrixText
@@ -79,6 +81,7 @@ struct EvalCommand: Subcommand {
       out.flush()
       MadeUpAddressNote.print(evaluator, prepared.probe, rows: text.rows, columns: text.columns)
     }
+    if keepingUntilExit { KeptUntilExit.keep((prepared, text)) }
   }
 
   /// The page, the SVG or the graph, written as it is made.

@@ -221,6 +221,11 @@ final class CompiledRule: Sendable {
   func locals(for probe: ProbeAtClasses, among candidates: ClassBits) -> ClassBits {
     guard accepts(probe.ipProtocol) else { return ClassBits(count: candidates.count) }
     guard rule.direction == .ingress else { return candidates }
+    if !namesPorts, let number = probe.uniformPort {
+      // Numbered ports (or none) and a numbered probe: the same answer for every class.
+      return portMismatch(number, probe.ipProtocol, namedPorts: []) == nil
+        ? candidates : ClassBits(count: candidates.count)
+    }
     var bits = candidates
     candidates.forEachMember { local in
       if !acceptsPort(at: local, probe) { bits[local] = false }
