@@ -221,7 +221,8 @@ public struct ConnectivityMatrix: Sendable {
   public func changedCells(from other: ConnectivityMatrix) -> ChangedCells {
     if let pairs = changedClassPairs(from: other) { return ChangedCells(classPairs: pairs, classOf: classOf) }
     return ChangedCells(
-      newer: (endpoints, classOf, classCount, rows), older: (other.endpoints, other.classOf, other.classCount, other.rows))
+      newer: (endpoints, classOf, classCount, rows),
+      older: (other.endpoints, other.classOf, other.classCount, other.rows))
   }
 
   /// The pairs (by id) whose verdict differs from `other`'s, for pairs both matrices have,
@@ -344,9 +345,9 @@ public struct ChangedCells: Sendable {
     var populated = ClassBits(count: newer.classCount)
     var moved: [Int: Int32] = [:]
     for index in newer.ids.indices {
-      guard let older = sameIDs ? Int32(index) : position[newer.ids[index]] else { continue }
-      olderIndex[index] = older
-      let (now, then) = (newer.classOf[index], older.classOf[Int(older)])
+      guard let at = sameIDs ? Int32(index) : position[newer.ids[index]] else { continue }
+      olderIndex[index] = at
+      let (now, then) = (newer.classOf[index], older.classOf[Int(at)])
       if now == then {
         groupOf[index] = now
         populated[Int(now)] = true
