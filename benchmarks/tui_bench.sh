@@ -5,6 +5,7 @@
 #   FIRST_RUNS=5 KEY_RUNS=20 SAVE_RUNS=5 KEY_PODS=500 SAVE_PODS=996 benchmarks/tui_bench.sh
 #   SCALE_PODS=0 benchmarks/tui_bench.sh            (skip (d) to (g), the 10,000-endpoint ones)
 #   ANY_PODS=0 benchmarks/tui_bench.sh              (skip (h), the `any` probe at 3,000 endpoints)
+#   HUGE_PODS=50000 benchmarks/tui_bench.sh         (add (i), the explorer at 50,000 pods)
 #
 # (a) first frame: from starting `matrix-tui demo/host-firewall` in a tmux window (120x40) until
 #     every row of the grid is on screen; median of FIRST_RUNS.
@@ -31,6 +32,12 @@
 #     on a 3,000-endpoint cluster (ANY_PODS pods, 100 namespaces, 300 policies, seed 7), in the
 #     endpoint grid: `p any Enter` is typed once, then `j` timed as in (b).
 #
+# (i) with HUGE_PODS=50000 (off by default: a few minutes and 2 GiB), the 50,000-pod cluster of
+#     benchmarks/targets.sh (one 28 MB file, 48,648 classes): first frame (zoomed out) from the
+#     start, against `eval --format summary` of it; file save to redraw when one policy's port
+#     changes (SAVE_RUNS, less the debounce, against that evaluation: aim a tenth); key to
+#     redraw, zoomed out.
+#
 # Polling through tmux adds latency: every poll is a tmux client round trip. Each measure has a
 # floor taken the same way with an app that takes no time, subtracted in the `net` column:
 # (a) a window running `printf ready`; (b) a bash loop that redraws a reverse-video label for
@@ -51,6 +58,7 @@ KEY_PODS=${KEY_PODS:-500}         # endpoints of (b)'s cluster
 SAVE_PODS=${SAVE_PODS:-996}       # pods of (c)'s cluster, which also has 4 host endpoints
 SCALE_PODS=${SCALE_PODS:-9996}    # pods of (d) and (e)'s cluster (0: skip them)
 ANY_PODS=${ANY_PODS:-3000}        # endpoints of (h)'s cluster (0: skip it)
+HUGE_PODS=${HUGE_PODS:-0}         # pods of (i)'s cluster (0: skip it)
 DEBOUNCE_MS=100                   # the explorer's wait for a burst of file events to end
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -364,6 +372,38 @@ if ((ANY_PODS > 0)); then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# (i) the explorer on HUGE_PODS pods split by CIDR rules
+
+if ((HUGE_PODS > 0)); then
+  c50k=$work/c50k.yaml
+  huge=(--pods "$HUGE_PODS" --namespaces 1000 --policies 5000 --label-sets 5000 --tiers --hosts 50 --cidr-rules --seed 3)
+  python3 "$gen" "${huge[@]}" --out "$c50k" 2>/dev/null
+  log "(i) cluster: gen_cluster.py ${huge[*]}: $(head -n 1 "$c50k" | sed 's/^.*: seed/seed/')"
+  huge_full_runs=()
+  for ((i = 0; i < 3; i++)); do
+    t0=$(now_us)
+    "$bin" eval --format summary "$c50k" >/dev/null 2>&1
+    huge_full_runs+=($(($(now_us) - t0)))
+  done
+  full50k=$(median "${huge_full_runs[@]}")
+  t0=$(now_us)
+  open huge "exec '$bin' '$c50k'"
+  if ! wait_for huge "$LOAD_TIMEOUT" zoomed_drawn; then
+    echo "(i): the $HUGE_PODS-pod cluster did not draw within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  first50k=$(($(now_us) - t0))
+  log "(i) first frame (zoomed out): $(ms "$first50k") ms; eval --format summary: $(ms "$full50k") ms"
+  # The edit: the first port under 10000 after the middle of the file gets a 1 written before it.
+  line=$(awk '/port: [0-9]+$/ && $NF < 10000 { n[++c] = NR } END { print n[int(c / 2) + 1] }' "$c50k")
+  timed_edit huge "(i)" "$c50k" "${line}s/port: \([0-9]*\)$/port: 1\1/" "a policy's port <-> with a 1 before it"
+  huge_median=$saves_median
+  key_latency huge "$KEY_RUNS"
+  huge_key_median=$(median "${latencies[@]}")
+  close huge
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Baselines: the whole matrix without the explorer
 
 time_eval() {
@@ -417,6 +457,16 @@ fi
 if ((ANY_PODS > 0)); then
   row "(h) key j -> redraw, any, $ANY_PODS endpoints" "$(ms "$any_key_median")" "$(ms "$key_floor")" \
     "$(net "$any_key_median" "$key_floor")" "<16" "$(verdict $((any_key_median - key_floor)) 16)" "$KEY_RUNS"
+fi
+if ((HUGE_PODS > 0)); then
+  huge_net=$((huge_median - capture_floor - DEBOUNCE_MS * 1000))
+  row "(i) file save -> redraw, $HUGE_PODS pods, less debounce" "$(ms "$huge_median")" "$(ms "$capture_floor")" \
+    "$(ms "$huge_net")" "<$(ms $((full50k / 10)))" "$(verdict "$huge_net" "$(ms $((full50k / 10)))")" "$SAVE_RUNS"
+  echo "    target: a tenth of a full evaluation (eval --format summary, median of 3: $(ms "$full50k") ms); ratio $(awk -v a="$huge_net" -v b="$full50k" 'BEGIN { printf "%.3f", a / b }')"
+  row "(i) key j -> redraw, zoomed out" "$(ms "$huge_key_median")" "$(ms "$key_floor")" \
+    "$(net "$huge_key_median" "$key_floor")" "<16" "$(verdict $((huge_key_median - key_floor)) 16)" "$KEY_RUNS"
+  row "(i) first frame from the start (zoomed out)" "$(ms "$first50k")" "" "" "" "" "1"
+  echo "    after eval --format summary of the same file ($(ms "$full50k") ms): $(ms $((first50k - full50k))) ms"
 fi
 echo "baselines (one run each):"
 row "  eval --format table, $KEY_PODS endpoints" "$(ms "$table500")" "" "" "" "" "1"
