@@ -90,6 +90,7 @@ if [ -z "${SKIP_50K:-}" ]; then
   # for its first frame once the evaluation is done, a key, and a save of one policy file.
   echo "(4) the explorer on it: matrix-tui bench c50k.yaml --probe tcp/80 --frames --incremental --repetitions $REPS"
   "$bin" bench "$work/c50k.yaml" --probe tcp/80 --frames --incremental --repetitions "$REPS" >"$work/explorer"
-  grep -E '^(load|prepare|matrix|first-frame|first-frame-evaluated|edit-(read|load|prepare|matrix)|edit) ' "$work/explorer" | sed 's/^/    /'
-  grep -E '^(first frame after|edit:|edit \(|resident:|peak RSS)' "$work/explorer" | sed 's/^/    /'
+  grep -E '^(load|prepare|matrix|first-frame|first-frame-evaluated|edit-(read|load|prepare|matrix)|edit) +[0-9.]+ ms$' \
+    "$work/explorer" | sed 's/^/    /'
+  grep -E '^(first frame after|edit:|edit \(|peak RSS)' "$work/explorer" | sed 's/^/    /'
 fi

@@ -394,8 +394,10 @@ if ((HUGE_PODS > 0)); then
   fi
   first50k=$(($(now_us) - t0))
   log "(i) first frame (zoomed out): $(ms "$first50k") ms; eval --format summary: $(ms "$full50k") ms"
-  # The edit: the first port under 10000 after the middle of the file gets a 1 written before it.
-  line=$(awk '/port: [0-9]+$/ && $NF < 10000 { n[++c] = NR } END { print n[int(c / 2) + 1] }' "$c50k")
+  # The edit: the first port under 10000 after the middle of the file, of a rule without an
+  # `endPort` (which must stay above it), gets a 1 written before it.
+  line=$(awk 'p && !/endPort/ { n[++c] = p } { p = (/port: [0-9]+$/ && $NF < 10000) ? NR : 0 }
+    END { print n[int(c / 2) + 1] }' "$c50k")
   timed_edit huge "(i)" "$c50k" "${line}s/port: \([0-9]*\)$/port: 1\1/" "a policy's port <-> with a 1 before it"
   huge_median=$saves_median
   key_latency huge "$KEY_RUNS"

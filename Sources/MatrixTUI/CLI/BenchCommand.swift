@@ -83,8 +83,12 @@ struct BenchCommand: Subcommand {
         "\(cluster.endpoints.count) endpoints, \(evaluator.classes.count) classes, \(cluster.policies.count) policies"
     }
     if frames { timeFrames(probe: probe, record: { results["frame", default: []].append($0) }) }
+    // (After the first frame's states, which `--frames` makes first, the figures would be
+    // theirs: the allocator keeps what they freed.)
     let memory = ["load", "prepare", "matrix"].map { "after \($0) \(resident[$0]?.max() ?? 0) MiB" }
-    writeOut(report(results, summary: summary, editNote: editNote) + "resident: \(memory.joined(separator: ", "))\n")
+    writeOut(
+      report(results, summary: summary, editNote: editNote)
+        + (frames ? "" : "resident: \(memory.joined(separator: ", "))\n"))
   }
 
   /// The medians of every stage, and the ratios the benchmark notes quote.
