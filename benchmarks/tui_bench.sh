@@ -102,6 +102,20 @@ wait_for() {
   done
 }
 
+# start NAME COMMAND CHECK WHAT: a window running COMMAND, waited on until CHECK holds (the run
+# ends, naming WHAT, when it does not within LOAD_TIMEOUT); how long that took (us) is left in
+# started_us.
+start() {
+  local t0
+  t0=$(now_us)
+  open "$1" "$2"
+  if ! wait_for "$1" "$LOAD_TIMEOUT" "$3"; then
+    echo "$4 did not draw within $LOAD_TIMEOUT s" >&2
+    exit 1
+  fi
+  started_us=$(($(now_us) - t0))
+}
+
 # The grid is on screen: the last row's label followed by marks (rows are numbered 1..N).
 grid_rows=6
 grid_drawn() { grep -qE "^ *$grid_rows [^ ]+ +[✓✗·]" <<<"$scr"; }
@@ -221,13 +235,8 @@ key_latency echo "$KEY_RUNS"
 echo_runs=("${latencies[@]}")
 close echo
 
-t0=$(now_us)
-open keys "exec '$bin' --no-watch --zoom endpoints '$c500'"
-if ! wait_for keys "$LOAD_TIMEOUT" big_grid_drawn; then
-  echo "(b): the 500-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
-  exit 1
-fi
-first500=$(($(now_us) - t0))
+start keys "exec '$bin' --no-watch --zoom endpoints '$c500'" big_grid_drawn "(b): the 500-endpoint cluster"
+first500=$started_us
 log "first frame, $KEY_PODS endpoints: $(ms "$first500") ms"
 key_latency keys "$KEY_RUNS"
 key_runs=("${latencies[@]}")
@@ -264,6 +273,18 @@ save_latency() {
   done
 }
 
+# full_evaluation FILE: the median (us) of 3 runs of `eval --format summary` of FILE, the whole
+# process: what a save's redraw is measured against.
+full_evaluation() {
+  local runs=() t0 i
+  for ((i = 0; i < 3; i++)); do
+    t0=$(now_us)
+    "$bin" eval --format summary "$1" >/dev/null 2>&1
+    runs+=($(($(now_us) - t0)))
+  done
+  median "${runs[@]}"
+}
+
 # timed_edit WINDOW LABEL FILE SED-SCRIPT WHAT: FILE edited by SED-SCRIPT and back, timed by
 # save_latency with the runs logged; their median (us) is left in saves_median.
 timed_edit() {
@@ -280,13 +301,8 @@ timed_edit() {
 # ---------------------------------------------------------------------------------------------
 # (c) file save to redraw on SAVE_PODS + 4 endpoints
 
-t0=$(now_us)
-open save "exec '$bin' --zoom endpoints '$c1000'"
-if ! wait_for save "$LOAD_TIMEOUT" big_grid_drawn; then
-  echo "(c): the 1,000-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
-  exit 1
-fi
-first1000=$(($(now_us) - t0))
+start save "exec '$bin' --zoom endpoints '$c1000'" big_grid_drawn "(c): the 1,000-endpoint cluster"
+first1000=$started_us
 log "first frame, $((SAVE_PODS + 4)) endpoints: $(ms "$first1000") ms"
 # The policy to edit: the host firewall; the edit widens its Allow source to all() (the demo's
 # live edit), so that pod -> host cells flip.
@@ -300,13 +316,8 @@ close save
 # (d) file save to redraw and (e) keys on SCALE_PODS + 4 endpoints
 
 if ((SCALE_PODS > 0)); then
-  t0=$(now_us)
-  open scale "exec '$bin' '$c10000'"
-  if ! wait_for scale "$LOAD_TIMEOUT" zoomed_drawn; then
-    echo "(d): the 10,000-endpoint cluster did not draw within $LOAD_TIMEOUT s" >&2
-    exit 1
-  fi
-  first10000=$(($(now_us) - t0))
+  start scale "exec '$bin' '$c10000'" zoomed_drawn "(d): the 10,000-endpoint cluster"
+  first10000=$started_us
   log "first frame, $((SCALE_PODS + 4)) endpoints (zoomed out): $(ms "$first10000") ms"
   # The edit: a namespace's default-deny policy lets its pods' egress out to every namespace
   # instead of their own (tens of thousands of cells flip).
@@ -328,23 +339,13 @@ if ((SCALE_PODS > 0)); then
   zoomed_key_median=$(median "${zoomed_key_runs[@]}")
   log "(e) zoomed out runs (ms): $(for v in "${zoomed_key_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
   close scale
-  open scalekeys "exec '$bin' --no-watch --zoom endpoints '$c10000'"
-  if ! wait_for scalekeys "$LOAD_TIMEOUT" big_grid_drawn; then
-    echo "(e): the 10,000-endpoint grid did not draw within $LOAD_TIMEOUT s" >&2
-    exit 1
-  fi
+  start scalekeys "exec '$bin' --no-watch --zoom endpoints '$c10000'" big_grid_drawn "(e): the 10,000-endpoint grid"
   key_latency scalekeys "$KEY_RUNS"
   grid_key_runs=("${latencies[@]}")
   grid_key_median=$(median "${grid_key_runs[@]}")
   log "(e) endpoint grid runs (ms): $(for v in "${grid_key_runs[@]}"; do printf '%s ' "$(ms "$v")"; done)"
   close scalekeys
-  full_runs=()
-  for ((i = 0; i < 3; i++)); do
-    t0=$(now_us)
-    "$bin" eval --format summary "$c10000" >/dev/null 2>&1
-    full_runs+=($(($(now_us) - t0)))
-  done
-  full10000=$(median "${full_runs[@]}")
+  full10000=$(full_evaluation "$c10000")
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -352,13 +353,8 @@ fi
 
 if ((ANY_PODS > 0)); then
   log "(h) cluster: gen_cluster.py ${any[*]}: $(head -n 1 "$c3000" | sed 's/^.*: seed/seed/')"
-  t0=$(now_us)
-  open anykeys "exec '$bin' --no-watch --zoom endpoints '$c3000'"
-  if ! wait_for anykeys "$LOAD_TIMEOUT" big_grid_drawn; then
-    echo "(h): the $ANY_PODS-endpoint grid did not draw within $LOAD_TIMEOUT s" >&2
-    exit 1
-  fi
-  first3000=$(($(now_us) - t0))
+  start anykeys "exec '$bin' --no-watch --zoom endpoints '$c3000'" big_grid_drawn "(h): the $ANY_PODS-endpoint grid"
+  first3000=$started_us
   tmux send-keys -t idle:anykeys p a n y Enter
   if ! wait_for anykeys "$LOAD_TIMEOUT" any_drawn; then
     echo "(h): the any probe was not drawn within $LOAD_TIMEOUT s" >&2
@@ -379,20 +375,9 @@ if ((HUGE_PODS > 0)); then
   huge=(--pods "$HUGE_PODS" --namespaces 1000 --policies 5000 --label-sets 5000 --tiers --hosts 50 --cidr-rules --seed 3)
   python3 "$gen" "${huge[@]}" --out "$c50k" 2>/dev/null
   log "(i) cluster: gen_cluster.py ${huge[*]}: $(head -n 1 "$c50k" | sed 's/^.*: seed/seed/')"
-  huge_full_runs=()
-  for ((i = 0; i < 3; i++)); do
-    t0=$(now_us)
-    "$bin" eval --format summary "$c50k" >/dev/null 2>&1
-    huge_full_runs+=($(($(now_us) - t0)))
-  done
-  full50k=$(median "${huge_full_runs[@]}")
-  t0=$(now_us)
-  open huge "exec '$bin' '$c50k'"
-  if ! wait_for huge "$LOAD_TIMEOUT" zoomed_drawn; then
-    echo "(i): the $HUGE_PODS-pod cluster did not draw within $LOAD_TIMEOUT s" >&2
-    exit 1
-  fi
-  first50k=$(($(now_us) - t0))
+  full50k=$(full_evaluation "$c50k")
+  start huge "exec '$bin' '$c50k'" zoomed_drawn "(i): the $HUGE_PODS-pod cluster"
+  first50k=$started_us
   log "(i) first frame (zoomed out): $(ms "$first50k") ms; eval --format summary: $(ms "$full50k") ms"
   # The edit: the first port under 10000 after the middle of the file, of a rule without an
   # `endPort` (which must stay above it), gets a 1 written before it.
