@@ -119,7 +119,9 @@ extension Evaluator {
       // The new classes alone, indexed as classes 0, 1...
       let added = ClassIndex(
         cluster: cluster, representatives: Array(endpoints.representatives[before...]), cidrs: endpoints.cidrs)
-      let extra = compile(policies, added, keeping: [CompiledPolicy?](repeating: nil, count: policies.count))
+      // (Their sets are appended to the others', which share none: nothing to share here.)
+      let extra = compile(
+        policies, added, keeping: [CompiledPolicy?](repeating: nil, count: policies.count), sharingSets: false)
       compiled = zip(compiled, extra).map { $0.appending($1) }
       profiles = grownProfiles(profiles, added, cluster, endpoints, from: before)
     }
@@ -139,11 +141,11 @@ extension Evaluator {
       update: update)
   }
 
-  /// Every policy compiled against `classIndex`, but for those `kept` already has. The
-  /// policies compiled here share their equal sets (`SharedClassBits`): at 50,000 classes
-  /// that is hundreds of megabytes.
+  /// Every policy compiled against `classIndex`, but for those `kept` already has. With
+  /// `sharingSets`, the policies compiled here share their equal sets (`SharedClassBits`): at
+  /// 50,000 classes that is hundreds of megabytes.
   private static func compile(
-    _ policies: [Policy], _ classIndex: ClassIndex, keeping kept: [CompiledPolicy?]
+    _ policies: [Policy], _ classIndex: ClassIndex, keeping kept: [CompiledPolicy?], sharingSets: Bool = true
   ) -> [CompiledPolicy] {
     var result = kept
     result.withUnsafeMutableBufferPointer { buffer in
@@ -153,7 +155,7 @@ extension Evaluator {
       }
     }
     var shared = SharedClassBits()
-    for index in result.indices where kept[index] == nil {
+    for index in result.indices where sharingSets && kept[index] == nil {
       result[index] = result[index]?.sharingSets(&shared)
     }
     return result.compactMap { $0 }
