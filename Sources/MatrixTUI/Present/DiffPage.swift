@@ -10,7 +10,7 @@ struct DiffPage {
   var expectations: String? = nil
 
   func writeSections(to out: ByteWriter) {
-    let e = MarkupEscaping.html
+    let e = { MarkupEscaping.html($0) }
     var html = "<section id=\"change\">\n"
     for (word, ids) in [("added", text.diff.added), ("removed", text.diff.removed)] where !ids.isEmpty {
       html += "<p class=\"ids\">\(word): " + ids.map { "<code>\(e($0))</code>" }.joined(separator: ", ") + "</p>\n"
@@ -36,7 +36,7 @@ struct DiffPage {
 
   /// Every changed cell, one row each, in the newer version's row and column order.
   private func writeCells(to out: ByteWriter) {
-    let e = MarkupEscaping.html
+    let e = { MarkupEscaping.html($0) }
     let glyphs = Glyphs.unicode
     var html = "<h2>changed cells</h2>\n<table class=\"list\" id=\"changes\"><thead><tr><th></th><th>from</th>"
     html += "<th>to</th><th>before</th><th>after</th>"

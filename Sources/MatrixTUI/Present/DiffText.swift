@@ -408,19 +408,9 @@ struct DiffText {
   }
 
   /// Text safe in HTML, XML (JUnit) and Markdown that renders HTML, control characters shown
-  /// escaped.
+  /// escaped and line breaks kept.
   static func htmlEscaped(_ text: String) -> String {
-    var out = ""
-    for scalar in text.visibleKeepingNewlines.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
+    MarkupEscaping.html(text, keepingNewlines: true)
   }
 
   /// One JUnit test case per changed cell, failing: the change is there to be looked at.

@@ -43,7 +43,7 @@ struct HTMLPage {
   /// what-if lines, the legend, the filter box and the places of the grid and the trace.
   private func writeHead(to out: ByteWriter) {
     let text = picture.text
-    let e = MarkupEscaping.html
+    let e = { MarkupEscaping.html($0) }
     var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     html += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(Self.contentSecurityPolicy)\">\n"
     html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

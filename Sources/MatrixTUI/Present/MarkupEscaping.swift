@@ -2,9 +2,11 @@
 /// attributes, Graphviz DOT strings, and JSON read by a page's script. Control characters are
 /// shown as escapes first (`visible`), so none reaches a browser or Graphviz.
 enum MarkupEscaping {
-  /// Text for HTML or XML content and for quoted attribute values (single or double).
-  static func html(_ text: String) -> String {
-    let visible = text.visible
+  /// Text for HTML or XML content and for quoted attribute values (single or double); with
+  /// `keepingNewlines`, line breaks stay line breaks (a JUnit failure message, a Markdown
+  /// report) instead of showing as `\n`.
+  static func html(_ text: String, keepingNewlines: Bool = false) -> String {
+    let visible = keepingNewlines ? text.visibleKeepingNewlines : text.visible
     guard visible.utf8.contains(where: { [38, 60, 62, 34, 39, 0xEF].contains($0) }) else { return visible }
     var out = ""
     out.reserveCapacity(visible.utf8.count + 16)
