@@ -55,6 +55,54 @@ import Testing
     #expect(state.selectedTrace?.outcome == .denied)
   }
 
+  @Test func trapWidensThePolicyOfTheLineUnderTheTraceCursorAsDrawn() throws {
+    // Two policies on db's ingress: the first matches nothing, the second allows web.
+    let yaml = """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: prod}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: web, namespace: prod, labels: {app: web}}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: db, namespace: prod, labels: {app: db}}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: NetworkPolicy
+      metadata: {name: first, namespace: prod}
+      spec:
+        order: 10
+        selector: app == 'db'
+        ingress: [{action: Allow, source: {selector: app == 'nobody'}}]
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: NetworkPolicy
+      metadata: {name: second, namespace: prod}
+      spec:
+        order: 20
+        selector: app == 'db'
+        ingress: [{action: Allow, source: {selector: app == 'web'}}]
+      """
+    var state = AppState(paths: ["cluster.yaml"], isWatching: false)
+    _ = state.reduce(.resize(width: 120, height: 40))
+    _ = state.reduce(.loaded(AppFixtures.loaded(yaml), nil))
+    // With `any`, the pane shows what the cell allows above the trace, and the cursor's line
+    // must be the one drawn: the last line of `first`, right before `second`'s.
+    _ = AppFixtures.press([.char("p")] + "any".map { .char($0) } + [.enter], on: &state)
+    _ = state.reduce(.select(source: "prod/web", destination: "prod/db"))
+    let lines = state.tracePaneLines
+    let index = try #require(
+      lines.indices.dropLast().first { lines[$0].policy?.name == "first" && lines[$0 + 1].policy?.name == "second" })
+    _ = AppFixtures.press(Array(repeating: .char("j"), count: index), on: &state)
+    #expect(state.traceCursor == index)
+    _ = state.reduce(.key(.char("t")))
+    let trap = try #require(state.trap)
+    #expect(trap.report.policy.name == "first")
+  }
+
   @Test func trapOnACellNoPolicyDecidedExplainsWhy() {
     var state = AppFixtures.state()
     // calico-node -> dev/frontend: both sides are decided by kns profiles.

@@ -317,7 +317,8 @@ extension AppState {
     tracePaneLines = before + shown
   }
 
-  /// The lines the trace cursor moves over: the pane's when it shows the baseline's side,
-  /// else the trace's own.
-  var cursorTraceLines: [TraceLine] { baselineTraceLineCount > 0 ? tracePaneLines : traceLines }
+  /// The lines the trace cursor moves over: those the pane shows (with the baseline's side,
+  /// what `any` allows and the trap in force), so that the line under the cursor is the one
+  /// `t` and `e` act on.
+  var cursorTraceLines: [TraceLine] { tracePaneLines }
 }
