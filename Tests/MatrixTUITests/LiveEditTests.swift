@@ -61,21 +61,7 @@ private final class LiveEdit {
   deinit { dir.remove() }
 }
 
-private let inventory = """
-  apiVersion: v1
-  kind: Namespace
-  metadata: {name: prod}
-  ---
-  apiVersion: v1
-  kind: Pod
-  metadata: {name: web, namespace: prod, labels: {app: web}}
-  spec: {containers: [{name: web}]}
-  ---
-  apiVersion: v1
-  kind: Pod
-  metadata: {name: db, namespace: prod, labels: {app: db}}
-  spec: {containers: [{name: db}]}
-  """
+private let inventory = AppFixtures.webAndDB
 
 private func denyAll(_ name: String = "deny-all") -> String {
   """

@@ -57,35 +57,26 @@ import Testing
 
   @Test func trapWidensThePolicyOfTheLineUnderTheTraceCursorAsDrawn() throws {
     // Two policies on db's ingress: the first matches nothing, the second allows web.
-    let yaml = """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: prod}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: prod, labels: {app: web}}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: db, namespace: prod, labels: {app: db}}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: NetworkPolicy
-      metadata: {name: first, namespace: prod}
-      spec:
-        order: 10
-        selector: app == 'db'
-        ingress: [{action: Allow, source: {selector: app == 'nobody'}}]
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: NetworkPolicy
-      metadata: {name: second, namespace: prod}
-      spec:
-        order: 20
-        selector: app == 'db'
-        ingress: [{action: Allow, source: {selector: app == 'web'}}]
-      """
+    let yaml =
+      AppFixtures.webAndDB + """
+
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: first, namespace: prod}
+        spec:
+          order: 10
+          selector: app == 'db'
+          ingress: [{action: Allow, source: {selector: app == 'nobody'}}]
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: second, namespace: prod}
+        spec:
+          order: 20
+          selector: app == 'db'
+          ingress: [{action: Allow, source: {selector: app == 'web'}}]
+        """
     var state = AppState(paths: ["cluster.yaml"], isWatching: false)
     _ = state.reduce(.resize(width: 120, height: 40))
     _ = state.reduce(.loaded(AppFixtures.loaded(yaml), nil))

@@ -123,6 +123,8 @@ struct AppState: Sendable {
   /// The selected cell's trace as lines of text (what the trace cursor and `t` go by).
   private(set) var traceLines: [TraceLine] = []
   /// What the trace pane shows: `traceLines` after what `any` allows and the trap in force.
+  /// The trace cursor moves over these lines, so the one under it is the one `t` and `e` act
+  /// on.
   private(set) var tracePaneLines: [TraceLine] = []
   /// What differs from the baseline, and how many cells of each kind (nil without one).
   private(set) var baselineDiff: MatrixDiff?
@@ -316,9 +318,4 @@ extension AppState {
     baselineTraceLineCount = before.count
     tracePaneLines = before + shown
   }
-
-  /// The lines the trace cursor moves over: those the pane shows (with the baseline's side,
-  /// what `any` allows and the trap in force), so that the line under the cursor is the one
-  /// `t` and `e` act on.
-  var cursorTraceLines: [TraceLine] { tracePaneLines }
 }

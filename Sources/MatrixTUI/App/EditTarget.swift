@@ -28,7 +28,7 @@ extension AppState {
     guard let trace = selectedTrace else { return .failure(NoEditTarget(description: "no cell selected")) }
     var fromBaseline = false
     if focus == .trace {
-      let lines = cursorTraceLines
+      let lines = tracePaneLines
       if lines.indices.contains(traceCursor), let location = lines[traceCursor].location {
         if traceCursor < baselineTraceLineCount || isBaselineFile(location.file) {
           fromBaseline = true

@@ -534,7 +534,7 @@ extension AppState {
   func trapTarget() -> PolicyID? {
     guard let trace = selectedTrace else { return nil }
     if focus == .trace {
-      let lines = cursorTraceLines
+      let lines = tracePaneLines
       if lines.indices.contains(traceCursor), let policy = lines[traceCursor].policy { return policy }
     }
     switch trace.decidingSide.decider {
@@ -551,7 +551,7 @@ extension AppState {
 
   private mutating func moveTraceCursor(_ delta: Int) {
     refreshTrace()
-    let count = cursorTraceLines.count
+    let count = tracePaneLines.count
     traceCursor = max(0, min(count - 1, traceCursor + delta))
   }
 

@@ -99,15 +99,15 @@ public struct EvaluationSession: Sendable {
       }
     }
     // The snapshot is handed over to the update: when nothing else holds its matrices, an
-    // edit of policies changes their rows where they are (the update keeps what it needs of
-    // the snapshot; the caller should not hold on to it either).
-    var before = snapshot
-    snapshot = nil
-    let earlierEvaluator = (before ?? startingFrom)?.evaluator
+    // edit of policies changes their rows where they are. Only what the update reads is kept
+    // of it (the caller should not hold on to it either).
+    var before = snapshot.take()
     let reporting = before.map { $0.asks(sameCellsAs: question) } ?? false
-    var earlierMatrix = before?.matrix ?? startingFrom?.matrix
-    var earlierEnforced = before?.enforced
+    let earlierEvaluator = (before ?? startingFrom)?.evaluator
+    let earlierEnforcedEvaluator = before?.enforced?.evaluator
     let earlierConnections = before?.connections
+    var earlierMatrix = before?.matrix ?? startingFrom?.matrix
+    var earlierEnforcedMatrix = before?.enforced?.matrix
     before = nil
     let evaluator = Evaluator(cluster: evaluated, view: question.view, reusing: earlierEvaluator)
     let matrix = ConnectivityMatrix(
@@ -117,12 +117,10 @@ public struct EvaluationSession: Sendable {
       question.everyConnection ? ConnectionMatrix(evaluator: evaluator, updating: earlierConnections) : nil
     var enforced: (evaluator: Evaluator, matrix: ConnectivityMatrix)?
     if question.view == .pending {
-      let enforcedEvaluator = Evaluator(cluster: evaluated, view: .enforced, reusing: earlierEnforced?.evaluator)
-      var earlier = earlierEnforced?.matrix
-      earlierEnforced = nil
+      let enforcedEvaluator = Evaluator(cluster: evaluated, view: .enforced, reusing: earlierEnforcedEvaluator)
       enforced = (
         enforcedEvaluator,
-        ConnectivityMatrix(evaluator: enforcedEvaluator, probe: question.probe, handingOver: &earlier)
+        ConnectivityMatrix(evaluator: enforcedEvaluator, probe: question.probe, handingOver: &earlierEnforcedMatrix)
       )
     }
     let now = Snapshot(
@@ -147,13 +145,5 @@ extension Snapshot {
   func asks(sameCellsAs other: Question) -> Bool {
     question.view == other.view && question.probe == other.probe
       && question.everyConnection == other.everyConnection
-  }
-
-  /// The cells that changed since `earlier`, when it answers the same question (the trap
-  /// aside).
-  public func changedCells(from earlier: Snapshot) -> ChangedCells? {
-    guard earlier.asks(sameCellsAs: question) else { return nil }
-    if let connections, let older = earlier.connections { return connections.changedCells(from: older) }
-    return matrix.changedCells(from: earlier.matrix)
   }
 }

@@ -28,6 +28,24 @@ enum AppFixtures {
     return state
   }
 
+  /// Namespace prod with two pods, prod/web (`app: web`) and prod/db (`app: db`), and no
+  /// policy.
+  static let webAndDB = """
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: prod}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web, namespace: prod, labels: {app: web}}
+    spec: {containers: [{name: web}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: db, namespace: prod, labels: {app: db}}
+    spec: {containers: [{name: db}]}
+    """
+
   /// Loads manifests from text, as if read from `file`.
   static func loaded(_ yaml: String, file: String = "cluster.yaml") -> LoadedManifests {
     LoadedManifests(result: ManifestLoader.load([SourceFile(path: file, text: yaml)]), files: [file])
